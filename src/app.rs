@@ -1,0 +1,170 @@
+//! Glue: validated arguments → runner → reporter → exit status. Every harness failure becomes one
+//! clear line and exit status 2.
+
+use std::io::Write;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crate::check::CheckOptions;
+use crate::cli::{Cli, Command, RunArgs, ServeArgs};
+use crate::exit;
+use crate::report::TerminalReport;
+use crate::runner::{self, RunPlan, Unreachable};
+use crate::server::{self, Fault, Reference};
+use crate::source::{self, CaseFileError};
+use crate::transport::{Client, TransportError, TransportOptions};
+
+/// Why the harness could not do its job (exit status 2).
+#[derive(Debug, thiserror::Error)]
+pub enum HarnessError {
+    /// The arguments are wrong.
+    #[error("{0}")]
+    Usage(String),
+    /// A case file has a mistake.
+    #[error("{0}")]
+    CaseFile(#[from] CaseFileError),
+    /// The endpoint cannot be reached.
+    #[error("{0}")]
+    Unreachable(#[from] Unreachable),
+    /// The HTTP client could not be built.
+    #[error("{0}")]
+    Transport(#[from] TransportError),
+    /// The reference server could not start.
+    #[error("cannot start the reference endpoint: {0}")]
+    Server(std::io::Error),
+    /// Output could not be written.
+    #[error("cannot write the report: {0}")]
+    Output(std::io::Error),
+}
+
+/// Runs the parsed command line; returns the exit status.
+pub async fn main(cli: Cli) -> u8 {
+    let result = match cli.command {
+        Command::Run(args) => run(args).await,
+        Command::Serve(args) => serve(args).await,
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("ssm-conform: error: {e}");
+            exit::HARNESS_ERROR
+        }
+    }
+}
+
+/// The default case directory: `./cases`, else the one beside the crate's sources.
+fn default_cases() -> PathBuf {
+    let local = PathBuf::from("cases");
+    if local.is_dir() {
+        local
+    } else {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("cases")
+    }
+}
+
+/// The endpoint from the flag, then the AWS SDKs' environment variables.
+fn endpoint_from(args: &RunArgs) -> Option<String> {
+    args.endpoint.clone().or_else(|| {
+        ["AWS_ENDPOINT_URL_SSM", "AWS_ENDPOINT_URL"]
+            .iter()
+            .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+    })
+}
+
+fn validate_url(url: &str) -> Result<(), HarnessError> {
+    let ok = (url.starts_with("http://") || url.starts_with("https://")) && url.split("://").nth(1).is_some_and(|h| !h.is_empty());
+    if ok {
+        Ok(())
+    } else {
+        Err(HarnessError::Usage(format!("endpoint {url:?} is not an http:// or https:// URL")))
+    }
+}
+
+async fn run(args: RunArgs) -> Result<u8, HarnessError> {
+    // Validate everything before anything runs.
+    if args.concurrency == 0 || args.concurrency > 256 {
+        return Err(HarnessError::Usage(format!("--concurrency {} is outside 1..=256", args.concurrency)));
+    }
+    if !(args.timeout > 0.0 && args.timeout <= 3600.0) {
+        return Err(HarnessError::Usage(format!("--timeout {} is outside (0, 3600] seconds", args.timeout)));
+    }
+    if let Some(bad) = args.execution_ids.iter().find(|id| !crate::contract::is_valid_id(id)) {
+        return Err(HarnessError::Usage(format!("--execution-id {bad:?} is not a well-formed execution id ({})", crate::contract::ID_PATTERN)));
+    }
+    let endpoint = endpoint_from(&args);
+    if let Some(url) = &endpoint {
+        validate_url(url)?;
+    }
+    let cases_path = args.cases.clone().unwrap_or_else(default_cases);
+    let cases = source::load_cases(&cases_path)?;
+    if cases.is_empty() {
+        return Err(HarnessError::Usage(format!("{}: no cases found", cases_path.display())));
+    }
+    let seed = args.seed.unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)
+    });
+    let options = TransportOptions { timeout: Duration::from_secs_f64(args.timeout), ..TransportOptions::default() };
+
+    // The target: the given endpoint, or the embedded reference.
+    let (url, server, mut execution_ids) = match endpoint {
+        Some(url) => (url, None, Vec::new()),
+        None => {
+            let reference = Reference::new(None);
+            let ids: Vec<String> =
+                reference.executions().iter().filter(|e| !e.tasks.is_empty()).map(|e| e.window_execution_id.clone()).collect();
+            let handle = server::spawn(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), reference).await.map_err(HarnessError::Server)?;
+            (handle.url(), Some(handle), ids)
+        }
+    };
+    if !args.execution_ids.is_empty() {
+        execution_ids = args.execution_ids.clone();
+    }
+    let target = if server.is_some() { format!("{url} (embedded reference)") } else { url.clone() };
+    let client = Client::new(&url, options)?;
+    let plan = RunPlan {
+        cases,
+        execution_ids,
+        concurrency: args.concurrency,
+        check: CheckOptions { strict_messages: args.strict_messages },
+        seed,
+    };
+    let started = Instant::now();
+    let report = runner::run(&client, &plan).await?;
+    let elapsed = started.elapsed();
+    if let Some(s) = server {
+        s.stop().await;
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let summary = TerminalReport { verbose: args.verbose }.write(&mut out, &target, &report).map_err(HarnessError::Output)?;
+    writeln!(out, "seed {seed}; {:.2}s", elapsed.as_secs_f64()).map_err(HarnessError::Output)?;
+    Ok(if summary.failed > 0 { exit::FINDINGS } else { exit::CONFORMANT })
+}
+
+async fn serve(args: ServeArgs) -> Result<u8, HarnessError> {
+    let mut out = std::io::stdout();
+    if args.list_faults {
+        for f in Fault::ALL {
+            let strict = if f.strict_only() { " (seen only with --strict-messages)" } else { "" };
+            writeln!(out, "{:<28} [{}] {}{strict}", f.name(), f.check(), f.description()).map_err(HarnessError::Output)?;
+        }
+        return Ok(exit::CONFORMANT);
+    }
+    let fault = args.fault.as_deref().map(str::parse::<Fault>).transpose().map_err(|e| HarnessError::Usage(e.to_string()))?;
+    let reference = Reference::new(fault);
+    if args.list_fixtures {
+        for e in reference.executions() {
+            writeln!(out, "{} {:>4} tasks ({})", e.window_execution_id, e.tasks.len(), e.label).map_err(HarnessError::Output)?;
+        }
+        return Ok(exit::CONFORMANT);
+    }
+    let handle = server::spawn(SocketAddr::from((Ipv4Addr::LOCALHOST, args.port)), reference).await.map_err(HarnessError::Server)?;
+    writeln!(out, "{}", handle.url()).map_err(HarnessError::Output)?;
+    out.flush().map_err(HarnessError::Output)?;
+    let what = fault.map_or("faithful".to_owned(), |f| format!("fault {f}: {}", f.description()));
+    eprintln!("ssm-conform: serving the reference endpoint ({what}); Ctrl-C stops it");
+    let _ = tokio::signal::ctrl_c().await;
+    handle.stop().await;
+    Ok(exit::CONFORMANT)
+}

@@ -1,0 +1,196 @@
+//! Pagination relations (contract §5) over [`PaginationWalk`]s the runner gathered: every walk
+//! ends, no item repeats, every page size sees the same items in the same order, and a reused
+//! token gives the same page. Pure: the walks arrive as data.
+
+use std::collections::{BTreeMap, HashSet};
+
+use super::CheckId;
+use crate::finding::Finding;
+
+/// The most pages one walk may take before the harness stops it, whatever the endpoint says.
+pub const MAX_WALK_PAGES: usize = 1000;
+
+/// How a walk ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WalkEnd {
+    /// The last page had no token (absent, `null` or `""`).
+    Complete,
+    /// A token came back that the walk had already followed.
+    TokenRepeated {
+        /// 1-based page that returned it.
+        page: usize,
+    },
+    /// A page held exactly the items of the page before it.
+    PageRepeated {
+        /// 1-based page.
+        page: usize,
+    },
+    /// The walk reached the page limit.
+    PageLimit {
+        /// Pages taken.
+        pages: usize,
+    },
+    /// A page request failed (non-200 or an unreadable body).
+    Failed {
+        /// 1-based page.
+        page: usize,
+        /// What came back.
+        summary: String,
+    },
+}
+
+/// One walk over every page of one listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaginationWalk {
+    /// `MaxResults` sent (`None`: absent).
+    pub page_size: Option<i64>,
+    /// Each page's item keys (`TaskExecutionId`, or a placeholder for items without one).
+    pub pages: Vec<Vec<String>>,
+    /// How it ended.
+    pub end: WalkEnd,
+}
+
+impl PaginationWalk {
+    /// Every item key, in walk order.
+    pub fn items(&self) -> Vec<String> {
+        self.pages.iter().flatten().cloned().collect()
+    }
+
+    /// `MaxResults 10` or `MaxResults absent`.
+    pub fn label(&self) -> String {
+        self.page_size.map_or("MaxResults absent".to_owned(), |n| format!("MaxResults {n}"))
+    }
+
+    /// The most pages a correct endpoint needs: ⌈items ÷ size⌉ + 1 (one trailing empty page is
+    /// allowed).
+    pub fn page_bound(&self, items: usize) -> usize {
+        let size = self.page_size.unwrap_or(1).max(1) as usize;
+        items.div_ceil(size) + 1
+    }
+}
+
+/// A token followed twice: the page it gave each time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenReuse {
+    /// Item keys of the first answer.
+    pub first: Vec<String>,
+    /// Item keys of the second answer, or what came back instead.
+    pub second: Result<Vec<String>, String>,
+}
+
+/// Every pagination finding over the walks of one listing (one execution, one filter set).
+pub fn check_walks(walks: &[PaginationWalk], reuse: Option<&TokenReuse>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let f = |expected: &str, actual: String| Finding::new(CheckId::PaginationWalk, expected, actual);
+    for w in walks {
+        match &w.end {
+            WalkEnd::Complete => {}
+            WalkEnd::TokenRepeated { page } => out.push(f(
+                "a walk that ends",
+                format!("with {}, page {page} returned a NextToken the walk had already followed: a paginator would loop forever", w.label()),
+            )),
+            WalkEnd::PageRepeated { page } => out.push(f(
+                "a walk that ends",
+                format!("with {}, page {page} repeated the page before it", w.label()),
+            )),
+            WalkEnd::PageLimit { pages } => out.push(f("a walk that ends", format!("with {}, the walk was stopped after {pages} pages", w.label()))),
+            WalkEnd::Failed { page, summary } => out.push(f("every page of the walk to succeed", format!("with {}, page {page} got {summary}", w.label()))),
+        }
+        let items = w.items();
+        let mut seen = HashSet::new();
+        let dups: Vec<&String> = items.iter().filter(|i| !seen.insert(*i)).collect();
+        if !dups.is_empty() {
+            out.push(f(
+                "every item exactly once",
+                format!("with {}, {} item(s) repeated, first {}", w.label(), dups.len(), dups[0]),
+            ));
+        }
+        let unique = seen.len();
+        if w.end == WalkEnd::Complete && w.pages.len() > w.page_bound(unique) {
+            out.push(f(
+                "at most ⌈items ÷ MaxResults⌉ + 1 pages",
+                format!("with {}, {} pages for {unique} items", w.label(), w.pages.len()),
+            ));
+        }
+    }
+
+    // Compare complete walks with each other: same multiset, same order.
+    let complete: Vec<&PaginationWalk> = walks.iter().filter(|w| w.end == WalkEnd::Complete).collect();
+    if let Some((base, rest)) = complete.split_first() {
+        let base_items = base.items();
+        let base_counts = counts(&base_items);
+        for w in rest {
+            let items = w.items();
+            let c = counts(&items);
+            if c != base_counts {
+                let missing: Vec<&String> = base_counts.keys().filter(|k| !c.contains_key(*k)).copied().collect();
+                let extra: Vec<&String> = c.keys().filter(|k| !base_counts.contains_key(*k)).copied().collect();
+                out.push(f(
+                    "the same items for every page size",
+                    format!(
+                        "{} gave {} items and {} gave {} ({} missing, {} extra{})",
+                        base.label(),
+                        base_items.len(),
+                        w.label(),
+                        items.len(),
+                        missing.len(),
+                        extra.len(),
+                        missing.first().or(extra.first()).map_or(String::new(), |k| format!(", e.g. {k}"))
+                    ),
+                ));
+            } else if items != base_items {
+                let at = items.iter().zip(&base_items).position(|(a, b)| a != b).unwrap_or(0);
+                out.push(f(
+                    "the same order on every walk",
+                    format!("{} and {} differ from item {} on", base.label(), w.label(), at + 1),
+                ));
+            }
+        }
+    }
+
+    if let Some(r) = reuse {
+        match &r.second {
+            Ok(second) if *second == r.first => {}
+            Ok(second) => out.push(f(
+                "the same page when a token is reused",
+                format!("{} items the first time and {} the second, not the same", r.first.len(), second.len()),
+            )),
+            Err(summary) => out.push(f("the same page when a token is reused", format!("the second use got {summary}"))),
+        }
+    }
+    out
+}
+
+fn counts(items: &[String]) -> BTreeMap<&String, usize> {
+    let mut m = BTreeMap::new();
+    for i in items {
+        *m.entry(i).or_insert(0) += 1;
+    }
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn walk(size: Option<i64>, pages: &[&[&str]]) -> PaginationWalk {
+        PaginationWalk {
+            page_size: size,
+            pages: pages.iter().map(|p| p.iter().map(|s| (*s).to_owned()).collect()).collect(),
+            end: WalkEnd::Complete,
+        }
+    }
+
+    #[test]
+    fn consistent_walks_pass_and_inconsistent_fail() {
+        let a = walk(Some(2), &[&["a", "b"], &["c"]]);
+        let b = walk(Some(3), &[&["a", "b", "c"]]);
+        assert!(check_walks(&[a.clone(), b], None).is_empty());
+        let lost = walk(Some(3), &[&["a", "b"]]);
+        assert_eq!(check_walks(&[a.clone(), lost], None).len(), 1);
+        let dup = walk(Some(2), &[&["a", "b"], &["b", "c"]]);
+        assert!(!check_walks(&[dup], None).is_empty());
+        let reordered = walk(Some(3), &[&["c", "b", "a"]]);
+        assert!(check_walks(&[a, reordered], None)[0].expected.contains("order"));
+    }
+}

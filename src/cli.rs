@@ -1,0 +1,71 @@
+//! The command line, as clap derive types. No logic here; `app` validates and runs.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Conformance harness for AWS SSM DescribeMaintenanceWindowExecutionTasks (awsJson1_1).
+#[derive(Debug, Parser)]
+#[command(name = "ssm-conform", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the conformance suite against an endpoint (or the embedded reference).
+    Run(RunArgs),
+    /// Serve the reference endpoint, faithfully or with one named fault.
+    Serve(ServeArgs),
+}
+
+/// `ssm-conform run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The endpoint URL. Default: $AWS_ENDPOINT_URL_SSM, then $AWS_ENDPOINT_URL, else the
+    /// embedded reference endpoint on an ephemeral loopback port.
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// An execution known to exist on the target and hold tasks (repeatable). Checks that need
+    /// data are skipped without one.
+    #[arg(long = "execution-id", value_name = "ID")]
+    pub execution_ids: Vec<String>,
+    /// A case file or a directory of `*.toml` case files.
+    #[arg(long, value_name = "PATH")]
+    pub cases: Option<PathBuf>,
+    /// How many requests may be in flight at once.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub concurrency: usize,
+    /// Seconds one request may take before it counts as unanswered.
+    #[arg(long, default_value_t = 10.0, value_name = "SECS")]
+    pub timeout: f64,
+    /// Also compare validation messages to AWS's wording exactly (STRICT rules).
+    #[arg(long)]
+    pub strict_messages: bool,
+    /// Seed of the run's random values (printed on every run).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// List every unit, passing ones too, and each walk's pages and items.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+/// `ssm-conform serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The port on 127.0.0.1 (0: an ephemeral port). The bound URL is printed on stdout.
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Serve with exactly this deviation from the contract (see --list-faults).
+    #[arg(long, value_name = "NAME")]
+    pub fault: Option<String>,
+    /// List the faults, one per line, and exit.
+    #[arg(long)]
+    pub list_faults: bool,
+    /// List the fixture executions (id and task count), and exit.
+    #[arg(long)]
+    pub list_fixtures: bool,
+}

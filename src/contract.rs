@@ -1,0 +1,338 @@
+//! The contract of `DescribeMaintenanceWindowExecutionTasks` over awsJson1_1, encoded once.
+//!
+//! Every number, name and message template of `shared/contract.md` lives here; the reference
+//! server, the checks and the case files (through placeholders) read them from this module, so a
+//! change to the contract is a change in one place. This module depends on nothing else in the
+//! crate.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// The `X-Amz-Target` prefix of the SSM service (`targetPrefix` in botocore's model).
+pub const TARGET_PREFIX: &str = "AmazonSSM";
+/// The operation's name.
+pub const OPERATION: &str = "DescribeMaintenanceWindowExecutionTasks";
+/// The full `X-Amz-Target` header value for this operation.
+pub const TARGET: &str = "AmazonSSM.DescribeMaintenanceWindowExecutionTasks";
+/// The awsJson1_1 content type, for requests, successes and errors alike.
+pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
+/// The request-id header every AWS response carries.
+pub const REQUEST_ID_HEADER: &str = "x-amzn-RequestId";
+/// The error-type header some servers send beside `__type` (botocore ignores it for awsJson).
+pub const ERROR_TYPE_HEADER: &str = "X-Amzn-ErrorType";
+/// The SigV4 signing name of the service.
+pub const SIGNING_NAME: &str = "ssm";
+
+/// Wire names of the request members.
+pub mod input {
+    /// The required execution id.
+    pub const WINDOW_EXECUTION_ID: &str = "WindowExecutionId";
+    /// The optional list of filters.
+    pub const FILTERS: &str = "Filters";
+    /// The optional page size.
+    pub const MAX_RESULTS: &str = "MaxResults";
+    /// The optional pagination token.
+    pub const NEXT_TOKEN: &str = "NextToken";
+    /// A filter's key.
+    pub const FILTER_KEY: &str = "Key";
+    /// A filter's values.
+    pub const FILTER_VALUES: &str = "Values";
+}
+
+/// Wire names of the response members.
+pub mod output {
+    /// The list of items.
+    pub const ITEMS: &str = "WindowExecutionTaskIdentities";
+    /// The pagination token of the next page.
+    pub const NEXT_TOKEN: &str = "NextToken";
+    /// Item member: the execution the task belongs to.
+    pub const WINDOW_EXECUTION_ID: &str = "WindowExecutionId";
+    /// Item member: the task execution's id.
+    pub const TASK_EXECUTION_ID: &str = "TaskExecutionId";
+    /// Item member: the task's status.
+    pub const STATUS: &str = "Status";
+    /// Item member: free-text status details.
+    pub const STATUS_DETAILS: &str = "StatusDetails";
+    /// Item member: start time (epoch seconds).
+    pub const START_TIME: &str = "StartTime";
+    /// Item member: end time (epoch seconds).
+    pub const END_TIME: &str = "EndTime";
+    /// Item member: the task's ARN or document name.
+    pub const TASK_ARN: &str = "TaskArn";
+    /// Item member: the task type.
+    pub const TASK_TYPE: &str = "TaskType";
+    /// Item member: the alarm configuration.
+    pub const ALARM_CONFIGURATION: &str = "AlarmConfiguration";
+    /// Item member: the triggered alarms.
+    pub const TRIGGERED_ALARMS: &str = "TriggeredAlarms";
+    /// Every modelled member of an item, in model order.
+    pub const ITEM_MEMBERS: [&str; 10] = [
+        WINDOW_EXECUTION_ID,
+        TASK_EXECUTION_ID,
+        STATUS,
+        STATUS_DETAILS,
+        START_TIME,
+        END_TIME,
+        TASK_ARN,
+        TASK_TYPE,
+        ALARM_CONFIGURATION,
+        TRIGGERED_ALARMS,
+    ];
+    /// Members an item must carry to be paginated and told apart (contract §4).
+    pub const REQUIRED_ITEM_MEMBERS: [&str; 3] = [WINDOW_EXECUTION_ID, TASK_EXECUTION_ID, STATUS];
+}
+
+/// The length of a `WindowExecutionId` and of a `TaskExecutionId`.
+pub const ID_LENGTH: usize = 36;
+/// The model's id pattern, verbatim (AWS quotes it verbatim in validation messages).
+pub const ID_PATTERN: &str = r"^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$";
+
+/// The compiled, anchored id pattern.
+pub fn id_regex() -> &'static Regex {
+    static RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(ID_PATTERN).expect("ID_PATTERN compiles"));
+    &RE
+}
+
+/// Whether `s` is a well-formed execution id (length and anchored pattern).
+pub fn is_valid_id(s: &str) -> bool {
+    s.len() == ID_LENGTH && id_regex().is_match(s)
+}
+
+/// The smallest valid `MaxResults`.
+pub const MAX_RESULTS_MIN: i64 = 10;
+/// The largest valid `MaxResults`.
+pub const MAX_RESULTS_MAX: i64 = 100;
+/// The most filters a request may carry.
+pub const FILTERS_MAX: usize = 5;
+/// The shortest filter key.
+pub const FILTER_KEY_MIN: usize = 1;
+/// The longest filter key.
+pub const FILTER_KEY_MAX: usize = 128;
+/// The shortest filter value.
+pub const FILTER_VALUE_MIN: usize = 1;
+/// The longest filter value.
+pub const FILTER_VALUE_MAX: usize = 256;
+/// The one supported filter key.
+pub const STATUS_FILTER_KEY: &str = "STATUS";
+
+/// `MaintenanceWindowExecutionStatus`, in model order.
+pub const STATUSES: [&str; 8] = [
+    "PENDING",
+    "IN_PROGRESS",
+    "SUCCESS",
+    "FAILED",
+    "TIMED_OUT",
+    "CANCELLING",
+    "CANCELLED",
+    "SKIPPED_OVERLAPPING",
+];
+/// `MaintenanceWindowTaskType`, in model order.
+pub const TASK_TYPES: [&str; 4] = ["RUN_COMMAND", "AUTOMATION", "STEP_FUNCTIONS", "LAMBDA"];
+/// `ExternalAlarmState`.
+pub const ALARM_STATES: [&str; 2] = ["UNKNOWN", "ALARM"];
+/// The longest `StatusDetails`.
+pub const STATUS_DETAILS_MAX: usize = 250;
+/// The shortest `TaskArn`.
+pub const TASK_ARN_MIN: usize = 1;
+/// The longest `TaskArn`.
+pub const TASK_ARN_MAX: usize = 1600;
+/// The shortest alarm name.
+pub const ALARM_NAME_MIN: usize = 1;
+/// The longest alarm name.
+pub const ALARM_NAME_MAX: usize = 255;
+
+/// Error type names (`__type` after resolution).
+pub mod error_type {
+    /// Input breaks a model constraint.
+    pub const VALIDATION: &str = "ValidationException";
+    /// A well-formed id names no execution (the operation's modelled error).
+    pub const DOES_NOT_EXIST: &str = "DoesNotExistException";
+    /// The body is not JSON or a member has the wrong JSON type.
+    pub const SERIALIZATION: &str = "SerializationException";
+    /// The `X-Amz-Target` names another operation.
+    pub const UNKNOWN_OPERATION: &str = "UnknownOperationException";
+    /// The service failed (the operation's other modelled error).
+    pub const INTERNAL_SERVER_ERROR: &str = "InternalServerError";
+    /// SSM's error for a token it cannot use.
+    pub const INVALID_NEXT_TOKEN: &str = "InvalidNextToken";
+    /// LocalStack's answer for operations it does not implement.
+    pub const INTERNAL_FAILURE: &str = "InternalFailure";
+    /// Error types that must carry a message (contract §6).
+    pub const MESSAGE_REQUIRED: [&str; 2] = [VALIDATION, DOES_NOT_EXIST];
+}
+
+/// Resolves an awsJson error code the way the SDKs do: keep what is before the first `:`, then
+/// what is after the last `#` (botocore; the Smithy spec's examples agree).
+pub fn resolve_error_type(raw: &str) -> &str {
+    let before_colon = raw.split(':').next().unwrap_or(raw);
+    before_colon.rsplit('#').next().unwrap_or(before_colon).trim()
+}
+
+/// One violated constraint, as a Coral validation message item names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Constraint {
+    /// A required member is absent or null.
+    NotNull,
+    /// A string or list is shorter than the minimum.
+    LengthMin(usize),
+    /// A string or list is longer than the maximum.
+    LengthMax(usize),
+    /// A string does not match the id pattern.
+    IdPattern,
+    /// An integer is below the minimum.
+    ValueMin(i64),
+    /// An integer is above the maximum.
+    ValueMax(i64),
+    /// Elements of a list of filter values break their length (reported at the list's path).
+    FilterValueLengths,
+}
+
+impl Constraint {
+    /// The constraint's wording after `failed to satisfy constraint: `.
+    pub fn wording(&self) -> String {
+        match self {
+            Constraint::NotNull => "Member must not be null".to_owned(),
+            Constraint::LengthMin(n) => format!("Member must have length greater than or equal to {n}"),
+            Constraint::LengthMax(n) => format!("Member must have length less than or equal to {n}"),
+            Constraint::IdPattern => format!("Member must satisfy regular expression pattern: {ID_PATTERN}"),
+            Constraint::ValueMin(n) => format!("Member must have value greater than or equal to {n}"),
+            Constraint::ValueMax(n) => format!("Member must have value less than or equal to {n}"),
+            Constraint::FilterValueLengths => format!(
+                "Member must satisfy constraint: [Member must have length less than or equal to {FILTER_VALUE_MAX}, Member must have length greater than or equal to {FILTER_VALUE_MIN}]"
+            ),
+        }
+    }
+}
+
+/// One item of a validation message: `Value '<v>' at '<path>' failed to satisfy constraint: <c>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationItem {
+    /// The rendered value (`None` renders `Value null`).
+    pub value: Option<String>,
+    /// The member path (`windowExecutionId`, `filters.1.member.key`).
+    pub path: String,
+    /// The violated constraint.
+    pub constraint: Constraint,
+}
+
+impl ValidationItem {
+    /// The item's text, as AWS writes it.
+    pub fn render(&self) -> String {
+        match &self.value {
+            Some(v) => format!(
+                "Value '{v}' at '{}' failed to satisfy constraint: {}",
+                self.path,
+                self.constraint.wording()
+            ),
+            None => format!(
+                "Value null at '{}' failed to satisfy constraint: {}",
+                self.path,
+                self.constraint.wording()
+            ),
+        }
+    }
+}
+
+/// The whole validation message: `1 validation error detected: ...` or
+/// `N validation errors detected: a; b`.
+pub fn validation_message(items: &[ValidationItem]) -> String {
+    let rendered: Vec<String> = items.iter().map(ValidationItem::render).collect();
+    let n = items.len();
+    let plural = if n == 1 { "error" } else { "errors" };
+    format!("{n} validation {plural} detected: {}", rendered.join("; "))
+}
+
+/// The path of a top-level member in validation messages: first letter lower-cased.
+pub fn member_path(member: &str) -> String {
+    let mut chars = member.chars();
+    match chars.next() {
+        Some(c) => c.to_ascii_lowercase().to_string() + chars.as_str(),
+        None => String::new(),
+    }
+}
+
+/// The path of a field of the `index`-th (0-based) element of a list member.
+pub fn list_field_path(list_member: &str, index: usize, field: &str) -> String {
+    format!("{}.{}.member.{}", member_path(list_member), index + 1, member_path(field))
+}
+
+/// The kinds of constraint a case file may name (`constraint = "length-max"`), and the bounds the
+/// contract gives each member path. `None` when the path does not have that constraint.
+pub fn constraint_for(path: &str, kind: &str) -> Option<Constraint> {
+    static LIST_FIELD: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^filters\.[1-9][0-9]*\.member\.(key|values)$").expect("regex compiles"));
+    let field = LIST_FIELD.captures(path).map(|c| c[1].to_owned());
+    match (path, field.as_deref(), kind) {
+        ("windowExecutionId", _, "not-null") => Some(Constraint::NotNull),
+        ("windowExecutionId", _, "length-min") => Some(Constraint::LengthMin(ID_LENGTH)),
+        ("windowExecutionId", _, "length-max") => Some(Constraint::LengthMax(ID_LENGTH)),
+        ("windowExecutionId", _, "pattern") => Some(Constraint::IdPattern),
+        ("maxResults", _, "value-min") => Some(Constraint::ValueMin(MAX_RESULTS_MIN)),
+        ("maxResults", _, "value-max") => Some(Constraint::ValueMax(MAX_RESULTS_MAX)),
+        ("filters", _, "length-max") => Some(Constraint::LengthMax(FILTERS_MAX)),
+        (_, Some("key"), "length-min") => Some(Constraint::LengthMin(FILTER_KEY_MIN)),
+        (_, Some("key"), "length-max") => Some(Constraint::LengthMax(FILTER_KEY_MAX)),
+        (_, Some("values"), "member-lengths") => Some(Constraint::FilterValueLengths),
+        _ => None,
+    }
+}
+
+/// The constraint kinds a case file may name.
+pub const CONSTRAINT_KINDS: &str = "not-null, length-min, length-max, pattern, value-min, value-max, member-lengths";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Pins the constants to the text of `shared/contract.md`, so drift fails loudly.
+    #[test]
+    fn constants_match_contract_text() {
+        let contract = include_str!("../docs/contract.md");
+        let pattern_in_doc = format!("pattern `{ID_PATTERN}`");
+        assert!(contract.contains(&pattern_in_doc), "id pattern drifted from contract.md");
+        assert!(contract.contains(&format!("{MAX_RESULTS_MIN} ≤ n ≤ {MAX_RESULTS_MAX}")));
+        assert!(contract.contains(&format!("0 to {FILTERS_MAX} filters")));
+        assert!(contract.contains(&format!("length {FILTER_KEY_MIN}..{FILTER_KEY_MAX}")));
+        assert!(contract.contains(&format!("each of length {FILTER_VALUE_MIN}..{FILTER_VALUE_MAX}")));
+        assert!(contract.contains(&STATUSES.join(" ")));
+        assert!(contract.contains(&TASK_TYPES.join(" ")));
+        assert!(contract.contains(TARGET));
+        assert!(contract.contains(CONTENT_TYPE));
+        assert!(contract.contains(&format!("length 0..{STATUS_DETAILS_MAX}")));
+        assert!(contract.contains(&format!("length {TASK_ARN_MIN}..{TASK_ARN_MAX}")));
+        assert!(contract.contains(&format!("string {ALARM_NAME_MIN}..{ALARM_NAME_MAX}")));
+        assert!(contract.contains("Member must have length less than or equal to 256, Member must have length greater than or equal to 1"));
+    }
+
+    #[test]
+    fn id_pattern_accepts_both_cases_and_is_anchored() {
+        assert!(is_valid_id("0123abcd-4567-89ef-ABCD-0123456789ab"));
+        assert!(!is_valid_id("x0123abcd-4567-89ef-ABCD-0123456789ab"));
+        assert!(!is_valid_id("0123abcd-4567-89ef-ABCD-0123456789abc"));
+        assert!(!is_valid_id("0123abcg-4567-89ef-ABCD-0123456789ab"));
+    }
+
+    #[test]
+    fn resolves_error_types_like_botocore() {
+        assert_eq!(resolve_error_type("DoesNotExistException"), "DoesNotExistException");
+        assert_eq!(
+            resolve_error_type("com.amazonaws.ssm#DoesNotExistException:http://internal.amazon.com/coral/"),
+            "DoesNotExistException"
+        );
+        assert_eq!(resolve_error_type("a#b#FooError"), "FooError");
+    }
+
+    #[test]
+    fn renders_validation_messages() {
+        let items = [
+            ValidationItem { value: None, path: member_path("WindowExecutionId"), constraint: Constraint::NotNull },
+            ValidationItem { value: Some("9".into()), path: "maxResults".into(), constraint: Constraint::ValueMin(10) },
+        ];
+        assert_eq!(
+            validation_message(&items),
+            "2 validation errors detected: Value null at 'windowExecutionId' failed to satisfy constraint: Member must not be null; Value '9' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 10"
+        );
+        assert_eq!(list_field_path("Filters", 0, "Key"), "filters.1.member.key");
+    }
+}

@@ -1,0 +1,173 @@
+//! [`WireResponse`] and the typed views the checks read: [`ErrorShape`] and [`Page`].
+//! Decoding never panics, whatever the endpoint sent.
+
+use serde_json::{Map, Value};
+
+use crate::contract::{self, output};
+
+/// An HTTP response as received (body already capped by the transport).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WireResponse {
+    /// HTTP status.
+    pub status: u16,
+    /// Headers in order; names compare case-insensitively.
+    pub headers: Vec<(String, String)>,
+    /// The body bytes.
+    pub body: Vec<u8>,
+}
+
+impl WireResponse {
+    /// The first header named `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// The body as JSON, or why it is not.
+    pub fn json(&self) -> Result<Value, String> {
+        if self.body.is_empty() {
+            return Err("the body is empty".to_owned());
+        }
+        serde_json::from_slice(&self.body).map_err(|e| format!("the body is not JSON ({e})"))
+    }
+
+    /// Whether the `Content-Type` is the awsJson1_1 type (parameters such as charset ignored).
+    pub fn has_aws_json_content_type(&self) -> bool {
+        self.header("content-type")
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case(contract::CONTENT_TYPE))
+    }
+
+    /// A short description for reports: status, error type or item count, or a body excerpt.
+    pub fn summary(&self) -> String {
+        match self.json() {
+            Ok(Value::Object(map)) if self.status >= 300 => {
+                let shape = ErrorShape::from_object(self, &map);
+                let ty = shape.resolved_type.as_deref().unwrap_or("no __type");
+                match &shape.message {
+                    Some(m) => format!("{} {ty}: {}", self.status, excerpt(m, 160)),
+                    None => format!("{} {ty}", self.status),
+                }
+            }
+            Ok(Value::Object(map)) => match map.get(output::ITEMS) {
+                Some(Value::Array(items)) => format!("{} with {} items", self.status, items.len()),
+                _ => format!("{} {}", self.status, excerpt(&String::from_utf8_lossy(&self.body), 120)),
+            },
+            _ => format!("{} {}", self.status, excerpt(&String::from_utf8_lossy(&self.body), 120)),
+        }
+    }
+}
+
+/// `s` cut to about `max` characters on one line.
+pub fn excerpt(s: &str, max: usize) -> String {
+    let one_line: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let one_line = one_line.trim();
+    if one_line.chars().count() <= max {
+        one_line.to_owned()
+    } else {
+        let cut: String = one_line.chars().take(max).collect();
+        format!("{cut}…")
+    }
+}
+
+/// An error response as the AWS SDKs read it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ErrorShape {
+    /// Whether the body is a JSON object.
+    pub body_is_object: bool,
+    /// The body's `__type`, as sent.
+    pub raw_type: Option<String>,
+    /// `__type` resolved the awsJson way (namespace and `:` suffix stripped).
+    pub resolved_type: Option<String>,
+    /// The `X-Amzn-ErrorType` header, resolved.
+    pub header_type: Option<String>,
+    /// A body `code` member, resolved.
+    pub code_member: Option<String>,
+    /// The message under `message` or `Message` (botocore reads `message`, then `Message`).
+    pub message: Option<String>,
+    /// A message under a key botocore does not read (`errorMessage`), when there is no other.
+    pub unread_message_key: Option<String>,
+}
+
+impl ErrorShape {
+    /// Reads the error shape of any response.
+    pub fn of(resp: &WireResponse) -> ErrorShape {
+        match resp.json() {
+            Ok(Value::Object(map)) => ErrorShape::from_object(resp, &map),
+            _ => ErrorShape {
+                header_type: resp.header(contract::ERROR_TYPE_HEADER).map(|t| contract::resolve_error_type(t).to_owned()),
+                ..ErrorShape::default()
+            },
+        }
+    }
+
+    fn from_object(resp: &WireResponse, map: &Map<String, Value>) -> ErrorShape {
+        let raw_type = map.get("__type").and_then(Value::as_str).map(str::to_owned);
+        let resolved_type = raw_type.as_deref().map(|t| contract::resolve_error_type(t).to_owned()).filter(|t| !t.is_empty());
+        let message = ["message", "Message"].iter().find_map(|k| map.get(*k).and_then(Value::as_str)).map(str::to_owned);
+        let unread_message_key = if message.is_none() {
+            ["errorMessage", "ErrorMessage", "msg", "error"].iter().find(|k| map.contains_key(**k)).map(|k| (*k).to_owned())
+        } else {
+            None
+        };
+        ErrorShape {
+            body_is_object: true,
+            raw_type,
+            resolved_type,
+            header_type: resp.header(contract::ERROR_TYPE_HEADER).map(|t| contract::resolve_error_type(t).to_owned()),
+            code_member: map.get("code").and_then(Value::as_str).map(|t| contract::resolve_error_type(t).to_owned()),
+            message,
+            unread_message_key,
+        }
+    }
+}
+
+/// A success page as the paginator reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    /// The items (each whatever JSON the endpoint sent).
+    pub items: Vec<Value>,
+    /// The next token; `None` for absent, `null` or `""` (all mean the end).
+    pub next_token: Option<String>,
+}
+
+impl Page {
+    /// Reads a page, or says why the body is not one.
+    pub fn of(resp: &WireResponse) -> Result<Page, String> {
+        let value = resp.json()?;
+        let Value::Object(map) = value else {
+            return Err("the body is not a JSON object".to_owned());
+        };
+        let items = match map.get(output::ITEMS) {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(items)) => items.clone(),
+            Some(other) => return Err(format!("{} is {}, not a list", output::ITEMS, json_type(other))),
+        };
+        let next_token = match map.get(output::NEXT_TOKEN) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) if s.is_empty() => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(other) => return Err(format!("{} is {}, not a string", output::NEXT_TOKEN, json_type(other))),
+        };
+        Ok(Page { items, next_token })
+    }
+
+    /// The `TaskExecutionId` of each item (`None` where absent or not a string).
+    pub fn task_ids(&self) -> Vec<Option<String>> {
+        self.items
+            .iter()
+            .map(|i| i.get(output::TASK_EXECUTION_ID).and_then(Value::as_str).map(str::to_owned))
+            .collect()
+    }
+}
+
+/// The JSON type of a value, for messages.
+pub fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}

@@ -1,0 +1,478 @@
+//! Orchestration: the probe, the declarative cases, the relations that walk pages, and the
+//! always-on checks over every exchange. Every request is bounded by the transport's timeout and
+//! every walk by a page limit.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use futures::stream::{self, StreamExt};
+use serde_json::{json, Value};
+
+use crate::check::error_shape::check_error_response;
+use crate::check::expectation::check_case;
+use crate::check::filters::{check_filters, FilteredListing};
+use crate::check::pagination::{check_walks, PaginationWalk, TokenReuse, WalkEnd, MAX_WALK_PAGES};
+use crate::check::protocol::check_protocol;
+use crate::check::response_shape::{check_success, PageRequest};
+use crate::check::{CheckId, CheckOptions};
+use crate::contract::{self, error_type, input, output};
+use crate::finding::{CaseResult, Finding, Outcome};
+use crate::request::{self, Bindings, WireRequest};
+use crate::response::{ErrorShape, Page, WireResponse};
+use crate::source::{Case, Origin};
+use crate::transport::{Client, TransportError};
+
+/// What a run needs, already validated.
+#[derive(Debug, Clone)]
+pub struct RunPlan {
+    /// The declarative cases.
+    pub cases: Vec<Case>,
+    /// Executions known to exist on the target.
+    pub execution_ids: Vec<String>,
+    /// How many requests may be in flight.
+    pub concurrency: usize,
+    /// What the checks demand.
+    pub check: CheckOptions,
+    /// Seed of the run's random values (the random id).
+    pub seed: u64,
+}
+
+/// How one listing's walks went, for the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalkSummary {
+    /// The execution walked.
+    pub execution_id: String,
+    /// `MaxResults 10`, or the filter.
+    pub label: String,
+    /// Pages seen.
+    pub pages: usize,
+    /// Items seen.
+    pub items: usize,
+}
+
+/// Everything a run found.
+#[derive(Debug, Clone)]
+pub struct RunReport {
+    /// Every unit's result, in a stable order.
+    pub results: Vec<CaseResult>,
+    /// Every walk the relations took.
+    pub walks: Vec<WalkSummary>,
+}
+
+/// The harness could not reach the endpoint at all.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("cannot reach the endpoint: {0}")]
+pub struct Unreachable(#[from] pub TransportError);
+
+/// An always-on finding, with the exchange it came from.
+struct Observed {
+    at: String,
+    finding: Finding,
+}
+
+/// Always-on checks, run on every exchange.
+fn always_on(at: &str, req: &WireRequest, resp: &WireResponse, sink: &mut Vec<Observed>, seen: &mut Seen) {
+    let page_req = PageRequest::of(req.json_body().as_ref());
+    let findings = check_protocol(resp).into_iter().chain(check_error_response(resp)).chain(check_success(&page_req, resp));
+    for f in findings {
+        sink.push(Observed { at: at.to_owned(), finding: f });
+    }
+    if resp.status == 200 && Page::of(resp).is_ok_and(|p| !p.items.is_empty()) {
+        seen.items = true;
+    }
+    if resp.status >= 300 {
+        seen.errors = true;
+    }
+    seen.responses += 1;
+}
+
+/// What kinds of responses the always-on checks saw (a check with nothing to look at is skipped).
+#[derive(Default, Clone, Copy)]
+struct Seen {
+    responses: usize,
+    items: bool,
+    errors: bool,
+}
+
+impl Seen {
+    fn merge(&mut self, o: Seen) {
+        self.responses += o.responses;
+        self.items |= o.items;
+        self.errors |= o.errors;
+    }
+}
+
+/// The always-on checks and what each needs to have seen.
+const ALWAYS_ON: [(CheckId, Need); 12] = [
+    (CheckId::RequestId, Need::Any),
+    (CheckId::ContentType, Need::Items),
+    (CheckId::ResponseBody, Need::Any),
+    (CheckId::PageSize, Need::Items),
+    (CheckId::ItemMembers, Need::Items),
+    (CheckId::ItemTypes, Need::Items),
+    (CheckId::ItemTimestamps, Need::Items),
+    (CheckId::ItemExecution, Need::Items),
+    (CheckId::ErrorStatus, Need::Errors),
+    (CheckId::ErrorType, Need::Errors),
+    (CheckId::ErrorMessage, Need::Errors),
+    (CheckId::ErrorContentType, Need::Errors),
+];
+
+#[derive(Clone, Copy)]
+enum Need {
+    Any,
+    Items,
+    Errors,
+}
+
+/// Whether the probe's answer says the operation is not implemented at all (contract §7).
+pub fn not_implemented(resp: &WireResponse) -> Option<String> {
+    let shape = ErrorShape::of(resp);
+    let ty = shape.resolved_type.as_deref();
+    let why = if resp.status == 501 {
+        "HTTP 501 Not Implemented (LocalStack answers operations it lacks this way)"
+    } else if ty == Some(error_type::UNKNOWN_OPERATION) {
+        "UnknownOperationException for this operation's own X-Amz-Target"
+    } else if resp.status >= 500 && !shape.body_is_object {
+        "HTTP 5xx with a body that is not JSON (moto_server answers operations it lacks with an HTML 500 page)"
+    } else if resp.status == 404 && !shape.body_is_object {
+        "HTTP 404 with a body that is not JSON: nothing serves this operation at that URL"
+    } else if resp.status >= 500 && matches!(ty, Some(error_type::INTERNAL_FAILURE) | Some("NotImplemented") | Some("NotImplementedException")) {
+        "a 5xx InternalFailure / NotImplemented error for a valid request"
+    } else {
+        return None;
+    };
+    Some(format!("{why}: {}", resp.summary()))
+}
+
+fn probe_request(random_id: &str) -> WireRequest {
+    WireRequest::json(&json!({ input::WINDOW_EXECUTION_ID: random_id }))
+}
+
+fn page_request(exec: &str, size: Option<i64>, filters: Option<&Value>, token: Option<&str>) -> WireRequest {
+    let mut body = serde_json::Map::new();
+    body.insert(input::WINDOW_EXECUTION_ID.into(), json!(exec));
+    if let Some(n) = size {
+        body.insert(input::MAX_RESULTS.into(), json!(n));
+    }
+    if let Some(f) = filters {
+        body.insert(input::FILTERS.into(), f.clone());
+    }
+    if let Some(t) = token {
+        body.insert(input::NEXT_TOKEN.into(), json!(t));
+    }
+    WireRequest::json(&Value::Object(body))
+}
+
+/// The key an item is known by in walks: its `TaskExecutionId`, or its JSON text.
+fn item_key(item: &Value) -> String {
+    item.get(output::TASK_EXECUTION_ID).and_then(Value::as_str).map_or_else(|| item.to_string(), str::to_owned)
+}
+
+fn item_status(item: &Value) -> String {
+    item.get(output::STATUS).and_then(Value::as_str).unwrap_or("").to_owned()
+}
+
+/// One bounded walk: (the walk, the items as (key, status), the first NextToken seen).
+async fn walk(
+    client: &Client,
+    exec: &str,
+    size: Option<i64>,
+    filters: Option<&Value>,
+    sink: &mut Vec<Observed>,
+    seen: &mut Seen,
+) -> (PaginationWalk, Vec<(String, String)>, Option<String>) {
+    let mut pages: Vec<Vec<String>> = Vec::new();
+    let mut items = Vec::new();
+    let mut followed: BTreeSet<String> = BTreeSet::new();
+    let mut token: Option<String> = None;
+    let mut first_token = None;
+    let label = size.map_or("MaxResults absent".to_owned(), |n| format!("MaxResults {n}"));
+    let end = loop {
+        let page_no = pages.len() + 1;
+        let req = page_request(exec, size, filters, token.as_deref());
+        let resp = match client.send(&req).await {
+            Ok(r) => r,
+            Err(e) => break WalkEnd::Failed { page: page_no, summary: e.to_string() },
+        };
+        always_on(&format!("walk of {exec} with {label}, page {page_no}"), &req, &resp, sink, seen);
+        if resp.status != 200 {
+            break WalkEnd::Failed { page: page_no, summary: resp.summary() };
+        }
+        let page = match Page::of(&resp) {
+            Ok(p) => p,
+            Err(why) => break WalkEnd::Failed { page: page_no, summary: why },
+        };
+        let keys: Vec<String> = page.items.iter().map(item_key).collect();
+        items.extend(page.items.iter().map(|i| (item_key(i), item_status(i))));
+        let repeated = !keys.is_empty() && pages.last() == Some(&keys);
+        pages.push(keys);
+        if repeated {
+            break WalkEnd::PageRepeated { page: page_no };
+        }
+        match page.next_token {
+            None => break WalkEnd::Complete,
+            Some(t) => {
+                if first_token.is_none() {
+                    first_token = Some(t.clone());
+                }
+                if !followed.insert(t.clone()) {
+                    break WalkEnd::TokenRepeated { page: page_no };
+                }
+                if pages.len() >= MAX_WALK_PAGES {
+                    break WalkEnd::PageLimit { pages: pages.len() };
+                }
+                token = Some(t);
+            }
+        }
+    };
+    (PaginationWalk { page_size: size, pages, end }, items, first_token)
+}
+
+fn status_filter(values: &[&str]) -> Value {
+    json!({ "Key": contract::STATUS_FILTER_KEY, "Values": values })
+}
+
+struct RelationOutcome {
+    results: Vec<CaseResult>,
+    walks: Vec<WalkSummary>,
+    observed: Vec<Observed>,
+    seen: Seen,
+}
+
+/// The pagination and filter relations for one execution.
+async fn relations(client: &Client, exec: String) -> RelationOutcome {
+    let mut observed = Vec::new();
+    let mut seen = Seen::default();
+    let mut walks = Vec::new();
+    let mut summaries = Vec::new();
+    let mut full: Vec<(String, String)> = Vec::new();
+    let mut reuse = None;
+    for size in [Some(100), Some(10), Some(11), Some(37), None] {
+        let (w, items, first_token) = walk(client, &exec, size, None, &mut observed, &mut seen).await;
+        summaries.push(WalkSummary { execution_id: exec.clone(), label: w.label(), pages: w.pages.len(), items: items.len() });
+        if size == Some(100) {
+            full = items;
+        }
+        if size == Some(10) && w.pages.len() >= 2 {
+            if let Some(t) = first_token {
+                let req = page_request(&exec, Some(10), None, Some(&t));
+                let second = match client.send(&req).await {
+                    Ok(resp) => {
+                        always_on(&format!("reuse of a token of {exec}"), &req, &resp, &mut observed, &mut seen);
+                        match Page::of(&resp) {
+                            Ok(p) if resp.status == 200 => Ok(p.items.iter().map(item_key).collect()),
+                            _ => Err(resp.summary()),
+                        }
+                    }
+                    Err(e) => Err(e.to_string()),
+                };
+                reuse = Some(TokenReuse { first: w.pages[1].clone(), second });
+            }
+        }
+        walks.push(w);
+    }
+    let walk_findings = check_walks(&walks, reuse.as_ref());
+    let mut results = vec![relation_result(CheckId::PaginationWalk, &exec, walk_findings, summaries.iter().map(|s| format!("{}: {} pages, {} items", s.label, s.pages, s.items)).collect::<Vec<_>>().join("; "))];
+
+    // Filter relations over the full listing (MaxResults 100 walk).
+    let mut by_count: BTreeMap<&str, usize> = BTreeMap::new();
+    for (_, s) in &full {
+        *by_count.entry(s.as_str()).or_insert(0) += 1;
+    }
+    let documented: Vec<&str> = contract::STATUSES.iter().copied().filter(|s| *s != "SKIPPED_OVERLAPPING").collect();
+    let mut common: Vec<&str> = documented.clone();
+    common.sort_by_key(|s| std::cmp::Reverse(by_count.get(s).copied().unwrap_or(0)));
+    let (a, b, c) = (common[0], common[1], common[2]);
+    let mut specs: Vec<(String, Value, BTreeSet<String>, bool)> = contract::STATUSES
+        .iter()
+        .map(|s| {
+            (format!("STATUS in [{s}]"), json!([status_filter(&[s])]), BTreeSet::from([(*s).to_owned()]), *s == "SKIPPED_OVERLAPPING")
+        })
+        .collect();
+    specs.push((format!("STATUS in [{a}, {b}] (values ORed)"), json!([status_filter(&[a, b])]), BTreeSet::from([a.to_owned(), b.to_owned()]), false));
+    specs.push((
+        format!("STATUS in [{a}, {b}] and STATUS in [{b}, {c}] (filters ANDed)"),
+        json!([status_filter(&[a, b]), status_filter(&[b, c])]),
+        BTreeSet::from([b.to_owned()]),
+        false,
+    ));
+    let all: BTreeSet<String> = full.iter().map(|(_, s)| s.clone()).collect();
+    specs.push(("Filters [] (no filter)".to_owned(), json!([]), all, false));
+    let mut listings = Vec::new();
+    for (label, filters, expected, either) in specs {
+        let (w, items, _) = walk(client, &exec, Some(100), Some(&filters), &mut observed, &mut seen).await;
+        summaries.push(WalkSummary { execution_id: exec.clone(), label: label.clone(), pages: w.pages.len(), items: items.len() });
+        let items = match &w.end {
+            WalkEnd::Complete => Ok(items.into_iter().map(|(k, _)| k).collect()),
+            WalkEnd::Failed { summary, .. } => Err(summary.clone()),
+            other => Err(format!("a walk that did not end ({other:?})")),
+        };
+        listings.push(FilteredListing { label, expected_statuses: expected, items, client_error_allowed: either });
+    }
+    let filter_findings = if walks[0].end == WalkEnd::Complete {
+        check_filters(&full, &listings)
+    } else {
+        Vec::new() // without a full listing there is nothing to compare with; the walk check reports why
+    };
+    results.push(relation_result(CheckId::FilterStatus, &exec, filter_findings, format!("{} filtered listings", listings.len())));
+    RelationOutcome { results, walks: summaries, observed, seen }
+}
+
+fn relation_result(check: CheckId, exec: &str, findings: Vec<Finding>, note: String) -> CaseResult {
+    CaseResult {
+        name: format!("{check} {exec}"),
+        check,
+        origin: Origin::Builtin,
+        outcome: if findings.is_empty() { Outcome::Passed { note: Some(note) } } else { Outcome::Failed(findings) },
+        repro: None,
+    }
+}
+
+struct CaseRun {
+    result: CaseResult,
+    observed: Vec<Observed>,
+    seen: Seen,
+}
+
+async fn run_case(client: &Client, case: &Case, bindings: &Bindings, opts: CheckOptions) -> CaseRun {
+    let mut observed = Vec::new();
+    let mut seen = Seen::default();
+    let base = |outcome, repro| CaseResult { name: case.name.clone(), check: case.check, origin: case.origin.clone(), outcome, repro };
+    let req = match request::build(case, bindings) {
+        Ok(r) => r,
+        Err(why) => return CaseRun { result: base(Outcome::Skipped(why.0), None), observed, seen },
+    };
+    let repro = Some(crate::repro::curl(client.url(), &req));
+    let outcome = match client.send(&req).await {
+        Err(e) => Outcome::Failed(vec![Finding::new(case.check, "an HTTP answer", e.to_string())]),
+        Ok(resp) => {
+            always_on(&case.name, &req, &resp, &mut observed, &mut seen);
+            let (findings, note) = check_case(case, req.json_body().as_ref(), &resp, opts);
+            if findings.is_empty() {
+                Outcome::Passed { note }
+            } else {
+                Outcome::Failed(findings)
+            }
+        }
+    };
+    CaseRun { result: base(outcome, repro), observed, seen }
+}
+
+/// Runs everything against `client`. Errors only when the endpoint cannot be reached at all.
+pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, Unreachable> {
+    let mut rng = crate::rng::SplitMix64::new(plan.seed);
+    let random_id = loop {
+        let id = rng.well_formed_id();
+        if !plan.execution_ids.iter().any(|e| e.eq_ignore_ascii_case(&id)) {
+            break id;
+        }
+    };
+
+    // The probe: a valid request for an unknown id. It tells an unreachable endpoint (exit 2)
+    // from one that does not implement the operation (one finding) from one worth testing.
+    let probe = probe_request(&random_id);
+    let probe_resp = client.send(&probe).await?;
+    let implemented = CaseResult {
+        name: "operation-implemented".to_owned(),
+        check: CheckId::OperationImplemented,
+        origin: Origin::Builtin,
+        outcome: Outcome::Passed { note: None },
+        repro: Some(crate::repro::curl(client.url(), &probe)),
+    };
+    if let Some(why) = not_implemented(&probe_resp) {
+        let mut results = vec![CaseResult {
+            outcome: Outcome::Failed(vec![Finding::new(CheckId::OperationImplemented, format!("the endpoint to implement {}", contract::OPERATION), why)]),
+            ..implemented
+        }];
+        results.extend(plan.cases.iter().map(|c| CaseResult {
+            name: c.name.clone(),
+            check: c.check,
+            origin: c.origin.clone(),
+            outcome: Outcome::Skipped("the operation is not implemented".to_owned()),
+            repro: None,
+        }));
+        return Ok(RunReport { results, walks: Vec::new() });
+    }
+
+    let mut observed = Vec::new();
+    let mut seen = Seen::default();
+    always_on("probe", &probe, &probe_resp, &mut observed, &mut seen);
+
+    let mut bindings = Bindings { execution_ids: plan.execution_ids.clone(), random_id, next_token: None };
+    if let Some(exec) = plan.execution_ids.first() {
+        let req = page_request(exec, Some(10), None, None);
+        if let Ok(resp) = client.send(&req).await {
+            always_on("first page of the first execution", &req, &resp, &mut observed, &mut seen);
+            bindings.next_token = Page::of(&resp).ok().and_then(|p| p.next_token);
+        }
+    }
+
+    let concurrency = plan.concurrency.max(1);
+    let case_runs: Vec<CaseRun> = stream::iter(plan.cases.iter())
+        .map(|c| run_case(client, c, &bindings, plan.check))
+        .buffered(concurrency)
+        .collect()
+        .await;
+    let relation_runs: Vec<RelationOutcome> = stream::iter(plan.execution_ids.iter().cloned())
+        .map(|e| relations(client, e))
+        .buffered(concurrency)
+        .collect()
+        .await;
+
+    let mut results = vec![implemented];
+    for run in case_runs {
+        observed.extend(run.observed);
+        seen.merge(run.seen);
+        results.push(run.result);
+    }
+    let mut walks = Vec::new();
+    let mut relation_results = Vec::new();
+    for r in relation_runs {
+        observed.extend(r.observed);
+        seen.merge(r.seen);
+        relation_results.extend(r.results);
+        walks.extend(r.walks);
+    }
+    results.extend(relation_results);
+    if plan.execution_ids.is_empty() {
+        for check in [CheckId::PaginationWalk, CheckId::FilterStatus] {
+            results.push(CaseResult {
+                name: check.to_string(),
+                check,
+                origin: Origin::Builtin,
+                outcome: Outcome::Skipped("needs an execution known to hold tasks (give --execution-id)".to_owned()),
+                repro: None,
+            });
+        }
+    }
+    results.extend(aggregate_always_on(&observed, seen));
+    Ok(RunReport { results, walks })
+}
+
+/// One result per always-on check: the first exchange that broke it and how many did.
+fn aggregate_always_on(observed: &[Observed], seen: Seen) -> Vec<CaseResult> {
+    ALWAYS_ON
+        .iter()
+        .map(|&(check, need)| {
+            let hits: Vec<&Observed> = observed.iter().filter(|o| o.finding.check == check).collect();
+            let applicable = match need {
+                Need::Any => seen.responses > 0,
+                Need::Items => seen.items,
+                Need::Errors => seen.errors,
+            };
+            let outcome = match hits.first() {
+                Some(first) => {
+                    let mut f = first.finding.clone();
+                    f.actual = format!("{} (in {}; {} of {} responses)", f.actual, first.at, hits.len(), seen.responses);
+                    Outcome::Failed(vec![f])
+                }
+                None if !applicable => Outcome::Skipped(match need {
+                    Need::Items => "no response held items to inspect".to_owned(),
+                    _ => "no error response to inspect".to_owned(),
+                }),
+                None => Outcome::Passed { note: Some(format!("{} responses", seen.responses)) },
+            };
+            CaseResult { name: check.to_string(), check, origin: Origin::Builtin, outcome, repro: None }
+        })
+        .collect()
+}

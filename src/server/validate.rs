@@ -1,0 +1,230 @@
+//! The reference endpoint's input reading: JSON types first (`SerializationException`), then the
+//! model's constraints, every violation listed (`ValidationException`), all from `contract`.
+
+use serde_json::{Map, Value};
+
+use super::fault::Fault;
+use crate::contract::{self, input, Constraint, ValidationItem};
+
+/// One filter as sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilterInput {
+    /// `Key`, if present and not null.
+    pub key: Option<String>,
+    /// `Values`, if present and not null.
+    pub values: Option<Vec<String>>,
+}
+
+/// The request's members, typed. A JSON `null` reads as absent.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OperationInput {
+    /// `WindowExecutionId`.
+    pub window_execution_id: Option<String>,
+    /// `Filters`.
+    pub filters: Option<Vec<FilterInput>>,
+    /// `MaxResults`.
+    pub max_results: Option<i64>,
+    /// `NextToken`.
+    pub next_token: Option<String>,
+}
+
+/// Why the body could not be read as the input shape (a `SerializationException`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeMismatch(pub String);
+
+fn string_member(v: Option<&Value>, what: &str) -> Result<Option<String>, TypeMismatch> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(TypeMismatch(format!("{what} must be a string"))),
+    }
+}
+
+/// Reads the members of the input object, with the JSON types the model gives them.
+pub fn read_input(obj: &Map<String, Value>, fault: Option<Fault>) -> Result<OperationInput, TypeMismatch> {
+    let window_execution_id = string_member(obj.get(input::WINDOW_EXECUTION_ID), input::WINDOW_EXECUTION_ID)?;
+    let next_token = string_member(obj.get(input::NEXT_TOKEN), input::NEXT_TOKEN)?;
+    let max_results = match obj.get(input::MAX_RESULTS) {
+        None | Some(Value::Null) => None,
+        Some(Value::Number(n)) => match n.as_i64().filter(|n| i32::try_from(*n).is_ok()) {
+            Some(n) => Some(n),
+            None => return Err(TypeMismatch(format!("{} must be a 32-bit integer", input::MAX_RESULTS))),
+        },
+        Some(Value::String(s)) if fault == Some(Fault::WrongTypeCoerced) => {
+            Some(s.trim().parse().map_err(|_| TypeMismatch("MaxResults is not a number".into()))?)
+        }
+        Some(_) => return Err(TypeMismatch(format!("{} must be an integer", input::MAX_RESULTS))),
+    };
+    let filters = match obj.get(input::FILTERS) {
+        None | Some(Value::Null) => None,
+        Some(Value::Array(list)) => Some(list.iter().map(read_filter).collect::<Result<Vec<_>, _>>()?),
+        Some(_) => return Err(TypeMismatch(format!("{} must be a list", input::FILTERS))),
+    };
+    Ok(OperationInput { window_execution_id, filters, max_results, next_token })
+}
+
+fn read_filter(v: &Value) -> Result<FilterInput, TypeMismatch> {
+    let Value::Object(f) = v else {
+        return Err(TypeMismatch("a filter must be an object".into()));
+    };
+    let key = string_member(f.get(input::FILTER_KEY), "Key")?;
+    let values = match f.get(input::FILTER_VALUES) {
+        None | Some(Value::Null) => None,
+        Some(Value::Array(vs)) => Some(
+            vs.iter()
+                .map(|v| v.as_str().map(str::to_owned).ok_or_else(|| TypeMismatch("filter values must be strings".into())))
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+        Some(_) => return Err(TypeMismatch("Values must be a list".into())),
+    };
+    Ok(FilterInput { key, values })
+}
+
+/// Java's `List.toString` rendering of a list of strings, as AWS renders list values.
+fn render_list(values: &[String]) -> String {
+    format!("[{}]", values.join(", "))
+}
+
+fn render_filters(filters: &[FilterInput]) -> String {
+    let items: Vec<String> = filters
+        .iter()
+        .map(|f| {
+            format!(
+                "MaintenanceWindowFilter(key={}, values={})",
+                f.key.as_deref().unwrap_or("null"),
+                f.values.as_deref().map_or("null".to_owned(), render_list)
+            )
+        })
+        .collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// Every violated constraint, in model member order.
+pub fn violations(inp: &OperationInput, fault: Option<Fault>) -> Vec<ValidationItem> {
+    let has = |f: Fault| fault == Some(f);
+    let mut items = Vec::new();
+    let mut push = |value: Option<String>, path: String, constraint: Constraint| {
+        items.push(ValidationItem { value, path, constraint });
+    };
+
+    let id_path = contract::member_path(input::WINDOW_EXECUTION_ID);
+    match &inp.window_execution_id {
+        None if !has(Fault::IdRequiredUnchecked) => push(None, id_path, Constraint::NotNull),
+        None => {}
+        Some(id) => {
+            let len = id.chars().count();
+            let check_length = !has(Fault::IdLengthUnchecked) && !has(Fault::IdPatternUnanchored);
+            if check_length && len < contract::ID_LENGTH {
+                push(Some(id.clone()), id_path.clone(), Constraint::LengthMin(contract::ID_LENGTH));
+            }
+            if check_length && len > contract::ID_LENGTH {
+                push(Some(id.clone()), id_path.clone(), Constraint::LengthMax(contract::ID_LENGTH));
+            }
+            let matches = if has(Fault::IdPatternUnchecked) {
+                true
+            } else if has(Fault::IdPatternUnanchored) {
+                let unanchored = contract::ID_PATTERN.trim_start_matches('^').trim_end_matches('$');
+                regex::Regex::new(unanchored).expect("pattern compiles").is_match(id)
+            } else if has(Fault::IdUppercaseRejected) {
+                contract::id_regex().is_match(id) && !id.chars().any(|c| c.is_ascii_uppercase())
+            } else {
+                contract::id_regex().is_match(id)
+            };
+            if !matches {
+                push(Some(id.clone()), id_path, Constraint::IdPattern);
+            }
+        }
+    }
+
+    if let Some(filters) = &inp.filters {
+        let path = contract::member_path(input::FILTERS);
+        let too_many = if has(Fault::FiltersMaxUnchecked) {
+            false
+        } else if has(Fault::FiltersMaxOffByOne) {
+            filters.len() >= contract::FILTERS_MAX
+        } else {
+            filters.len() > contract::FILTERS_MAX
+        };
+        if too_many {
+            push(Some(render_filters(filters)), path.clone(), Constraint::LengthMax(contract::FILTERS_MAX));
+        }
+        if has(Fault::FiltersEmptyRejected) && filters.is_empty() {
+            push(Some("[]".into()), path, Constraint::LengthMin(1));
+        }
+        for (i, f) in filters.iter().enumerate() {
+            if let Some(key) = &f.key {
+                let len = key.chars().count();
+                let key_path = contract::list_field_path(input::FILTERS, i, input::FILTER_KEY);
+                if len < contract::FILTER_KEY_MIN && !has(Fault::FilterKeyEmptyAccepted) {
+                    push(Some(key.clone()), key_path.clone(), Constraint::LengthMin(contract::FILTER_KEY_MIN));
+                }
+                if len > contract::FILTER_KEY_MAX && !has(Fault::FilterKeyMaxUnchecked) {
+                    push(Some(key.clone()), key_path, Constraint::LengthMax(contract::FILTER_KEY_MAX));
+                }
+            }
+            if let Some(values) = &f.values {
+                let bad = values.iter().any(|v| {
+                    let len = v.chars().count();
+                    (len < contract::FILTER_VALUE_MIN && !has(Fault::FilterValueEmptyAccepted))
+                        || (len > contract::FILTER_VALUE_MAX && !has(Fault::FilterValueMaxUnchecked))
+                });
+                if bad {
+                    push(
+                        Some(render_list(values)),
+                        contract::list_field_path(input::FILTERS, i, input::FILTER_VALUES),
+                        Constraint::FilterValueLengths,
+                    );
+                }
+            }
+        }
+    }
+
+    if let Some(n) = inp.max_results {
+        let path = contract::member_path(input::MAX_RESULTS);
+        let below = if has(Fault::MaxResultsMinUnchecked) {
+            false
+        } else if has(Fault::MaxResultsMinOffByOne) {
+            n <= contract::MAX_RESULTS_MIN
+        } else {
+            n < contract::MAX_RESULTS_MIN
+        };
+        let above = if has(Fault::MaxResultsMaxUnchecked) {
+            false
+        } else if has(Fault::MaxResultsMaxOffByOne) {
+            n >= contract::MAX_RESULTS_MAX
+        } else {
+            n > contract::MAX_RESULTS_MAX
+        };
+        if below {
+            push(Some(n.to_string()), path.clone(), Constraint::ValueMin(contract::MAX_RESULTS_MIN));
+        }
+        if above {
+            push(Some(n.to_string()), path, Constraint::ValueMax(contract::MAX_RESULTS_MAX));
+        }
+    }
+
+    if has(Fault::ValidationFirstOnly) {
+        items.truncate(1);
+    }
+    items
+}
+
+/// The validation message, in AWS's wording (or moto's, under that fault).
+pub fn message(items: &[ValidationItem], fault: Option<Fault>) -> String {
+    if fault == Some(Fault::ValidationMotoWording) {
+        let rendered: Vec<String> = items
+            .iter()
+            .map(|i| {
+                format!(
+                    "Value \"{}\" at \"{}\" failed to satisfy constraint: {}",
+                    i.value.as_deref().unwrap_or("null"),
+                    i.path,
+                    i.constraint.wording()
+                )
+            })
+            .collect();
+        let plural = if items.len() == 1 { "error" } else { "errors" };
+        return format!("{} validation {plural} detected: {}", items.len(), rendered.join("; "));
+    }
+    contract::validation_message(items)
+}
