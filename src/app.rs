@@ -73,7 +73,8 @@ fn endpoint_from(args: &RunArgs) -> Option<String> {
 }
 
 fn validate_url(url: &str) -> Result<(), HarnessError> {
-    let ok = (url.starts_with("http://") || url.starts_with("https://")) && url.split("://").nth(1).is_some_and(|h| !h.is_empty());
+    let ok = (url.starts_with("http://") || url.starts_with("https://"))
+        && url.split("://").nth(1).is_some_and(|h| !h.is_empty());
     if ok {
         Ok(())
     } else {
@@ -90,7 +91,10 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
         return Err(HarnessError::Usage(format!("--timeout {} is outside (0, 3600] seconds", args.timeout)));
     }
     if let Some(bad) = args.execution_ids.iter().find(|id| !crate::contract::is_valid_id(id)) {
-        return Err(HarnessError::Usage(format!("--execution-id {bad:?} is not a well-formed execution id ({})", crate::contract::ID_PATTERN)));
+        return Err(HarnessError::Usage(format!(
+            "--execution-id {bad:?} is not a well-formed execution id ({})",
+            crate::contract::ID_PATTERN
+        )));
     }
     let endpoint = endpoint_from(&args);
     if let Some(url) = &endpoint {
@@ -111,9 +115,15 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
         Some(url) => (url, None, Vec::new()),
         None => {
             let reference = Reference::new(None);
-            let ids: Vec<String> =
-                reference.executions().iter().filter(|e| !e.tasks.is_empty()).map(|e| e.window_execution_id.clone()).collect();
-            let handle = server::spawn(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), reference).await.map_err(HarnessError::Server)?;
+            let ids: Vec<String> = reference
+                .executions()
+                .iter()
+                .filter(|e| !e.tasks.is_empty())
+                .map(|e| e.window_execution_id.clone())
+                .collect();
+            let handle = server::spawn(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), reference)
+                .await
+                .map_err(HarnessError::Server)?;
             (handle.url(), Some(handle), ids)
         }
     };
@@ -137,7 +147,8 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
     }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let summary = TerminalReport { verbose: args.verbose }.write(&mut out, &target, &report).map_err(HarnessError::Output)?;
+    let summary =
+        TerminalReport { verbose: args.verbose }.write(&mut out, &target, &report).map_err(HarnessError::Output)?;
     writeln!(out, "seed {seed}; {:.2}s", elapsed.as_secs_f64()).map_err(HarnessError::Output)?;
     Ok(if summary.failed > 0 { exit::FINDINGS } else { exit::CONFORMANT })
 }
@@ -147,19 +158,24 @@ async fn serve(args: ServeArgs) -> Result<u8, HarnessError> {
     if args.list_faults {
         for f in Fault::ALL {
             let strict = if f.strict_only() { " (seen only with --strict-messages)" } else { "" };
-            writeln!(out, "{:<28} [{}] {}{strict}", f.name(), f.check(), f.description()).map_err(HarnessError::Output)?;
+            writeln!(out, "{:<28} [{}] {}{strict}", f.name(), f.check(), f.description())
+                .map_err(HarnessError::Output)?;
         }
         return Ok(exit::CONFORMANT);
     }
-    let fault = args.fault.as_deref().map(str::parse::<Fault>).transpose().map_err(|e| HarnessError::Usage(e.to_string()))?;
+    let fault =
+        args.fault.as_deref().map(str::parse::<Fault>).transpose().map_err(|e| HarnessError::Usage(e.to_string()))?;
     let reference = Reference::new(fault);
     if args.list_fixtures {
         for e in reference.executions() {
-            writeln!(out, "{} {:>4} tasks ({})", e.window_execution_id, e.tasks.len(), e.label).map_err(HarnessError::Output)?;
+            writeln!(out, "{} {:>4} tasks ({})", e.window_execution_id, e.tasks.len(), e.label)
+                .map_err(HarnessError::Output)?;
         }
         return Ok(exit::CONFORMANT);
     }
-    let handle = server::spawn(SocketAddr::from((Ipv4Addr::LOCALHOST, args.port)), reference).await.map_err(HarnessError::Server)?;
+    let handle = server::spawn(SocketAddr::from((Ipv4Addr::LOCALHOST, args.port)), reference)
+        .await
+        .map_err(HarnessError::Server)?;
     writeln!(out, "{}", handle.url()).map_err(HarnessError::Output)?;
     out.flush().map_err(HarnessError::Output)?;
     let what = fault.map_or("faithful".to_owned(), |f| format!("fault {f}: {}", f.description()));

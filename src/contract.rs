@@ -117,16 +117,8 @@ pub const FILTER_VALUE_MAX: usize = 256;
 pub const STATUS_FILTER_KEY: &str = "STATUS";
 
 /// `MaintenanceWindowExecutionStatus`, in model order.
-pub const STATUSES: [&str; 8] = [
-    "PENDING",
-    "IN_PROGRESS",
-    "SUCCESS",
-    "FAILED",
-    "TIMED_OUT",
-    "CANCELLING",
-    "CANCELLED",
-    "SKIPPED_OVERLAPPING",
-];
+pub const STATUSES: [&str; 8] =
+    ["PENDING", "IN_PROGRESS", "SUCCESS", "FAILED", "TIMED_OUT", "CANCELLING", "CANCELLED", "SKIPPED_OVERLAPPING"];
 /// `MaintenanceWindowTaskType`, in model order.
 pub const TASK_TYPES: [&str; 4] = ["RUN_COMMAND", "AUTOMATION", "STEP_FUNCTIONS", "LAMBDA"];
 /// `ExternalAlarmState`.
@@ -220,16 +212,12 @@ impl ValidationItem {
     /// The item's text, as AWS writes it.
     pub fn render(&self) -> String {
         match &self.value {
-            Some(v) => format!(
-                "Value '{v}' at '{}' failed to satisfy constraint: {}",
-                self.path,
-                self.constraint.wording()
-            ),
-            None => format!(
-                "Value null at '{}' failed to satisfy constraint: {}",
-                self.path,
-                self.constraint.wording()
-            ),
+            Some(v) => {
+                format!("Value '{v}' at '{}' failed to satisfy constraint: {}", self.path, self.constraint.wording())
+            }
+            None => {
+                format!("Value null at '{}' failed to satisfy constraint: {}", self.path, self.constraint.wording())
+            }
         }
     }
 }
@@ -302,7 +290,9 @@ mod tests {
         assert!(contract.contains(&format!("length 0..{STATUS_DETAILS_MAX}")));
         assert!(contract.contains(&format!("length {TASK_ARN_MIN}..{TASK_ARN_MAX}")));
         assert!(contract.contains(&format!("string {ALARM_NAME_MIN}..{ALARM_NAME_MAX}")));
-        assert!(contract.contains("Member must have length less than or equal to 256, Member must have length greater than or equal to 1"));
+        assert!(contract.contains(
+            "Member must have length less than or equal to 256, Member must have length greater than or equal to 1"
+        ));
     }
 
     #[test]

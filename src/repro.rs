@@ -12,7 +12,11 @@ fn shell_quote(s: &str) -> String {
 
 /// A `curl` command that sends `req` to `url`, secrets replaced by `[redacted]`.
 pub fn curl(url: &str, req: &WireRequest) -> String {
-    let mut parts = vec!["curl -sS -i -X".to_owned(), req.method.clone(), shell_quote(&format!("{}{}", url.trim_end_matches('/'), req.path))];
+    let mut parts = vec![
+        "curl -sS -i -X".to_owned(),
+        req.method.clone(),
+        shell_quote(&format!("{}{}", url.trim_end_matches('/'), req.path)),
+    ];
     for (k, v) in &req.headers {
         let v = if SECRET_HEADERS.contains(&k.to_ascii_lowercase().as_str()) { "[redacted]" } else { v.as_str() };
         parts.push("-H".to_owned());

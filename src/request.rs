@@ -84,11 +84,11 @@ impl Bindings {
         let need_exec = || Unresolved("needs an execution known to hold tasks (give --execution-id)".to_owned());
         Ok(match p {
             Placeholder::ExecutionId => self.execution_ids.first().cloned().ok_or_else(need_exec)?,
-            Placeholder::OtherExecutionId => self
-                .execution_ids
-                .get(1)
-                .cloned()
-                .ok_or_else(|| Unresolved("needs a second known execution (give --execution-id twice)".to_owned()))?,
+            Placeholder::OtherExecutionId => {
+                self.execution_ids.get(1).cloned().ok_or_else(|| {
+                    Unresolved("needs a second known execution (give --execution-id twice)".to_owned())
+                })?
+            }
             Placeholder::RandomId => self.random_id.clone(),
             Placeholder::RandomIdUpper => self.random_id.to_ascii_uppercase(),
             Placeholder::Repeat { text, count } => text.repeat(*count),
@@ -109,10 +109,9 @@ impl Bindings {
         if self.execution_ids.is_empty() {
             return Err(Unresolved("needs an execution known to hold tasks (give --execution-id)".to_owned()));
         }
-        self.next_token
-            .as_deref()
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| Unresolved("needs an execution with more than 10 tasks (its first page had no NextToken)".to_owned()))
+        self.next_token.as_deref().filter(|t| !t.is_empty()).ok_or_else(|| {
+            Unresolved("needs an execution with more than 10 tasks (its first page had no NextToken)".to_owned())
+        })
     }
 }
 

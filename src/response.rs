@@ -94,7 +94,9 @@ impl ErrorShape {
         match resp.json() {
             Ok(Value::Object(map)) => ErrorShape::from_object(resp, &map),
             _ => ErrorShape {
-                header_type: resp.header(contract::ERROR_TYPE_HEADER).map(|t| contract::resolve_error_type(t).to_owned()),
+                header_type: resp
+                    .header(contract::ERROR_TYPE_HEADER)
+                    .map(|t| contract::resolve_error_type(t).to_owned()),
                 ..ErrorShape::default()
             },
         }
@@ -102,10 +104,15 @@ impl ErrorShape {
 
     fn from_object(resp: &WireResponse, map: &Map<String, Value>) -> ErrorShape {
         let raw_type = map.get("__type").and_then(Value::as_str).map(str::to_owned);
-        let resolved_type = raw_type.as_deref().map(|t| contract::resolve_error_type(t).to_owned()).filter(|t| !t.is_empty());
-        let message = ["message", "Message"].iter().find_map(|k| map.get(*k).and_then(Value::as_str)).map(str::to_owned);
+        let resolved_type =
+            raw_type.as_deref().map(|t| contract::resolve_error_type(t).to_owned()).filter(|t| !t.is_empty());
+        let message =
+            ["message", "Message"].iter().find_map(|k| map.get(*k).and_then(Value::as_str)).map(str::to_owned);
         let unread_message_key = if message.is_none() {
-            ["errorMessage", "ErrorMessage", "msg", "error"].iter().find(|k| map.contains_key(**k)).map(|k| (*k).to_owned())
+            ["errorMessage", "ErrorMessage", "msg", "error"]
+                .iter()
+                .find(|k| map.contains_key(**k))
+                .map(|k| (*k).to_owned())
         } else {
             None
         };
@@ -153,10 +160,7 @@ impl Page {
 
     /// The `TaskExecutionId` of each item (`None` where absent or not a string).
     pub fn task_ids(&self) -> Vec<Option<String>> {
-        self.items
-            .iter()
-            .map(|i| i.get(output::TASK_EXECUTION_ID).and_then(Value::as_str).map(str::to_owned))
-            .collect()
+        self.items.iter().map(|i| i.get(output::TASK_EXECUTION_ID).and_then(Value::as_str).map(str::to_owned)).collect()
     }
 }
 

@@ -67,14 +67,23 @@ pub struct Unreachable(#[from] pub TransportError);
 struct Observed {
     at: String,
     finding: Finding,
+    repro: String,
 }
 
 /// Always-on checks, run on every exchange.
-fn always_on(at: &str, req: &WireRequest, resp: &WireResponse, sink: &mut Vec<Observed>, seen: &mut Seen) {
+fn always_on(
+    client: &Client,
+    at: &str,
+    req: &WireRequest,
+    resp: &WireResponse,
+    sink: &mut Vec<Observed>,
+    seen: &mut Seen,
+) {
     let page_req = PageRequest::of(req.json_body().as_ref());
-    let findings = check_protocol(resp).into_iter().chain(check_error_response(resp)).chain(check_success(&page_req, resp));
+    let findings =
+        check_protocol(resp).into_iter().chain(check_error_response(resp)).chain(check_success(&page_req, resp));
     for f in findings {
-        sink.push(Observed { at: at.to_owned(), finding: f });
+        sink.push(Observed { at: at.to_owned(), finding: f, repro: crate::repro::curl(client.url(), req) });
     }
     if resp.status == 200 && Page::of(resp).is_ok_and(|p| !p.items.is_empty()) {
         seen.items = true;
@@ -136,7 +145,9 @@ pub fn not_implemented(resp: &WireResponse) -> Option<String> {
         "HTTP 5xx with a body that is not JSON (moto_server answers operations it lacks with an HTML 500 page)"
     } else if resp.status == 404 && !shape.body_is_object {
         "HTTP 404 with a body that is not JSON: nothing serves this operation at that URL"
-    } else if resp.status >= 500 && matches!(ty, Some(error_type::INTERNAL_FAILURE) | Some("NotImplemented") | Some("NotImplementedException")) {
+    } else if resp.status >= 500
+        && matches!(ty, Some(error_type::INTERNAL_FAILURE) | Some("NotImplemented") | Some("NotImplementedException"))
+    {
         "a 5xx InternalFailure / NotImplemented error for a valid request"
     } else {
         return None;
@@ -194,7 +205,7 @@ async fn walk(
             Ok(r) => r,
             Err(e) => break WalkEnd::Failed { page: page_no, summary: e.to_string() },
         };
-        always_on(&format!("walk of {exec} with {label}, page {page_no}"), &req, &resp, sink, seen);
+        always_on(client, &format!("walk of {exec} with {label}, page {page_no}"), &req, &resp, sink, seen);
         if resp.status != 200 {
             break WalkEnd::Failed { page: page_no, summary: resp.summary() };
         }
@@ -249,7 +260,12 @@ async fn relations(client: &Client, exec: String) -> RelationOutcome {
     let mut reuse = None;
     for size in [Some(100), Some(10), Some(11), Some(37), None] {
         let (w, items, first_token) = walk(client, &exec, size, None, &mut observed, &mut seen).await;
-        summaries.push(WalkSummary { execution_id: exec.clone(), label: w.label(), pages: w.pages.len(), items: items.len() });
+        summaries.push(WalkSummary {
+            execution_id: exec.clone(),
+            label: w.label(),
+            pages: w.pages.len(),
+            items: items.len(),
+        });
         if size == Some(100) {
             full = items;
         }
@@ -258,7 +274,14 @@ async fn relations(client: &Client, exec: String) -> RelationOutcome {
                 let req = page_request(&exec, Some(10), None, Some(&t));
                 let second = match client.send(&req).await {
                     Ok(resp) => {
-                        always_on(&format!("reuse of a token of {exec}"), &req, &resp, &mut observed, &mut seen);
+                        always_on(
+                            client,
+                            &format!("reuse of a token of {exec}"),
+                            &req,
+                            &resp,
+                            &mut observed,
+                            &mut seen,
+                        );
                         match Page::of(&resp) {
                             Ok(p) if resp.status == 200 => Ok(p.items.iter().map(item_key).collect()),
                             _ => Err(resp.summary()),
@@ -272,7 +295,16 @@ async fn relations(client: &Client, exec: String) -> RelationOutcome {
         walks.push(w);
     }
     let walk_findings = check_walks(&walks, reuse.as_ref());
-    let mut results = vec![relation_result(CheckId::PaginationWalk, &exec, walk_findings, summaries.iter().map(|s| format!("{}: {} pages, {} items", s.label, s.pages, s.items)).collect::<Vec<_>>().join("; "))];
+    let mut results = vec![relation_result(
+        CheckId::PaginationWalk,
+        &exec,
+        walk_findings,
+        summaries
+            .iter()
+            .map(|s| format!("{}: {} pages, {} items", s.label, s.pages, s.items))
+            .collect::<Vec<_>>()
+            .join("; "),
+    )];
 
     // Filter relations over the full listing (MaxResults 100 walk).
     let mut by_count: BTreeMap<&str, usize> = BTreeMap::new();
@@ -286,10 +318,20 @@ async fn relations(client: &Client, exec: String) -> RelationOutcome {
     let mut specs: Vec<(String, Value, BTreeSet<String>, bool)> = contract::STATUSES
         .iter()
         .map(|s| {
-            (format!("STATUS in [{s}]"), json!([status_filter(&[s])]), BTreeSet::from([(*s).to_owned()]), *s == "SKIPPED_OVERLAPPING")
+            (
+                format!("STATUS in [{s}]"),
+                json!([status_filter(&[s])]),
+                BTreeSet::from([(*s).to_owned()]),
+                *s == "SKIPPED_OVERLAPPING",
+            )
         })
         .collect();
-    specs.push((format!("STATUS in [{a}, {b}] (values ORed)"), json!([status_filter(&[a, b])]), BTreeSet::from([a.to_owned(), b.to_owned()]), false));
+    specs.push((
+        format!("STATUS in [{a}, {b}] (values ORed)"),
+        json!([status_filter(&[a, b])]),
+        BTreeSet::from([a.to_owned(), b.to_owned()]),
+        false,
+    ));
     specs.push((
         format!("STATUS in [{a}, {b}] and STATUS in [{b}, {c}] (filters ANDed)"),
         json!([status_filter(&[a, b]), status_filter(&[b, c])]),
@@ -301,7 +343,12 @@ async fn relations(client: &Client, exec: String) -> RelationOutcome {
     let mut listings = Vec::new();
     for (label, filters, expected, either) in specs {
         let (w, items, _) = walk(client, &exec, Some(100), Some(&filters), &mut observed, &mut seen).await;
-        summaries.push(WalkSummary { execution_id: exec.clone(), label: label.clone(), pages: w.pages.len(), items: items.len() });
+        summaries.push(WalkSummary {
+            execution_id: exec.clone(),
+            label: label.clone(),
+            pages: w.pages.len(),
+            items: items.len(),
+        });
         let items = match &w.end {
             WalkEnd::Complete => Ok(items.into_iter().map(|(k, _)| k).collect()),
             WalkEnd::Failed { summary, .. } => Err(summary.clone()),
@@ -314,7 +361,12 @@ async fn relations(client: &Client, exec: String) -> RelationOutcome {
     } else {
         Vec::new() // without a full listing there is nothing to compare with; the walk check reports why
     };
-    results.push(relation_result(CheckId::FilterStatus, &exec, filter_findings, format!("{} filtered listings", listings.len())));
+    results.push(relation_result(
+        CheckId::FilterStatus,
+        &exec,
+        filter_findings,
+        format!("{} filtered listings", listings.len()),
+    ));
     RelationOutcome { results, walks: summaries, observed, seen }
 }
 
@@ -337,7 +389,13 @@ struct CaseRun {
 async fn run_case(client: &Client, case: &Case, bindings: &Bindings, opts: CheckOptions) -> CaseRun {
     let mut observed = Vec::new();
     let mut seen = Seen::default();
-    let base = |outcome, repro| CaseResult { name: case.name.clone(), check: case.check, origin: case.origin.clone(), outcome, repro };
+    let base = |outcome, repro| CaseResult {
+        name: case.name.clone(),
+        check: case.check,
+        origin: case.origin.clone(),
+        outcome,
+        repro,
+    };
     let req = match request::build(case, bindings) {
         Ok(r) => r,
         Err(why) => return CaseRun { result: base(Outcome::Skipped(why.0), None), observed, seen },
@@ -346,7 +404,7 @@ async fn run_case(client: &Client, case: &Case, bindings: &Bindings, opts: Check
     let outcome = match client.send(&req).await {
         Err(e) => Outcome::Failed(vec![Finding::new(case.check, "an HTTP answer", e.to_string())]),
         Ok(resp) => {
-            always_on(&case.name, &req, &resp, &mut observed, &mut seen);
+            always_on(client, &case.name, &req, &resp, &mut observed, &mut seen);
             let (findings, note) = check_case(case, req.json_body().as_ref(), &resp, opts);
             if findings.is_empty() {
                 Outcome::Passed { note }
@@ -381,7 +439,11 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, Unreachab
     };
     if let Some(why) = not_implemented(&probe_resp) {
         let mut results = vec![CaseResult {
-            outcome: Outcome::Failed(vec![Finding::new(CheckId::OperationImplemented, format!("the endpoint to implement {}", contract::OPERATION), why)]),
+            outcome: Outcome::Failed(vec![Finding::new(
+                CheckId::OperationImplemented,
+                format!("the endpoint to implement {}", contract::OPERATION),
+                why,
+            )]),
             ..implemented
         }];
         results.extend(plan.cases.iter().map(|c| CaseResult {
@@ -396,13 +458,13 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, Unreachab
 
     let mut observed = Vec::new();
     let mut seen = Seen::default();
-    always_on("probe", &probe, &probe_resp, &mut observed, &mut seen);
+    always_on(client, "probe", &probe, &probe_resp, &mut observed, &mut seen);
 
     let mut bindings = Bindings { execution_ids: plan.execution_ids.clone(), random_id, next_token: None };
     if let Some(exec) = plan.execution_ids.first() {
         let req = page_request(exec, Some(10), None, None);
         if let Ok(resp) = client.send(&req).await {
-            always_on("first page of the first execution", &req, &resp, &mut observed, &mut seen);
+            always_on(client, "first page of the first execution", &req, &resp, &mut observed, &mut seen);
             bindings.next_token = Page::of(&resp).ok().and_then(|p| p.next_token);
         }
     }
@@ -463,7 +525,8 @@ fn aggregate_always_on(observed: &[Observed], seen: Seen) -> Vec<CaseResult> {
             let outcome = match hits.first() {
                 Some(first) => {
                     let mut f = first.finding.clone();
-                    f.actual = format!("{} (in {}; {} of {} responses)", f.actual, first.at, hits.len(), seen.responses);
+                    f.actual =
+                        format!("{} (in {}; {} of {} responses)", f.actual, first.at, hits.len(), seen.responses);
                     Outcome::Failed(vec![f])
                 }
                 None if !applicable => Outcome::Skipped(match need {
@@ -472,7 +535,8 @@ fn aggregate_always_on(observed: &[Observed], seen: Seen) -> Vec<CaseResult> {
                 }),
                 None => Outcome::Passed { note: Some(format!("{} responses", seen.responses)) },
             };
-            CaseResult { name: check.to_string(), check, origin: Origin::Builtin, outcome, repro: None }
+            let repro = hits.first().map(|o| o.repro.clone());
+            CaseResult { name: check.to_string(), check, origin: Origin::Builtin, outcome, repro }
         })
         .collect()
 }

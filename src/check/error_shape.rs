@@ -78,7 +78,9 @@ fn check_message(shape: &ErrorShape) -> Option<Finding> {
         return None;
     }
     let actual = match &shape.unread_message_key {
-        Some(k) => format!("the message under `{k}`, which botocore does not read (it reads `message`, then `Message`)"),
+        Some(k) => {
+            format!("the message under `{k}`, which botocore does not read (it reads `message`, then `Message`)")
+        }
         None => "no message".to_owned(),
     };
     Some(Finding::new(CheckId::ErrorMessage, format!("{ty} with a message under `message` or `Message`"), actual))

@@ -13,7 +13,12 @@ use crate::source::{Case, ViolationSpec};
 
 /// Checks `resp` against the case's expectation. Returns the findings and, where the contract
 /// allowed a choice, a note of which alternative the endpoint chose.
-pub fn check_case(case: &Case, request_body: Option<&Value>, resp: &WireResponse, opts: CheckOptions) -> (Vec<Finding>, Option<String>) {
+pub fn check_case(
+    case: &Case,
+    request_body: Option<&Value>,
+    resp: &WireResponse,
+    opts: CheckOptions,
+) -> (Vec<Finding>, Option<String>) {
     let exp = &case.expect;
     let shape = ErrorShape::of(resp);
     let mut out = Vec::new();
@@ -40,8 +45,16 @@ pub fn check_case(case: &Case, request_body: Option<&Value>, resp: &WireResponse
                         note = Some(format!("chose {t}"));
                     }
                 }
-                Some(t) => out.push(Finding::new(case.check, format!("error type {error}"), format!("{t} ({})", resp.summary()))),
-                None => out.push(Finding::new(case.check, format!("error type {error} in the body's __type"), resp.summary())),
+                Some(t) => out.push(Finding::new(
+                    case.check,
+                    format!("error type {error}"),
+                    format!("{t} ({})", resp.summary()),
+                )),
+                None => out.push(Finding::new(
+                    case.check,
+                    format!("error type {error} in the body's __type"),
+                    resp.summary(),
+                )),
             }
         }
         let message = shape.message.as_deref().unwrap_or("");
@@ -85,8 +98,9 @@ fn check_page(case: &Case, resp: &WireResponse) -> Vec<Finding> {
             .into_iter()
             .collect();
         if !bad.is_empty() {
+            // Whatever the case is about, items outside the filter break the filter semantics.
             out.push(Finding::new(
-                case.check,
+                CheckId::FilterStatus,
                 format!("only items with Status {}", allowed.join(" or ")),
                 format!("items with Status {}", bad.join(", ")),
             ));
@@ -210,12 +224,18 @@ fn check_strict(request_body: Option<&Value>, specs: &[ViolationSpec], message: 
     }
     let mut actual_desc = Vec::new();
     if !missing.is_empty() {
-        actual_desc.push(format!("missing {}", missing.iter().map(|m| format!("{m:?}")).collect::<Vec<_>>().join(", ")));
+        actual_desc
+            .push(format!("missing {}", missing.iter().map(|m| format!("{m:?}")).collect::<Vec<_>>().join(", ")));
     }
     if !unmatched.is_empty() {
-        actual_desc.push(format!("unexpected {}", unmatched.iter().map(|m| format!("{m:?}")).collect::<Vec<_>>().join(", ")));
+        actual_desc
+            .push(format!("unexpected {}", unmatched.iter().map(|m| format!("{m:?}")).collect::<Vec<_>>().join(", ")));
     }
-    vec![Finding::new(CheckId::ValidationMessage, "AWS's validation items exactly (order-insensitive)", actual_desc.join("; "))]
+    vec![Finding::new(
+        CheckId::ValidationMessage,
+        "AWS's validation items exactly (order-insensitive)",
+        actual_desc.join("; "),
+    )]
 }
 
 #[cfg(test)]

@@ -28,7 +28,9 @@ pub fn check_filters(full: &[(String, String)], listings: &[FilteredListing]) ->
             full.iter().filter(|(_, s)| l.expected_statuses.contains(s)).map(|(k, _)| k).collect();
         match &l.items {
             Err(summary) if l.client_error_allowed && summary.starts_with('4') => {}
-            Err(summary) => out.push(Finding::new(CheckId::FilterStatus, format!("{}: a listing", l.label), summary.clone())),
+            Err(summary) => {
+                out.push(Finding::new(CheckId::FilterStatus, format!("{}: a listing", l.label), summary.clone()));
+            }
             Ok(items) => {
                 let got: BTreeSet<&String> = items.iter().collect();
                 if got != expected {

@@ -156,11 +156,7 @@ impl FromStr for CheckId {
     type Err = UnknownCheckId;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        CheckId::ALL
-            .iter()
-            .copied()
-            .find(|c| c.name() == s)
-            .ok_or_else(|| UnknownCheckId { name: s.to_owned() })
+        CheckId::ALL.iter().copied().find(|c| c.name() == s).ok_or_else(|| UnknownCheckId { name: s.to_owned() })
     }
 }
 

@@ -155,7 +155,9 @@ pub fn check_walks(walks: &[PaginationWalk], reuse: Option<&TokenReuse>) -> Vec<
                 "the same page when a token is reused",
                 format!("{} items the first time and {} the second, not the same", r.first.len(), second.len()),
             )),
-            Err(summary) => out.push(f("the same page when a token is reused", format!("the second use got {summary}"))),
+            Err(summary) => {
+                out.push(f("the same page when a token is reused", format!("the second use got {summary}")));
+            }
         }
     }
     out

@@ -10,7 +10,9 @@ use crate::response::WireResponse;
 pub fn check_protocol(resp: &WireResponse) -> Vec<Finding> {
     let mut out = Vec::new();
     if resp.header(contract::REQUEST_ID_HEADER).is_none_or(|v| v.trim().is_empty()) {
-        out.push(Finding::new(CheckId::RequestId, format!("a {} header", contract::REQUEST_ID_HEADER), "none").warning());
+        out.push(
+            Finding::new(CheckId::RequestId, format!("a {} header", contract::REQUEST_ID_HEADER), "none").warning(),
+        );
     }
     if resp.status == 200 && !resp.has_aws_json_content_type() {
         out.push(

@@ -48,9 +48,12 @@ impl Problems {
         self.by_check
             .into_iter()
             .map(|(check, list)| {
-                let shown: Vec<&str> = list.iter().take(3).map(String::as_str).collect();
-                let more = if list.len() > 3 { format!(" (and {} more)", list.len() - 3) } else { String::new() };
-                Finding::new(check, expectation_of(check), format!("{}{more}", shown.join("; ")))
+                let more = if list.len() > 1 {
+                    format!(" (and {} more in this response)", list.len() - 1)
+                } else {
+                    String::new()
+                };
+                Finding::new(check, expectation_of(check), format!("{}{more}", list[0]))
             })
             .collect()
     }
@@ -60,7 +63,9 @@ fn expectation_of(check: CheckId) -> &'static str {
     match check {
         CheckId::ResponseBody => "a JSON object with a WindowExecutionTaskIdentities list",
         CheckId::PageSize => "no more items on a page than MaxResults (and never more than 100)",
-        CheckId::ItemMembers => "items carrying WindowExecutionId, TaskExecutionId and Status, with modelled member names",
+        CheckId::ItemMembers => {
+            "items carrying WindowExecutionId, TaskExecutionId and Status, with modelled member names"
+        }
         CheckId::ItemTypes => "item members of the modelled JSON types, enums and lengths",
         CheckId::ItemTimestamps => "StartTime and EndTime as epoch-second JSON numbers, EndTime not before StartTime",
         CheckId::ItemExecution => "every item belonging to the requested execution",
@@ -147,7 +152,9 @@ fn check_item(i: usize, item: &Value, req: &PageRequest, p: &mut Problems) {
     alarms(obj, &at, p);
     timestamps(obj, &at, p);
 
-    if let (Some(asked), Some(got)) = (&req.window_execution_id, obj.get(output::WINDOW_EXECUTION_ID).and_then(Value::as_str)) {
+    if let (Some(asked), Some(got)) =
+        (&req.window_execution_id, obj.get(output::WINDOW_EXECUTION_ID).and_then(Value::as_str))
+    {
         if !asked.eq_ignore_ascii_case(got) {
             p.add(CheckId::ItemExecution, format!("{at} belongs to execution {got}, not {asked}"));
         }
@@ -183,7 +190,9 @@ fn enum_member(obj: &Map<String, Value>, m: &str, allowed: &[&str], at: &str, p:
     match obj.get(m) {
         None => {}
         Some(Value::String(s)) if allowed.contains(&s.as_str()) => {}
-        Some(Value::String(s)) => p.add(CheckId::ItemTypes, format!("{at} {m} {s:?} is not one of {}", allowed.join(", "))),
+        Some(Value::String(s)) => {
+            p.add(CheckId::ItemTypes, format!("{at} {m} {s:?} is not one of {}", allowed.join(", ")));
+        }
         Some(v) => p.add(CheckId::ItemTypes, format!("{at} {m} is {}, not a string", json_type(v))),
     }
 }
@@ -203,7 +212,8 @@ fn string_member(obj: &Map<String, Value>, m: &str, min: usize, max: usize, at: 
 
 fn alarm_name(v: Option<&Value>, what: &str, at: &str, p: &mut Problems) {
     match v {
-        Some(Value::String(s)) if (contract::ALARM_NAME_MIN..=contract::ALARM_NAME_MAX).contains(&s.chars().count()) => {}
+        Some(Value::String(s))
+            if (contract::ALARM_NAME_MIN..=contract::ALARM_NAME_MAX).contains(&s.chars().count()) => {}
         Some(Value::String(s)) => p.add(CheckId::ItemTypes, format!("{at} {what} has length {}", s.chars().count())),
         Some(v) => p.add(CheckId::ItemTypes, format!("{at} {what} is {}, not a string", json_type(v))),
         None => p.add(CheckId::ItemTypes, format!("{at} {what} is missing (required)")),
@@ -216,13 +226,26 @@ fn alarms(obj: &Map<String, Value>, at: &str, p: &mut Problems) {
         Some(Value::Object(cfg)) => {
             if let Some(v) = cfg.get("IgnorePollAlarmFailure") {
                 if !v.is_boolean() {
-                    p.add(CheckId::ItemTypes, format!("{at} AlarmConfiguration.IgnorePollAlarmFailure is {}, not a boolean", json_type(v)));
+                    p.add(
+                        CheckId::ItemTypes,
+                        format!("{at} AlarmConfiguration.IgnorePollAlarmFailure is {}, not a boolean", json_type(v)),
+                    );
                 }
             }
             match cfg.get("Alarms") {
-                Some(Value::Array(list)) if list.len() == 1 => alarm_name(list[0].get("Name"), "AlarmConfiguration.Alarms[0].Name", at, p),
-                Some(Value::Array(list)) => p.add(CheckId::ItemTypes, format!("{at} AlarmConfiguration.Alarms has {} alarms, not exactly 1", list.len())),
-                Some(v) => p.add(CheckId::ItemTypes, format!("{at} AlarmConfiguration.Alarms is {}, not a list", json_type(v))),
+                Some(Value::Array(list)) if list.len() == 1 => {
+                    alarm_name(list[0].get("Name"), "AlarmConfiguration.Alarms[0].Name", at, p);
+                }
+                Some(Value::Array(list)) => p.add(
+                    CheckId::ItemTypes,
+                    format!("{at} AlarmConfiguration.Alarms has {} alarms, not exactly 1", list.len()),
+                ),
+                Some(v) => {
+                    p.add(
+                        CheckId::ItemTypes,
+                        format!("{at} AlarmConfiguration.Alarms is {}, not a list", json_type(v)),
+                    );
+                }
                 None => p.add(CheckId::ItemTypes, format!("{at} AlarmConfiguration has no Alarms (required)")),
             }
         }
@@ -234,10 +257,15 @@ fn alarms(obj: &Map<String, Value>, at: &str, p: &mut Problems) {
             alarm_name(list[0].get("Name"), "TriggeredAlarms[0].Name", at, p);
             match list[0].get("State").and_then(Value::as_str) {
                 Some(s) if contract::ALARM_STATES.contains(&s) => {}
-                other => p.add(CheckId::ItemTypes, format!("{at} TriggeredAlarms[0].State {other:?} is not one of UNKNOWN, ALARM")),
+                other => p.add(
+                    CheckId::ItemTypes,
+                    format!("{at} TriggeredAlarms[0].State {other:?} is not one of UNKNOWN, ALARM"),
+                ),
             }
         }
-        Some(Value::Array(list)) => p.add(CheckId::ItemTypes, format!("{at} TriggeredAlarms has {} entries, not exactly 1", list.len())),
+        Some(Value::Array(list)) => {
+            p.add(CheckId::ItemTypes, format!("{at} TriggeredAlarms has {} entries, not exactly 1", list.len()));
+        }
         Some(v) => p.add(CheckId::ItemTypes, format!("{at} TriggeredAlarms is {}, not a list", json_type(v))),
     }
 }
@@ -270,7 +298,8 @@ mod tests {
 
     #[test]
     fn misspellings_are_found_and_unknown_members_allowed() {
-        let obj: Map<String, Value> = serde_json::from_str(r#"{"Type": "RUN_COMMAND", "Extra": 1, "startTime": 1}"#).unwrap();
+        let obj: Map<String, Value> =
+            serde_json::from_str(r#"{"Type": "RUN_COMMAND", "Extra": 1, "startTime": 1}"#).unwrap();
         assert_eq!(misspelt_member("Type", &obj), Some("TaskType"));
         assert_eq!(misspelt_member("startTime", &obj), Some("StartTime"));
         assert_eq!(misspelt_member("Extra", &obj), None);

@@ -5,6 +5,7 @@ use std::io::{self, Write};
 
 use crate::finding::{CaseResult, Outcome, RunSummary};
 use crate::runner::RunReport;
+use crate::source::Origin;
 
 /// Writes a run's report as plain text.
 #[derive(Debug, Clone, Copy, Default)]
@@ -54,7 +55,11 @@ impl TerminalReport {
 
 fn write_failure(out: &mut dyn Write, r: &CaseResult, findings: &[crate::finding::Finding]) -> io::Result<()> {
     let Some((first, rest)) = findings.split_first() else { return Ok(()) };
-    writeln!(out, "FAIL {} ({}) {first}", r.name, r.origin)?;
+    match &r.origin {
+        // Built-in units are named by their check id; a file case also says where it is.
+        Origin::Builtin => writeln!(out, "FAIL {} {first}", r.name)?,
+        origin => writeln!(out, "FAIL {} ({origin}) {first}", r.name)?,
+    }
     for f in rest {
         writeln!(out, "     also {f}")?;
     }

@@ -41,7 +41,8 @@ pub struct ExecutionFixture {
 }
 
 /// The fixture executions: 0, 1, 10, 11 and well over 100 tasks.
-pub const FIXTURE_SIZES: [(&str, usize); 5] = [("large", 237), ("eleven", 11), ("ten", 10), ("single", 1), ("empty", 0)];
+pub const FIXTURE_SIZES: [(&str, usize); 5] =
+    [("large", 237), ("eleven", 11), ("ten", 10), ("single", 1), ("empty", 0)];
 
 /// The seed of the fixture set.
 const FIXTURE_SEED: u64 = 0x55_4d_43_4f_4e_46_4f_52;
@@ -70,7 +71,9 @@ pub fn fixtures() -> Vec<ExecutionFixture> {
                     let task_arn = match task_type {
                         "RUN_COMMAND" => "AWS-RunPatchBaseline".to_owned(),
                         "AUTOMATION" => "AWS-RestartEC2Instance".to_owned(),
-                        "STEP_FUNCTIONS" => format!("arn:aws:states:us-east-1:123456789012:stateMachine:mw-task-{serial}"),
+                        "STEP_FUNCTIONS" => {
+                            format!("arn:aws:states:us-east-1:123456789012:stateMachine:mw-task-{serial}")
+                        }
                         _ => format!("arn:aws:lambda:us-east-1:123456789012:function:mw-task-{serial}"),
                     };
                     let alarm = (i % 3 == 0).then(|| format!("mw-alarm-{serial}"));

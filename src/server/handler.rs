@@ -77,7 +77,12 @@ impl Reference {
         }
         if self.has(Fault::NotImplemented501) {
             let body = json!({"__type": error_type::INTERNAL_FAILURE, "message": "The describe_maintenance_window_execution_tasks action has not been implemented"});
-            return Reply { status: 501, body: body.to_string().into_bytes(), content_type: contract::CONTENT_TYPE, error_type: None };
+            return Reply {
+                status: 501,
+                body: body.to_string().into_bytes(),
+                content_type: contract::CONTENT_TYPE,
+                error_type: None,
+            };
         }
         if !req.method.eq_ignore_ascii_case("POST") || req.path.split('?').next() != Some("/") {
             return self.error(404, error_type::UNKNOWN_OPERATION, None);
@@ -128,7 +133,11 @@ impl Reference {
                 return success(&json!({ output::ITEMS: [] }), self.success_content_type());
             }
             let status = if self.has(Fault::UnknownExecution404) { 404 } else { 400 };
-            return self.error(status, error_type::DOES_NOT_EXIST, Some(format!("Maintenance window execution {id} does not exist")));
+            return self.error(
+                status,
+                error_type::DOES_NOT_EXIST,
+                Some(format!("Maintenance window execution {id} does not exist")),
+            );
         };
 
         let filters = inp.filters.as_deref().unwrap_or(&[]);
@@ -146,10 +155,28 @@ impl Reference {
             None | Some("") => 0,
             Some(_) if self.has(Fault::NextTokenIgnored) => 0,
             Some(t) => match token::decode(t) {
-                Some(s) if s.execution_id == exec.window_execution_id && s.filters == fingerprint && s.offset <= tasks.len() => s.offset,
-                Some(_) => return self.error(400, error_type::INVALID_NEXT_TOKEN, Some("The token was issued for another request.".into())),
+                Some(s)
+                    if s.execution_id == exec.window_execution_id
+                        && s.filters == fingerprint
+                        && s.offset <= tasks.len() =>
+                {
+                    s.offset
+                }
+                Some(_) => {
+                    return self.error(
+                        400,
+                        error_type::INVALID_NEXT_TOKEN,
+                        Some("The token was issued for another request.".into()),
+                    )
+                }
                 None if self.has(Fault::GarbageTokenAccepted) => 0,
-                None => return self.error(400, error_type::INVALID_NEXT_TOKEN, Some("The specified token isn't valid.".into())),
+                None => {
+                    return self.error(
+                        400,
+                        error_type::INVALID_NEXT_TOKEN,
+                        Some("The specified token isn't valid.".into()),
+                    )
+                }
             },
         };
         // Faults may let MaxResults through unchecked; a page of 0 would never end.
@@ -167,7 +194,11 @@ impl Reference {
         let end = (start + take).min(tasks.len());
         let mut page: Vec<Value> = tasks[start..end].iter().map(|t| t.to_item(&exec.window_execution_id)).collect();
         if self.has(Fault::LeaksOtherExecution) && offset == 0 {
-            if let Some(other) = self.executions.iter().find(|e| e.window_execution_id != exec.window_execution_id && !e.tasks.is_empty()) {
+            if let Some(other) = self
+                .executions
+                .iter()
+                .find(|e| e.window_execution_id != exec.window_execution_id && !e.tasks.is_empty())
+            {
                 let leaked = other.tasks[0].to_item(&other.window_execution_id);
                 match page.last_mut() {
                     Some(last) => *last = leaked,
@@ -189,7 +220,11 @@ impl Reference {
         let mut body = Map::new();
         body.insert(output::ITEMS.into(), Value::Array(page));
         if let Some(o) = next {
-            let t = token::encode(&TokenState { execution_id: exec.window_execution_id.clone(), filters: fingerprint, offset: o });
+            let t = token::encode(&TokenState {
+                execution_id: exec.window_execution_id.clone(),
+                filters: fingerprint,
+                offset: o,
+            });
             body.insert(output::NEXT_TOKEN.into(), Value::String(t));
         }
         success(&Value::Object(body), self.success_content_type())
@@ -210,18 +245,28 @@ impl Reference {
                 return Err(self.error(
                     400,
                     error_type::VALIDATION,
-                    Some(format!("The filter key {key:?} is not supported; the supported key is {}.", contract::STATUS_FILTER_KEY)),
+                    Some(format!(
+                        "The filter key {key:?} is not supported; the supported key is {}.",
+                        contract::STATUS_FILTER_KEY
+                    )),
                 ));
             }
             let values = f.values.as_deref().unwrap_or(&[]);
             if values.is_empty() {
-                return Err(self.error(400, error_type::VALIDATION, Some("A STATUS filter needs at least one value.".into())));
+                return Err(self.error(
+                    400,
+                    error_type::VALIDATION,
+                    Some("A STATUS filter needs at least one value.".into()),
+                ));
             }
             if let Some(bad) = values.iter().find(|v| !contract::STATUSES.contains(&v.as_str())) {
                 return Err(self.error(
                     400,
                     error_type::VALIDATION,
-                    Some(format!("The filter value {bad:?} is not a status; valid values are {}.", contract::STATUSES.join(", "))),
+                    Some(format!(
+                        "The filter value {bad:?} is not a status; valid values are {}.",
+                        contract::STATUSES.join(", ")
+                    )),
                 ));
             }
             sets.push(values.to_vec());
@@ -257,7 +302,9 @@ impl Reference {
                 }
             }
             Some(Fault::EndBeforeStart) => {
-                if let (Some(s), Some(_)) = (obj.get(output::START_TIME).and_then(Value::as_f64), obj.get(output::END_TIME)) {
+                if let (Some(s), Some(_)) =
+                    (obj.get(output::START_TIME).and_then(Value::as_f64), obj.get(output::END_TIME))
+                {
                     obj.insert(output::END_TIME.into(), json!(s - 60.0));
                 }
             }
@@ -292,7 +339,12 @@ impl Reference {
 
     fn internal_error(&self) -> Reply {
         let body = json!({"__type": error_type::INTERNAL_SERVER_ERROR, "Message": "An internal error occurred."});
-        Reply { status: 500, body: body.to_string().into_bytes(), content_type: contract::CONTENT_TYPE, error_type: Some(error_type::INTERNAL_SERVER_ERROR) }
+        Reply {
+            status: 500,
+            body: body.to_string().into_bytes(),
+            content_type: contract::CONTENT_TYPE,
+            error_type: Some(error_type::INTERNAL_SERVER_ERROR),
+        }
     }
 
     /// A client error, shaped as the contract says (or as the fault deforms it).
@@ -316,7 +368,7 @@ impl Reference {
         let message = match (self.fault, message) {
             (Some(Fault::ErrorMessageMissing), _) => None,
             (_, Some(m)) => Some(m),
-            (_, None) if error_type::MESSAGE_REQUIRED.contains(&ty) => Some(format!("{ty}")),
+            (_, None) if error_type::MESSAGE_REQUIRED.contains(&ty) => Some(ty.to_owned()),
             (_, None) => None,
         };
         if let Some(m) = message {
@@ -328,7 +380,8 @@ impl Reference {
             };
             body.insert(key.into(), json!(m));
         }
-        let content_type = if self.has(Fault::ErrorContentTypeJson) { "application/json" } else { contract::CONTENT_TYPE };
+        let content_type =
+            if self.has(Fault::ErrorContentTypeJson) { "application/json" } else { contract::CONTENT_TYPE };
         Reply { status, body: Value::Object(body).to_string().into_bytes(), content_type, error_type: Some(ty) }
     }
 }

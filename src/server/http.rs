@@ -49,7 +49,13 @@ impl Drop for ServerHandle {
     }
 }
 
-async fn serve_one(State(reference): State<Arc<Reference>>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+async fn serve_one(
+    State(reference): State<Arc<Reference>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let req = WireRequest {
         method: method.to_string(),
         path: uri.path_and_query().map_or_else(|| "/".to_owned(), |p| p.to_string()),
@@ -60,7 +66,8 @@ async fn serve_one(State(reference): State<Arc<Reference>>, method: Method, uri:
         body: body.to_vec(),
     };
     let resp = reference.handle(&req);
-    let mut out = (StatusCode::from_u16(resp.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), resp.body).into_response();
+    let mut out =
+        (StatusCode::from_u16(resp.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), resp.body).into_response();
     for (k, v) in resp.headers {
         if let (Ok(k), Ok(v)) = (HeaderName::try_from(k), HeaderValue::try_from(v)) {
             out.headers_mut().insert(k, v);

@@ -72,7 +72,9 @@ fn read_filter(v: &Value) -> Result<FilterInput, TypeMismatch> {
         None | Some(Value::Null) => None,
         Some(Value::Array(vs)) => Some(
             vs.iter()
-                .map(|v| v.as_str().map(str::to_owned).ok_or_else(|| TypeMismatch("filter values must be strings".into())))
+                .map(|v| {
+                    v.as_str().map(str::to_owned).ok_or_else(|| TypeMismatch("filter values must be strings".into()))
+                })
                 .collect::<Result<Vec<_>, _>>()?,
         ),
         Some(_) => return Err(TypeMismatch("Values must be a list".into())),

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::case::{BodyTemplate, Case, ErrorExpectation, Expectation, Origin, RequestSpec, StatusExpectation, ViolationSpec};
+use super::case::{
+    BodyTemplate, Case, ErrorExpectation, Expectation, Origin, RequestSpec, StatusExpectation, ViolationSpec,
+};
 use super::placeholder::{self, Placeholder};
 use crate::check::CheckId;
 use crate::contract;
@@ -154,7 +156,13 @@ struct FileContext<'a> {
 }
 
 impl FileContext<'_> {
-    fn error(&self, offset: Option<usize>, case: Option<&str>, field: Option<&str>, message: impl Into<String>) -> CaseFileError {
+    fn error(
+        &self,
+        offset: Option<usize>,
+        case: Option<&str>,
+        field: Option<&str>,
+        message: impl Into<String>,
+    ) -> CaseFileError {
         let (line, col) = offset.map_or((0, 0), |o| self.index.position(o));
         CaseFileError {
             path: self.path.to_owned(),
@@ -191,11 +199,7 @@ pub fn parse_case_file(path: &Path, text: &str) -> Result<Vec<Case>, CaseFileErr
         ctx.error(offset, case.as_deref(), field.as_deref(), e.message().trim().replace('\n', " "))
     })?;
 
-    let default_check = raw
-        .check
-        .as_ref()
-        .map(|c| parse_check(&ctx, c, None, "check"))
-        .transpose()?;
+    let default_check = raw.check.as_ref().map(|c| parse_check(&ctx, c, None, "check")).transpose()?;
 
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut cases = Vec::with_capacity(raw.case.len());
@@ -220,7 +224,12 @@ pub fn parse_case_file(path: &Path, text: &str) -> Result<Vec<Case>, CaseFileErr
     Ok(cases)
 }
 
-fn parse_check(ctx: &FileContext<'_>, c: &Spanned<String>, case: Option<&str>, field: &str) -> Result<CheckId, CaseFileError> {
+fn parse_check(
+    ctx: &FileContext<'_>,
+    c: &Spanned<String>,
+    case: Option<&str>,
+    field: &str,
+) -> Result<CheckId, CaseFileError> {
     c.get_ref().parse::<CheckId>().map_err(|e| {
         let known: Vec<&str> = CheckId::ALL.iter().map(|c| c.name()).collect();
         ctx.error(Some(c.span().start), case, Some(field), format!("{e}; known: {}", known.join(", ")))
@@ -239,7 +248,12 @@ fn convert_case(
         (Some(c), _) => parse_check(ctx, c, case, "check")?,
         (None, Some(c)) => c,
         (None, None) => {
-            return Err(ctx.error(Some(start), case, Some("check"), "no check id: give `check = \"...\"` in the case or at the top of the file"));
+            return Err(ctx.error(
+                Some(start),
+                case,
+                Some("check"),
+                "no check id: give `check = \"...\"` in the case or at the top of the file",
+            ));
         }
     };
 
@@ -266,7 +280,12 @@ fn convert_case(
             return Err(ctx.error(Some(b.span().start), case, Some("body"), "give `json` or `body`, not both"));
         }
         (None, None) => {
-            return Err(ctx.error(Some(start), case, Some("json"), "a case needs a request: `json = '{...}'` or `body = '...'`"));
+            return Err(ctx.error(
+                Some(start),
+                case,
+                Some("json"),
+                "a case needs a request: `json = '{...}'` or `body = '...'`",
+            ));
         }
     };
 
@@ -296,18 +315,32 @@ fn sample_value(p: &Placeholder) -> String {
     }
 }
 
-fn check_placeholders(ctx: &FileContext<'_>, s: &Spanned<String>, case: Option<&str>, field: &str) -> Result<(), CaseFileError> {
+fn check_placeholders(
+    ctx: &FileContext<'_>,
+    s: &Spanned<String>,
+    case: Option<&str>,
+    field: &str,
+) -> Result<(), CaseFileError> {
     placeholder::scan(s.get_ref())
         .map(drop)
         .map_err(|(off, msg)| ctx.error(Some(s.span().start + 1 + off), case, Some(field), msg))
 }
 
-fn convert_expect(ctx: &FileContext<'_>, e: &Spanned<RawExpect>, case: Option<&str>) -> Result<Expectation, CaseFileError> {
+fn convert_expect(
+    ctx: &FileContext<'_>,
+    e: &Spanned<RawExpect>,
+    case: Option<&str>,
+) -> Result<Expectation, CaseFileError> {
     let raw = e.get_ref();
     let status_err = |span: usize, msg: String| ctx.error(Some(span), case, Some("expect.status"), msg);
     let status = match &raw.status {
         None => {
-            return Err(ctx.error(Some(e.span().start), case, Some("expect.status"), "missing: give a status (200), a list ([400, 404]) or \"4xx\""));
+            return Err(ctx.error(
+                Some(e.span().start),
+                case,
+                Some("expect.status"),
+                "missing: give a status (200), a list ([400, 404]) or \"4xx\"",
+            ));
         }
         Some(s) => {
             let at = s.span().start;
@@ -332,7 +365,12 @@ fn convert_expect(ctx: &FileContext<'_>, e: &Spanned<RawExpect>, case: Option<&s
         Some(s) => {
             let at = s.span().start;
             let bad = |v: &toml::Value| {
-                ctx.error(Some(at), case, Some("expect.error"), format!("expected an error type, a list of them, or \"*\", found {v}"))
+                ctx.error(
+                    Some(at),
+                    case,
+                    Some("expect.error"),
+                    format!("expected an error type, a list of them, or \"*\", found {v}"),
+                )
             };
             Some(match s.get_ref() {
                 toml::Value::String(t) if t == "*" => ErrorExpectation::Any,
@@ -376,7 +414,12 @@ fn convert_expect(ctx: &FileContext<'_>, e: &Spanned<RawExpect>, case: Option<&s
     }
     if let (Some(lo), Some(hi)) = (raw.items_min, raw.items_max) {
         if lo > hi {
-            return Err(ctx.error(Some(e.span().start), case, Some("expect.items_min"), format!("items_min {lo} is above items_max {hi}")));
+            return Err(ctx.error(
+                Some(e.span().start),
+                case,
+                Some("expect.items_min"),
+                format!("items_min {lo} is above items_max {hi}"),
+            ));
         }
     }
     Ok(Expectation {
@@ -478,23 +521,34 @@ status = "400"
 "#,
         )
         .unwrap_err();
-        assert_eq!(err.to_string(), "cases/t.toml:7:10: case \"a\": expect.status: expected 200, [400, 404] or \"4xx\", found \"400\"");
+        assert_eq!(
+            err.to_string(),
+            "cases/t.toml:7:10: case \"a\": expect.status: expected 200, [400, 404] or \"4xx\", found \"400\""
+        );
 
-        let err = parse("[[case]]\nname = \"b\"\ncheck = \"max-results-min\"\njson = '{}'\n[case.expect]\nstauts = 200\n").unwrap_err();
+        let err =
+            parse("[[case]]\nname = \"b\"\ncheck = \"max-results-min\"\njson = '{}'\n[case.expect]\nstauts = 200\n")
+                .unwrap_err();
         assert!(err.to_string().starts_with("cases/t.toml:6:1: case \"b\": "), "{err}");
         assert!(err.to_string().contains("unknown field `stauts`"), "{err}");
 
-        let err = parse("[[case]]\nname = \"c\"\ncheck = \"nope\"\njson = '{}'\n[case.expect]\nstatus = 200\n").unwrap_err();
+        let err =
+            parse("[[case]]\nname = \"c\"\ncheck = \"nope\"\njson = '{}'\n[case.expect]\nstatus = 200\n").unwrap_err();
         assert!(err.to_string().starts_with("cases/t.toml:3:9: case \"c\": check: unknown check id \"nope\""), "{err}");
 
-        let err = parse("[[case]]\nname = \"d\"\ncheck = \"id-length\"\njson = '{\"a\": }'\n[case.expect]\nstatus = 200\n").unwrap_err();
+        let err =
+            parse("[[case]]\nname = \"d\"\ncheck = \"id-length\"\njson = '{\"a\": }'\n[case.expect]\nstatus = 200\n")
+                .unwrap_err();
         assert!(err.to_string().contains("case \"d\": json: not valid JSON"), "{err}");
 
         let err = parse("[[case]]\nname = \"e\"\ncheck = \"id-length\"\njson = '{\"a\": \"{{nope}}\"}'\n[case.expect]\nstatus = 200\n").unwrap_err();
         assert!(err.to_string().contains("unknown placeholder `{{nope}}`"), "{err}");
 
         let err = parse("[[case]]\nname = \"f\"\ncheck = \"id-length\"\njson = '{}'\n[case.expect]\nstatus = 400\nviolations = [{ path = \"maxResults\", constraint = \"pattern\" }]\n").unwrap_err();
-        assert!(err.to_string().contains("expect.violations: path \"maxResults\" has no constraint \"pattern\""), "{err}");
+        assert!(
+            err.to_string().contains("expect.violations: path \"maxResults\" has no constraint \"pattern\""),
+            "{err}"
+        );
 
         let err = parse("[[case]\nname = 1\n").unwrap_err();
         assert!(err.to_string().starts_with("cases/t.toml:1:"), "{err}");

@@ -4,6 +4,8 @@ mod case;
 mod file;
 mod placeholder;
 
-pub use case::{BodyTemplate, Case, ErrorExpectation, Expectation, Origin, RequestSpec, StatusExpectation, ViolationSpec};
+pub use case::{
+    BodyTemplate, Case, ErrorExpectation, Expectation, Origin, RequestSpec, StatusExpectation, ViolationSpec,
+};
 pub use file::{load_cases, parse_case_file, CaseFileError};
 pub use placeholder::{scan as scan_placeholders, substitute, Placeholder};

@@ -123,10 +123,7 @@ mod tests {
 
     #[test]
     fn parses_and_substitutes() {
-        assert_eq!(
-            Placeholder::parse("repeat:a:3").unwrap(),
-            Placeholder::Repeat { text: "a".into(), count: 3 }
-        );
+        assert_eq!(Placeholder::parse("repeat:a:3").unwrap(), Placeholder::Repeat { text: "a".into(), count: 3 });
         assert!(Placeholder::parse("nope").unwrap_err().contains("unknown placeholder"));
         let s: Result<String, String> = substitute("x{{repeat:ab:2}}y", |p| match p {
             Placeholder::Repeat { text, count } => Ok(text.repeat(*count)),

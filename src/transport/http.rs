@@ -93,7 +93,8 @@ impl Client {
     /// Sends one request.
     pub async fn send(&self, req: &WireRequest) -> Result<WireResponse, TransportError> {
         let err = |kind| TransportError { url: self.url.clone(), kind };
-        let method = reqwest::Method::from_bytes(req.method.as_bytes()).map_err(|e| err(TransportErrorKind::Other(e.to_string())))?;
+        let method = reqwest::Method::from_bytes(req.method.as_bytes())
+            .map_err(|e| err(TransportErrorKind::Other(e.to_string())))?;
         let mut builder = self.http.request(method, format!("{}{}", self.url, req.path));
         for (k, v) in &req.headers {
             builder = builder.header(k, v);

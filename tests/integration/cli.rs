@@ -1,0 +1,135 @@
+//! The command line as a user meets it: exit statuses, one-line errors, the serve subcommand.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use ssm_conform::server::Fault;
+
+use crate::util::{reference, ssm_conform, stderr, stdout};
+
+#[test]
+fn run_without_endpoint_uses_the_embedded_reference_and_passes() {
+    let out = ssm_conform(&["run"]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("(embedded reference)"), "{text}");
+    let summary = text.lines().find(|l| l.ends_with(" skipped")).expect("summary line");
+    let passed: usize = summary.split(' ').next().unwrap().parse().unwrap();
+    assert!(passed >= 60, "{summary}");
+    assert!(summary.contains(" 0 failed, 0 skipped"), "{summary}");
+}
+
+#[test]
+fn endpoint_comes_from_the_sdk_environment_variables() {
+    let server = reference(Some(Fault::RequestIdMissing));
+    for var in ["AWS_ENDPOINT_URL_SSM", "AWS_ENDPOINT_URL"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_ssm-conform"))
+            .args(["run"])
+            .env_remove("AWS_ENDPOINT_URL_SSM")
+            .env_remove("AWS_ENDPOINT_URL")
+            .env(var, &server.url)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{var}: {}", stdout(&out));
+        assert!(stdout(&out).contains(&server.url), "{var}");
+    }
+}
+
+#[test]
+fn a_broken_case_file_is_one_line_naming_file_line_case_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.toml");
+    std::fs::write(
+        &path,
+        "check = \"max-results-min\"\n\n[[case]]\nname = \"nine\"\njson = '{\"MaxResults\": 9}'\n[case.expect]\nstatus = \"400\"\n",
+    )
+    .unwrap();
+    let out = ssm_conform(&["run", "--cases", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("broken.toml:7:10: case \"nine\": expect.status:"), "{err}");
+}
+
+#[test]
+fn an_unreachable_endpoint_is_a_harness_error() {
+    // Bind then drop a listener: nothing listens on that port any more.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let url = format!("http://127.0.0.1:{port}");
+    let out = ssm_conform(&["run", "--endpoint", &url]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("cannot reach the endpoint") && err.contains(&url), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn an_endpoint_that_never_answers_times_out_instead_of_hanging() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    // Accept connections and hold them open without answering.
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming().take(4) {
+            held.push(s);
+        }
+        std::thread::sleep(std::time::Duration::from_secs(30));
+    });
+    let started = std::time::Instant::now();
+    let out = ssm_conform(&["run", "--endpoint", &url, "--timeout", "1"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("no answer within the timeout"), "{}", stderr(&out));
+    assert!(started.elapsed().as_secs() < 20);
+}
+
+#[test]
+fn arguments_are_validated_before_anything_runs() {
+    for (args, needle) in [
+        (vec!["run", "--execution-id", "not-an-id"], "is not a well-formed execution id"),
+        (vec!["run", "--endpoint", "localhost:4566"], "is not an http:// or https:// URL"),
+        (vec!["run", "--concurrency", "0"], "--concurrency 0"),
+        (vec!["run", "--cases", "/nonexistent/cases"], "/nonexistent/cases: cannot read"),
+        (vec!["serve", "--fault", "nope"], "unknown fault \"nope\""),
+    ] {
+        let out = ssm_conform(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains(needle), "{args:?}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn serve_lists_faults_and_fixtures() {
+    let out = ssm_conform(&["serve", "--list-faults"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), Fault::ALL.len());
+    for f in Fault::ALL {
+        assert!(text.contains(f.name()) && text.contains(f.description()), "{f}");
+    }
+    let out = ssm_conform(&["serve", "--list-fixtures"]);
+    let text = stdout(&out);
+    for n in [" 0 tasks", " 1 tasks", " 10 tasks", " 11 tasks"] {
+        assert!(text.contains(n), "{text}");
+    }
+}
+
+#[test]
+fn serve_prints_its_url_and_answers() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ssm-conform"))
+        .args(["serve", "--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let url = line.trim().to_owned();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    let out = ssm_conform(&["run", "--endpoint", &url]);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // Without --execution-id the data checks are skipped, and everything else passes.
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("needs an execution known to hold tasks"), "{}", stdout(&out));
+}

@@ -1,0 +1,66 @@
+//! Every check proven able to fail: for each fault of the catalogue, a run against the reference
+//! serving that fault exits 1 and a failing unit names the fault's check; the faithful reference
+//! passes.
+
+use ssm_conform::server::Fault;
+
+use crate::util::{fail_lines, fixture_id_args, reference, ssm_conform, stdout};
+
+#[test]
+fn faithful_reference_passes_every_case_strictly() {
+    let server = reference(None);
+    let mut args = vec!["run", "--endpoint", server.url.as_str(), "--strict-messages"];
+    let ids = fixture_id_args();
+    args.extend(ids.iter().map(String::as_str));
+    let out = ssm_conform(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains(" 0 failed, 0 skipped"), "{}", stdout(&out));
+}
+
+#[test]
+fn every_fault_fails_the_check_that_names_it() {
+    let ids = fixture_id_args();
+    let mut missed = Vec::new();
+    for &fault in Fault::ALL {
+        let server = reference(Some(fault));
+        let mut args = vec!["run", "--endpoint", server.url.as_str()];
+        if fault.strict_only() {
+            args.push("--strict-messages");
+        }
+        args.extend(ids.iter().map(String::as_str));
+        let out = ssm_conform(&args);
+        let tag = format!("[{}]", fault.check());
+        let named = fail_lines(&out).iter().any(|l| l.contains(&tag));
+        if out.status.code() != Some(1) || !named {
+            missed.push(format!("{fault} (exit {:?}, no FAIL line with {tag}):\n{}", out.status.code(), stdout(&out)));
+        }
+    }
+    assert!(missed.is_empty(), "faults not caught:\n{}", missed.join("\n"));
+}
+
+#[test]
+fn strict_only_faults_pass_without_strict_messages() {
+    // STRICT rules are checked only under --strict-messages: without it, a wording-only fault is
+    // not a finding.
+    let ids = fixture_id_args();
+    for &fault in Fault::ALL.iter().filter(|f| f.strict_only()) {
+        let server = reference(Some(fault));
+        let mut args = vec!["run", "--endpoint", server.url.as_str()];
+        args.extend(ids.iter().map(String::as_str));
+        let out = ssm_conform(&args);
+        assert_eq!(out.status.code(), Some(0), "{fault}:\n{}", stdout(&out));
+    }
+}
+
+#[test]
+fn not_implemented_is_one_finding() {
+    for fault in [Fault::NotImplementedHtml500, Fault::NotImplemented501] {
+        let server = reference(Some(fault));
+        let out = ssm_conform(&["run", "--endpoint", &server.url]);
+        assert_eq!(out.status.code(), Some(1));
+        let fails = fail_lines(&out);
+        assert_eq!(fails.len(), 1, "{fails:?}");
+        assert!(fails[0].contains("[operation-implemented]"), "{fails:?}");
+        assert!(stdout(&out).contains("0 passed, 1 failed"), "{}", stdout(&out));
+    }
+}

@@ -1,0 +1,7 @@
+//! One integration test binary (ripgrep/nextest style): the CLI end to end against the
+//! reference endpoint, each fault, and endpoints that are not ours.
+
+mod cli;
+mod faults;
+mod foreign;
+mod util;
