@@ -13,7 +13,7 @@ use crate::report::TerminalReport;
 use crate::runner::{self, RunPlan, Unreachable};
 use crate::server::{self, Fault, Reference};
 use crate::source::{self, CaseFileError};
-use crate::transport::{Client, TransportError, TransportOptions};
+use crate::transport::{Client, ClientConfig, SignError, Signer, TransportError, TransportOptions};
 
 /// Why the harness could not do its job (exit status 2).
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +30,9 @@ pub enum HarnessError {
     /// The HTTP client could not be built.
     #[error("{0}")]
     Transport(#[from] TransportError),
+    /// Signing was asked for but is not possible.
+    #[error("{0}")]
+    Sign(#[from] SignError),
     /// The reference server could not start.
     #[error("cannot start the reference endpoint: {0}")]
     Server(std::io::Error),
@@ -82,6 +85,37 @@ fn validate_url(url: &str) -> Result<(), HarnessError> {
     }
 }
 
+/// The host part of an http(s) URL.
+fn host_of(url: &str) -> &str {
+    let rest = url.split("://").nth(1).unwrap_or(url);
+    let authority = rest.split('/').next().unwrap_or(rest);
+    authority.rsplit('@').next().unwrap_or(authority).split(':').next().unwrap_or(authority)
+}
+
+/// Whether `url` is a real AWS endpoint (which requires SigV4).
+fn is_aws_host(url: &str) -> bool {
+    let host = host_of(url).to_ascii_lowercase();
+    host.ends_with(".amazonaws.com") || host.ends_with(".amazonaws.com.cn")
+}
+
+/// The signing region: the flag, the SDKs' variables, the endpoint's host, else us-east-1.
+fn signing_region(flag: Option<&str>, url: &str) -> String {
+    if let Some(r) = flag {
+        return r.to_owned();
+    }
+    if let Some(r) =
+        ["AWS_REGION", "AWS_DEFAULT_REGION"].iter().find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+    {
+        return r;
+    }
+    let host = host_of(url);
+    let mut parts = host.split('.');
+    match (parts.next(), parts.next()) {
+        (Some("ssm" | "ssm-fips"), Some(region)) if is_aws_host(url) => region.to_owned(),
+        _ => "us-east-1".to_owned(),
+    }
+}
+
 async fn run(args: RunArgs) -> Result<u8, HarnessError> {
     // Validate everything before anything runs.
     if args.concurrency == 0 || args.concurrency > 256 {
@@ -131,7 +165,12 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
         execution_ids = args.execution_ids.clone();
     }
     let target = if server.is_some() { format!("{url} (embedded reference)") } else { url.clone() };
-    let client = Client::new(&url, options)?;
+    let signer = if args.sign || (server.is_none() && is_aws_host(&url)) {
+        Some(Signer::from_env(&signing_region(args.region.as_deref(), &url))?)
+    } else {
+        None
+    };
+    let client = Client::new(&url, ClientConfig { options, signer })?;
     let plan = RunPlan {
         cases,
         execution_ids,
@@ -183,4 +222,17 @@ async fn serve(args: ServeArgs) -> Result<u8, HarnessError> {
     let _ = tokio::signal::ctrl_c().await;
     handle.stop().await;
     Ok(exit::CONFORMANT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_regions_and_aws_hosts() {
+        assert!(is_aws_host("https://ssm.eu-west-1.amazonaws.com"));
+        assert!(!is_aws_host("http://127.0.0.1:4566"));
+        assert_eq!(host_of("http://user@localhost:4566/x"), "localhost");
+        assert_eq!(signing_region(Some("ap-south-1"), "http://localhost"), "ap-south-1");
+    }
 }

@@ -45,6 +45,14 @@ pub struct RunArgs {
     /// Also compare validation messages to AWS's wording exactly (STRICT rules).
     #[arg(long)]
     pub strict_messages: bool,
+    /// Sign requests with SigV4 using AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN
+    /// (on by default for *.amazonaws.com endpoints).
+    #[arg(long)]
+    pub sign: bool,
+    /// The signing region. Default: $AWS_REGION, then $AWS_DEFAULT_REGION, then the endpoint's
+    /// host (ssm.REGION.amazonaws.com), else us-east-1.
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
     /// Seed of the run's random values (printed on every run).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,

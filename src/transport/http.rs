@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use super::sign::Signer;
 use crate::request::WireRequest;
 use crate::response::WireResponse;
 
@@ -13,6 +14,15 @@ pub struct TransportOptions {
     pub timeout: Duration,
     /// The most body bytes read; larger bodies are a [`TransportErrorKind::BodyTooLarge`].
     pub body_limit: usize,
+}
+
+/// The HTTP client's settings plus the optional signer.
+#[derive(Debug, Clone, Default)]
+pub struct ClientConfig {
+    /// Limits on every exchange.
+    pub options: TransportOptions,
+    /// Sign every request with SigV4 (the request the harness reports stays unsigned).
+    pub signer: Option<Signer>,
 }
 
 impl Default for TransportOptions {
@@ -62,6 +72,7 @@ pub struct Client {
     http: reqwest::Client,
     url: String,
     options: TransportOptions,
+    signer: Option<Signer>,
 }
 
 /// The innermost cause of an error, which is where reqwest keeps the useful words.
@@ -75,14 +86,15 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
 
 impl Client {
     /// A client for `url` (e.g. `http://127.0.0.1:4566`).
-    pub fn new(url: &str, options: TransportOptions) -> Result<Client, TransportError> {
+    pub fn new(url: &str, config: ClientConfig) -> Result<Client, TransportError> {
+        let ClientConfig { options, signer } = config;
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(options.timeout)
             .connect_timeout(options.timeout.min(Duration::from_secs(5)))
             .build()
             .map_err(|e| TransportError { url: url.to_owned(), kind: TransportErrorKind::Other(root_cause(&e)) })?;
-        Ok(Client { http, url: url.trim_end_matches('/').to_owned(), options })
+        Ok(Client { http, url: url.trim_end_matches('/').to_owned(), options, signer })
     }
 
     /// The endpoint URL.
@@ -98,6 +110,12 @@ impl Client {
         let mut builder = self.http.request(method, format!("{}{}", self.url, req.path));
         for (k, v) in &req.headers {
             builder = builder.header(k, v);
+        }
+        if let Some(signer) = &self.signer {
+            let headers = signer.headers(&self.url, req).map_err(|e| err(TransportErrorKind::Other(e.to_string())))?;
+            for (k, v) in headers {
+                builder = builder.header(k, v);
+            }
         }
         let classify = |e: reqwest::Error| {
             if e.is_timeout() {

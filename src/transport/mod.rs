@@ -2,5 +2,7 @@
 //! [`WireResponse`], bounded in time and size.
 
 mod http;
+mod sign;
 
-pub use http::{Client, TransportError, TransportErrorKind, TransportOptions};
+pub use http::{Client, ClientConfig, TransportError, TransportErrorKind, TransportOptions};
+pub use sign::{SignError, Signer};

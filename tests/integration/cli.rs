@@ -133,3 +133,51 @@ fn serve_prints_its_url_and_answers() {
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(stdout(&out).contains("needs an execution known to hold tasks"), "{}", stdout(&out));
 }
+
+#[test]
+fn sign_sends_sigv4_and_never_prints_the_secret() {
+    use std::sync::{Arc, Mutex};
+    let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let record = seen.clone();
+    rt.spawn(async move {
+        let app = axum::Router::new().fallback(move |headers: axum::http::HeaderMap| {
+            let record = record.clone();
+            async move {
+                let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+                record.lock().unwrap().push(auth);
+                (axum::http::StatusCode::NOT_IMPLEMENTED, "not here")
+            }
+        });
+        axum::serve(listener, app).await.unwrap();
+    });
+    let secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+    let run = |sign: bool, with_creds: bool| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_ssm-conform"));
+        cmd.args(["run", "--endpoint", &url, "--region", "eu-west-1"]).current_dir(env!("CARGO_MANIFEST_DIR"));
+        if sign {
+            cmd.arg("--sign");
+        }
+        cmd.env_remove("AWS_ACCESS_KEY_ID").env_remove("AWS_SECRET_ACCESS_KEY").env_remove("AWS_SESSION_TOKEN");
+        if with_creds {
+            cmd.env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE").env("AWS_SECRET_ACCESS_KEY", secret);
+        }
+        cmd.output().unwrap()
+    };
+    let out = run(true, false);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("signing needs AWS_ACCESS_KEY_ID"), "{}", stderr(&out));
+
+    let out = run(true, true);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let all = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(!all.contains(secret) && !all.contains("AWS4-HMAC"), "{all}");
+    let auth = seen.lock().unwrap().last().cloned().unwrap();
+    assert!(auth.starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"), "{auth}");
+    assert!(auth.contains("/eu-west-1/ssm/aws4_request"), "{auth}");
+
+    run(false, true);
+    assert_eq!(seen.lock().unwrap().last().map(String::as_str), Some(""), "unsigned unless asked");
+}
