@@ -11,7 +11,7 @@ use crate::cli::{Cli, Command, RunArgs, ServeArgs};
 use crate::exit;
 use crate::report::TerminalReport;
 use crate::runner::{self, RunPlan, Unreachable};
-use crate::server::{self, Fault, Reference};
+use crate::server::{self, Fault, Reference, Variant};
 use crate::source::{self, CaseFileError};
 use crate::transport::{Client, ClientConfig, SignError, Signer, TransportError, TransportOptions};
 
@@ -202,9 +202,24 @@ async fn serve(args: ServeArgs) -> Result<u8, HarnessError> {
         }
         return Ok(exit::CONFORMANT);
     }
+    if args.list_variants {
+        for v in Variant::ALL {
+            writeln!(out, "{:<28} {} ({})", v.name(), v.description(), v.rule()).map_err(HarnessError::Output)?;
+        }
+        return Ok(exit::CONFORMANT);
+    }
     let fault =
         args.fault.as_deref().map(str::parse::<Fault>).transpose().map_err(|e| HarnessError::Usage(e.to_string()))?;
-    let reference = Reference::new(fault);
+    let variant = args
+        .variant
+        .as_deref()
+        .map(str::parse::<Variant>)
+        .transpose()
+        .map_err(|e| HarnessError::Usage(e.to_string()))?;
+    let reference = match variant {
+        Some(v) => Reference::with_variant(v),
+        None => Reference::new(fault),
+    };
     if args.list_fixtures {
         for e in reference.executions() {
             writeln!(out, "{} {:>4} tasks ({})", e.window_execution_id, e.tasks.len(), e.label)
@@ -217,7 +232,11 @@ async fn serve(args: ServeArgs) -> Result<u8, HarnessError> {
         .map_err(HarnessError::Server)?;
     writeln!(out, "{}", handle.url()).map_err(HarnessError::Output)?;
     out.flush().map_err(HarnessError::Output)?;
-    let what = fault.map_or("faithful".to_owned(), |f| format!("fault {f}: {}", f.description()));
+    let what = match (fault, variant) {
+        (Some(f), _) => format!("fault {f}: {}", f.description()),
+        (None, Some(v)) => format!("variant {v}: {}", v.description()),
+        (None, None) => "faithful".to_owned(),
+    };
     eprintln!("ssm-conform: serving the reference endpoint ({what}); Ctrl-C stops it");
     let _ = tokio::signal::ctrl_c().await;
     handle.stop().await;

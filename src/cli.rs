@@ -70,6 +70,13 @@ pub struct ServeArgs {
     /// Serve with exactly this deviation from the contract (see --list-faults).
     #[arg(long, value_name = "NAME")]
     pub fault: Option<String>,
+    /// Serve faithfully, but make another of the contract's accepted (EITHER) choices (see
+    /// --list-variants).
+    #[arg(long, value_name = "NAME", conflicts_with = "fault")]
+    pub variant: Option<String>,
+    /// List the variants, one per line, and exit.
+    #[arg(long)]
+    pub list_variants: bool,
     /// List the faults, one per line, and exit.
     #[arg(long)]
     pub list_faults: bool,

@@ -44,6 +44,8 @@ pub enum WalkEnd {
 pub struct PaginationWalk {
     /// `MaxResults` sent (`None`: absent).
     pub page_size: Option<i64>,
+    /// The filter, described, when the walk used one.
+    pub filter: Option<String>,
     /// Each page's item keys (`TaskExecutionId`, or a placeholder for items without one).
     pub pages: Vec<Vec<String>>,
     /// How it ended.
@@ -56,9 +58,13 @@ impl PaginationWalk {
         self.pages.iter().flatten().cloned().collect()
     }
 
-    /// `MaxResults 10` or `MaxResults absent`.
+    /// `MaxResults 10`, `MaxResults absent`, or either with the filter.
     pub fn label(&self) -> String {
-        self.page_size.map_or("MaxResults absent".to_owned(), |n| format!("MaxResults {n}"))
+        let size = self.page_size.map_or("MaxResults absent".to_owned(), |n| format!("MaxResults {n}"));
+        match &self.filter {
+            Some(f) => format!("{f}, {size}"),
+            None => size,
+        }
     }
 
     /// The most pages a correct endpoint needs: ⌈items ÷ size⌉ + 1 (one trailing empty page is
@@ -178,6 +184,7 @@ mod tests {
     fn walk(size: Option<i64>, pages: &[&[&str]]) -> PaginationWalk {
         PaginationWalk {
             page_size: size,
+            filter: None,
             pages: pages.iter().map(|p| p.iter().map(|s| (*s).to_owned()).collect()).collect(),
             end: WalkEnd::Complete,
         }

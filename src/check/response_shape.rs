@@ -296,6 +296,27 @@ fn timestamps(obj: &Map<String, Value>, at: &str, p: &mut Problems) {
 mod tests {
     use super::*;
 
+    fn page(items: Value) -> WireResponse {
+        WireResponse {
+            status: 200,
+            headers: vec![("content-type".into(), contract::CONTENT_TYPE.into())],
+            body: serde_json::json!({ "WindowExecutionTaskIdentities": items }).to_string().into_bytes(),
+        }
+    }
+
+    #[test]
+    fn unknown_members_never_fail_but_stand_ins_do() {
+        let id = "0123abcd-0000-4000-8000-000000000001";
+        let req = PageRequest { window_execution_id: Some(id.into()), max_results: Some(10) };
+        let ok = serde_json::json!([{"WindowExecutionId": id, "TaskExecutionId": id, "Status": "SUCCESS",
+            "TaskType": "LAMBDA", "StartTime": 1.5, "EndTime": 2, "Region": "eu-west-1", "Nested": {"a": 1}}]);
+        assert!(check_success(&req, &page(ok)).is_empty());
+        let bad = serde_json::json!([{"WindowExecutionId": id, "TaskExecutionId": id, "Status": "SUCCESS", "Type": "LAMBDA"}]);
+        let findings = check_success(&req, &page(bad));
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert!(findings[0].actual.contains("`Type` where the contract has `TaskType`"), "{findings:?}");
+    }
+
     #[test]
     fn misspellings_are_found_and_unknown_members_allowed() {
         let obj: Map<String, Value> =

@@ -43,6 +43,8 @@ impl TerminalReport {
             for w in &report.walks {
                 writeln!(out, "WALK {} {}: {} pages, {} items", w.execution_id, w.label, w.pages, w.items)?;
             }
+        } else {
+            write_walk_lines(out, report)?;
         }
         for (why, n) in &skipped_reasons {
             writeln!(out, "skipped {n}: {why}")?;
@@ -65,6 +67,28 @@ fn write_failure(out: &mut dyn Write, r: &CaseResult, findings: &[crate::finding
     }
     if let Some(repro) = &r.repro {
         writeln!(out, "     repro: {repro}")?;
+    }
+    Ok(())
+}
+
+/// One line per execution: how many pages and items each unfiltered walk saw.
+fn write_walk_lines(out: &mut dyn Write, report: &RunReport) -> io::Result<()> {
+    let mut execs: Vec<&str> = Vec::new();
+    for w in &report.walks {
+        if !execs.contains(&w.execution_id.as_str()) {
+            execs.push(&w.execution_id);
+        }
+    }
+    for exec in execs {
+        let walks: Vec<String> = report
+            .walks
+            .iter()
+            .filter(|w| w.execution_id == exec && w.label.starts_with("MaxResults"))
+            .map(|w| format!("{} {}/{}", w.label.trim_start_matches("MaxResults "), w.pages, w.items))
+            .collect();
+        let filtered =
+            report.walks.iter().filter(|w| w.execution_id == exec && !w.label.starts_with("MaxResults")).count();
+        writeln!(out, "walked {exec} (MaxResults pages/items): {}; {filtered} filtered walks", walks.join(", "))?;
     }
     Ok(())
 }

@@ -9,6 +9,7 @@ use super::fault::Fault;
 use super::fixtures::{fixtures, ExecutionFixture, TaskFixture};
 use super::token::{self, TokenState};
 use super::validate::{self, FilterInput, OperationInput};
+use super::variant::Variant;
 use crate::contract::{self, error_type, output};
 use crate::request::WireRequest;
 use crate::response::WireResponse;
@@ -16,11 +17,13 @@ use crate::response::WireResponse;
 /// The page size when `MaxResults` is absent (the contract allows any size up to 100).
 pub const DEFAULT_PAGE_SIZE: usize = 10;
 
-/// The reference endpoint: the fixture set, at most one fault, and a request counter.
+/// The reference endpoint: the fixture set, at most one fault or one variant, and a request
+/// counter.
 #[derive(Debug)]
 pub struct Reference {
     executions: Vec<ExecutionFixture>,
     fault: Option<Fault>,
+    variant: Option<Variant>,
     requests: AtomicU64,
 }
 
@@ -35,7 +38,21 @@ struct Reply {
 impl Reference {
     /// A faithful reference (`fault: None`) or one with exactly one deviation.
     pub fn new(fault: Option<Fault>) -> Reference {
-        Reference { executions: fixtures(), fault, requests: AtomicU64::new(0) }
+        Reference { executions: fixtures(), fault, variant: None, requests: AtomicU64::new(0) }
+    }
+
+    /// A conformant reference that makes another of the contract's accepted choices.
+    pub fn with_variant(variant: Variant) -> Reference {
+        Reference { variant: Some(variant), ..Reference::new(None) }
+    }
+
+    /// The variant it serves with, if any.
+    pub fn variant(&self) -> Option<Variant> {
+        self.variant
+    }
+
+    fn is(&self, v: Variant) -> bool {
+        self.variant == Some(v)
     }
 
     /// The fixture executions it serves.
@@ -60,7 +77,7 @@ impl Reference {
         if !self.has(Fault::RequestIdMissing) {
             headers.push((contract::REQUEST_ID_HEADER.to_owned(), request_id(n)));
         }
-        if let Some(t) = reply.error_type {
+        if let Some(t) = reply.error_type.filter(|_| !self.is(Variant::NoErrorTypeHeader)) {
             headers.push((contract::ERROR_TYPE_HEADER.to_owned(), t.to_owned()));
         }
         WireResponse { status: reply.status, headers, body: reply.body }
@@ -88,7 +105,8 @@ impl Reference {
             return self.error(404, error_type::UNKNOWN_OPERATION, None);
         }
         if req.header("x-amz-target") != Some(contract::TARGET) && !self.has(Fault::UnknownOperationServed) {
-            return self.error(400, error_type::UNKNOWN_OPERATION, None);
+            let status = if self.is(Variant::UnknownOperation404) { 404 } else { 400 };
+            return self.error(status, error_type::UNKNOWN_OPERATION, None);
         }
         let value: Value = if req.body.iter().all(u8::is_ascii_whitespace) {
             if self.has(Fault::EmptyBodyRejected) {
@@ -99,14 +117,14 @@ impl Reference {
             match serde_json::from_slice(&req.body) {
                 Ok(v) => v,
                 Err(_) if self.has(Fault::MalformedJson500) => return self.internal_error(),
-                Err(_) => return self.error(400, error_type::SERIALIZATION, None),
+                Err(_) => return self.serialization_error(),
             }
         };
         let Value::Object(obj) = value else {
             if self.has(Fault::MalformedJson500) {
                 return self.internal_error();
             }
-            return self.error(400, error_type::SERIALIZATION, None);
+            return self.serialization_error();
         };
         if self.has(Fault::NullMember500) && obj.values().any(Value::is_null) {
             return self.internal_error();
@@ -117,11 +135,20 @@ impl Reference {
         let inp = match validate::read_input(&obj, self.fault) {
             Ok(inp) => inp,
             Err(_) if self.has(Fault::WrongType500) => return self.internal_error(),
-            Err(_) => return self.error(400, error_type::SERIALIZATION, None),
+            Err(_) => return self.serialization_error(),
         };
+        if self.is(Variant::UnknownMemberRejected) {
+            if let Some(k) = unknown_member(&obj) {
+                return self.error(400, error_type::VALIDATION, Some(format!("Unknown member {k}.")));
+            }
+        }
         let items = validate::violations(&inp, self.fault);
         if !items.is_empty() {
-            return self.error(400, error_type::VALIDATION, Some(validate::message(&items, self.fault)));
+            return self.error(
+                400,
+                error_type::VALIDATION,
+                Some(validate::message(&items, self.fault, self.is(Variant::ValidationItemsReordered))),
+            );
         }
         self.list(&inp)
     }
@@ -145,13 +172,24 @@ impl Reference {
             Ok(s) => s,
             Err(reply) => return reply,
         };
-        let mut tasks: Vec<&TaskFixture> = exec.tasks.iter().filter(|t| self.matches(&statuses, t.status)).collect();
-        if self.has(Fault::UnstableOrder) && inp.max_results.is_none() {
+        let mut tasks: Vec<&TaskFixture> = match &statuses {
+            Some(sets) => exec.tasks.iter().filter(|t| self.matches(sets, t.status)).collect(),
+            None => Vec::new(), // a filter applied as written that nothing can match
+        };
+        let statuses = statuses.unwrap_or_default();
+        if (self.has(Fault::UnstableOrder) && inp.max_results.is_none()) || self.is(Variant::ReverseOrder) {
             tasks.reverse();
         }
         let fingerprint = filter_fingerprint(&statuses);
 
         let offset = match inp.next_token.as_deref() {
+            Some("") if self.is(Variant::EmptyNextTokenRejected) => {
+                return self.error(
+                    400,
+                    error_type::INVALID_NEXT_TOKEN,
+                    Some("The specified token isn't valid.".into()),
+                );
+            }
             None | Some("") => 0,
             Some(_) if self.has(Fault::NextTokenIgnored) => 0,
             Some(t) => match token::decode(t) {
@@ -162,6 +200,7 @@ impl Reference {
                 {
                     s.offset
                 }
+                Some(s) if self.is(Variant::ForeignTokenHonoured) => s.offset.min(tasks.len()),
                 Some(_) => {
                     return self.error(
                         400,
@@ -180,7 +219,8 @@ impl Reference {
             },
         };
         // Faults may let MaxResults through unchecked; a page of 0 would never end.
-        let size = inp.max_results.map_or(DEFAULT_PAGE_SIZE, |n| n.clamp(1, 10_000) as usize);
+        let default_size = if self.is(Variant::DefaultPageSize100) { 100 } else { DEFAULT_PAGE_SIZE };
+        let size = inp.max_results.map_or(default_size, |n| n.clamp(1, 10_000) as usize);
         let (start, take) = if offset > 0 && self.has(Fault::PaginationDropsItem) {
             (offset + 1, size.saturating_sub(1))
         } else if offset > 0 && self.has(Fault::PaginationDuplicatesItem) {
@@ -214,6 +254,9 @@ impl Reference {
             Some(next_offset)
         } else if self.has(Fault::LastPageTokenLoops) {
             Some(0)
+        } else if self.is(Variant::TrailingEmptyPage) && offset < tasks.len() {
+            // The page holding the last item still carries a token; it leads to one empty page.
+            Some(tasks.len())
         } else {
             None
         };
@@ -226,21 +269,34 @@ impl Reference {
                 offset: o,
             });
             body.insert(output::NEXT_TOKEN.into(), Value::String(t));
+        } else if self.is(Variant::LastPageTokenEmpty) {
+            body.insert(output::NEXT_TOKEN.into(), Value::String(String::new()));
+        } else if self.is(Variant::LastPageTokenNull) {
+            body.insert(output::NEXT_TOKEN.into(), Value::Null);
         }
         success(&Value::Object(body), self.success_content_type())
     }
 
-    /// The STATUS filters as sets of statuses, or the client error for an unsupported filter.
-    fn status_filters(&self, filters: &[FilterInput]) -> Result<Vec<Vec<String>>, Reply> {
+    /// The STATUS filters as sets of statuses; `None` when a filter applied as written matches
+    /// nothing; or the client error for an unsupported filter.
+    fn status_filters(&self, filters: &[FilterInput]) -> Result<Option<Vec<Vec<String>>>, Reply> {
         if self.has(Fault::FilterIgnored) {
-            return Ok(Vec::new());
+            return Ok(Some(Vec::new()));
         }
+        let applied = self.is(Variant::UnsupportedFilterApplied);
         let mut sets = Vec::with_capacity(filters.len());
         for f in filters {
             let key = f.key.as_deref().unwrap_or("");
             if key != contract::STATUS_FILTER_KEY {
                 if self.has(Fault::FilterUnknownKey500) {
                     return Err(self.internal_error());
+                }
+                if applied {
+                    return Ok(None);
+                }
+                if self.is(Variant::UnsupportedFilterTypes) {
+                    let message = format!("The filter key {key:?} is not valid.");
+                    return Err(self.error(400, "InvalidFilterKey", Some(message)));
                 }
                 return Err(self.error(
                     400,
@@ -252,6 +308,19 @@ impl Reference {
                 ));
             }
             let values = f.values.as_deref().unwrap_or(&[]);
+            let valid = |v: &String| {
+                contract::STATUSES.contains(&v.as_str())
+                    && !(v == "SKIPPED_OVERLAPPING" && self.is(Variant::SkippedOverlappingRejected))
+            };
+            if applied && (values.is_empty() || !values.iter().all(valid)) {
+                // Applied as written: unknown values match nothing, known ones still match.
+                let known: Vec<String> = values.iter().filter(|v| valid(v)).cloned().collect();
+                if known.is_empty() {
+                    return Ok(None);
+                }
+                sets.push(known);
+                continue;
+            }
             if values.is_empty() {
                 return Err(self.error(
                     400,
@@ -259,7 +328,11 @@ impl Reference {
                     Some("A STATUS filter needs at least one value.".into()),
                 ));
             }
-            if let Some(bad) = values.iter().find(|v| !contract::STATUSES.contains(&v.as_str())) {
+            if let Some(bad) = values.iter().find(|v| !valid(v)) {
+                if self.is(Variant::UnsupportedFilterTypes) {
+                    let message = format!("The filter value {bad:?} is not valid.");
+                    return Err(self.error(400, "InvalidFilterValue", Some(message)));
+                }
                 return Err(self.error(
                     400,
                     error_type::VALIDATION,
@@ -271,7 +344,7 @@ impl Reference {
             }
             sets.push(values.to_vec());
         }
-        Ok(sets)
+        Ok(Some(sets))
     }
 
     fn matches(&self, sets: &[Vec<String>], status: &str) -> bool {
@@ -337,6 +410,15 @@ impl Reference {
         }
     }
 
+    /// Malformed JSON or a wrongly typed member.
+    fn serialization_error(&self) -> Reply {
+        if self.is(Variant::WrongTypeValidation) {
+            let message = "The request body could not be read as the operation's input.".to_owned();
+            return self.error(400, error_type::VALIDATION, Some(message));
+        }
+        self.error(400, error_type::SERIALIZATION, None)
+    }
+
     fn internal_error(&self) -> Reply {
         let body = json!({"__type": error_type::INTERNAL_SERVER_ERROR, "Message": "An internal error occurred."});
         Reply {
@@ -360,6 +442,11 @@ impl Reference {
             Some(Fault::ErrorTypeCodeMember) => {
                 body.insert("code".into(), json!(ty));
             }
+            _ if self.is(Variant::ErrorTypeNamespaced) => {
+                let namespaced =
+                    format!("com.amazonaws.ssm#{ty}:http://internal.amazon.com/coral/com.amazon.coral.validate/");
+                body.insert("__type".into(), json!(namespaced));
+            }
             _ => {
                 body.insert("__type".into(), json!(ty));
             }
@@ -374,6 +461,8 @@ impl Reference {
         if let Some(m) = message {
             let key = match self.fault {
                 Some(Fault::ErrorMessageUnreadKey) => "errorMessage",
+                _ if self.is(Variant::ErrorMessageCapitalised) => "Message",
+                _ if self.is(Variant::ErrorMessageLowercase) => "message",
                 // The modelled member is `Message`; Coral's framework errors use `message`.
                 _ if ty == error_type::DOES_NOT_EXIST => "Message",
                 _ => "message",
@@ -394,6 +483,20 @@ const KNOWN_MEMBERS: [&str; 4] = [
 ];
 
 const MOTO_500_PAGE: &str = "<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>\n<h1>Internal Server Error</h1>\n<p>The server encountered an internal error and was unable to complete your request. Either the server is overloaded or there is an error in the application.</p>\n";
+
+/// The first unknown member of the request or of one of its filters.
+fn unknown_member(obj: &Map<String, Value>) -> Option<String> {
+    if let Some(k) = obj.keys().find(|k| !KNOWN_MEMBERS.contains(&k.as_str())) {
+        return Some(k.clone());
+    }
+    let filters = obj.get(contract::input::FILTERS)?.as_array()?;
+    filters
+        .iter()
+        .filter_map(Value::as_object)
+        .flat_map(|f| f.keys())
+        .find(|k| *k != contract::input::FILTER_KEY && *k != contract::input::FILTER_VALUES)
+        .cloned()
+}
 
 fn success(body: &Value, content_type: &'static str) -> Reply {
     Reply { status: 200, body: body.to_string().into_bytes(), content_type, error_type: None }

@@ -6,7 +6,9 @@ pub mod handler;
 mod http;
 pub mod token;
 pub mod validate;
+pub mod variant;
 
 pub use fault::{Fault, UnknownFault};
 pub use handler::Reference;
 pub use http::{spawn, ServerHandle};
+pub use variant::{UnknownVariant, Variant};

@@ -212,7 +212,13 @@ pub fn violations(inp: &OperationInput, fault: Option<Fault>) -> Vec<ValidationI
 }
 
 /// The validation message, in AWS's wording (or moto's, under that fault).
-pub fn message(items: &[ValidationItem], fault: Option<Fault>) -> String {
+pub fn message(items: &[ValidationItem], fault: Option<Fault>, reordered: bool) -> String {
+    if reordered {
+        // Another accepted form: items in reverse order, each ending with a period.
+        let rendered: Vec<String> = items.iter().rev().map(|i| format!("{}.", i.render())).collect();
+        let plural = if items.len() == 1 { "error" } else { "errors" };
+        return format!("{} validation {plural} detected: {}", items.len(), rendered.join("; "));
+    }
     if fault == Some(Fault::ValidationMotoWording) {
         let rendered: Vec<String> = items
             .iter()

@@ -5,3 +5,4 @@ mod cli;
 mod faults;
 mod foreign;
 mod util;
+mod variants;

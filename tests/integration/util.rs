@@ -20,12 +20,18 @@ impl Drop for TestServer {
     }
 }
 
+impl TestServer {
+    /// Serves `reference` on 127.0.0.1:0.
+    pub fn start(reference: Reference) -> TestServer {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let handle = runtime.block_on(server::spawn(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), reference)).unwrap();
+        TestServer { url: handle.url(), handle: Some(handle), runtime }
+    }
+}
+
 /// Starts the reference endpoint, faithful or with `fault`.
 pub fn reference(fault: Option<Fault>) -> TestServer {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-    let handle =
-        runtime.block_on(server::spawn(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), Reference::new(fault))).unwrap();
-    TestServer { url: handle.url(), handle: Some(handle), runtime }
+    TestServer::start(Reference::new(fault))
 }
 
 /// The fixture executions that hold tasks, as `--execution-id` arguments.
