@@ -6,11 +6,15 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use std::io::IsTerminal;
+
+use crate::check::snapshot::SnapshotMode;
 use crate::check::CheckOptions;
-use crate::cli::{Cli, Command, RunArgs, ServeArgs};
+use crate::cli::{Cli, ColorArg, Command, RunArgs, ServeArgs, SnapshotArg};
 use crate::exit;
-use crate::report::TerminalReport;
-use crate::runner::{self, RunPlan, Unreachable};
+use crate::finding::{Baseline, BaselineError};
+use crate::report::{self, ReportError, RunContext, TerminalReport};
+use crate::runner::{self, Progress, RunError, RunPlan, SnapshotPlan};
 use crate::server::{self, Fault, Reference, Variant};
 use crate::source::{self, CaseFileError};
 use crate::transport::{Client, ClientConfig, SignError, Signer, TransportError, TransportOptions};
@@ -24,9 +28,15 @@ pub enum HarnessError {
     /// A case file has a mistake.
     #[error("{0}")]
     CaseFile(#[from] CaseFileError),
-    /// The endpoint cannot be reached.
+    /// The run could not finish: the endpoint cannot be reached, or a snapshot cannot be used.
     #[error("{0}")]
-    Unreachable(#[from] Unreachable),
+    Run(#[from] RunError),
+    /// The baseline file cannot be used.
+    #[error("cannot use baseline {0}")]
+    Baseline(#[from] BaselineError),
+    /// A report file cannot be written.
+    #[error("{0}")]
+    Report(#[from] ReportError),
     /// The HTTP client could not be built.
     #[error("{0}")]
     Transport(#[from] TransportError),
@@ -56,14 +66,33 @@ pub async fn main(cli: Cli) -> u8 {
     }
 }
 
-/// The default case directory: `./cases`, else the one beside the crate's sources.
-fn default_cases() -> PathBuf {
-    let local = PathBuf::from("cases");
+/// A default folder: `./NAME`, else the one beside the crate's sources.
+fn default_dir(name: &str) -> PathBuf {
+    let local = PathBuf::from(name);
     if local.is_dir() {
         local
     } else {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("cases")
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(name)
     }
+}
+
+/// A progress bar on stderr, shown only on a terminal and only once the run has taken a second.
+fn progress_bar() -> (indicatif::ProgressBar, Progress) {
+    let bar = indicatif::ProgressBar::hidden();
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {pos}/{len} units {wide_bar} {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let shown = bar.clone();
+    let started = Instant::now();
+    let callback = Progress(std::sync::Arc::new(move |done, total| {
+        shown.set_length(total as u64);
+        shown.set_position(done as u64);
+        if shown.is_hidden() && started.elapsed() >= Duration::from_secs(1) && std::io::stderr().is_terminal() {
+            shown.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+    }));
+    (bar, callback)
 }
 
 /// The endpoint from the flag, then the AWS SDKs' environment variables.
@@ -134,7 +163,13 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
     if let Some(url) = &endpoint {
         validate_url(url)?;
     }
-    let cases_path = args.cases.clone().unwrap_or_else(default_cases);
+    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
+    if args.snapshots == Some(SnapshotArg::Update) && std::env::var_os("CI").is_some() {
+        return Err(HarnessError::Usage(
+            "--snapshots update writes files, and CI is set: snapshots are never written in CI".to_owned(),
+        ));
+    }
+    let cases_path = args.cases.clone().unwrap_or_else(|| default_dir("cases"));
     let cases = source::load_cases(&cases_path)?;
     if cases.is_empty() {
         return Err(HarnessError::Usage(format!("{}: no cases found", cases_path.display())));
@@ -171,24 +206,52 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
         None
     };
     let client = Client::new(&url, ClientConfig { options, signer })?;
+    // The shipped snapshots were recorded against the reference; a foreign endpoint is compared
+    // with a snapshot set only when the user names one (or asks for snapshots explicitly).
+    let snapshots = match args.snapshots {
+        Some(SnapshotArg::Off) => None,
+        explicit if explicit.is_some() || args.snapshot_dir.is_some() || server.is_some() => Some(SnapshotPlan {
+            dir: args.snapshot_dir.clone().unwrap_or_else(|| default_dir("snapshots")),
+            mode: if explicit == Some(SnapshotArg::Update) { SnapshotMode::Update } else { SnapshotMode::Check },
+        }),
+        _ => None,
+    };
+    let (bar, progress) = progress_bar();
     let plan = RunPlan {
         cases,
         execution_ids,
         concurrency: args.concurrency,
         check: CheckOptions { strict_messages: args.strict_messages },
         seed,
+        snapshots,
+        progress: Some(progress),
     };
     let started = Instant::now();
-    let report = runner::run(&client, &plan).await?;
-    let elapsed = started.elapsed();
+    let result = runner::run(&client, &plan).await;
+    bar.finish_and_clear();
+    let mut report = result?;
+    let seconds = started.elapsed().as_secs_f64();
     if let Some(s) = server {
         s.stop().await;
     }
+    if let Some(path) = &args.write_baseline {
+        std::fs::write(path, Baseline::of(&report.results).to_toml())
+            .map_err(|e| HarnessError::Usage(format!("cannot write baseline {}: {e}", path.display())))?;
+    }
+    let stale = baseline.map(|b| b.apply(&mut report.results)).unwrap_or_default();
+    let ctx = RunContext { target: &target, seed, seconds, stale: &stale, report: &report };
+    for r in &args.reports {
+        report::write_report(r, &ctx)?;
+    }
+    let colour = match args.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let summary =
-        TerminalReport { verbose: args.verbose }.write(&mut out, &target, &report).map_err(HarnessError::Output)?;
-    writeln!(out, "seed {seed}; {:.2}s", elapsed.as_secs_f64()).map_err(HarnessError::Output)?;
+        TerminalReport { verbose: args.verbose, colour }.write(&mut out, &ctx).map_err(HarnessError::Output)?;
     Ok(if summary.failed > 0 { exit::FINDINGS } else { exit::CONFORMANT })
 }
 

@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::report::ReportTarget;
 
 /// Conformance harness for AWS SSM DescribeMaintenanceWindowExecutionTasks (awsJson1_1).
 #[derive(Debug, Parser)]
@@ -56,9 +58,52 @@ pub struct RunArgs {
     /// Seed of the run's random values (printed on every run).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+    /// Snapshots: compare with the accepted set (check), write pending .snap.new files for
+    /// review (update), or ignore them (off). Default: check, against the embedded reference or
+    /// when --snapshot-dir is given.
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub snapshots: Option<SnapshotArg>,
+    /// The folder of accepted snapshots (default: snapshots/), e.g. one recorded against real AWS.
+    #[arg(long, value_name = "DIR")]
+    pub snapshot_dir: Option<PathBuf>,
+    /// Also write a report: json:PATH, junit:PATH or markdown:PATH (repeatable).
+    #[arg(long = "report", value_name = "FORMAT:PATH")]
+    pub reports: Vec<ReportTarget>,
+    /// Accept the findings listed in FILE (known deviations): only new findings fail the run,
+    /// and entries that no longer occur are named.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write every finding of this run to FILE as a baseline.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Colour: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    pub color: ColorArg,
     /// List every unit, passing ones too, and each walk's pages and items.
     #[arg(long, short)]
     pub verbose: bool,
+}
+
+/// `--snapshots MODE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SnapshotArg {
+    /// Compare; a difference or a missing snapshot is a finding.
+    Check,
+    /// Write pending `.snap.new` files where the response differs.
+    Update,
+    /// Ignore snapshots.
+    Off,
+}
+
+/// `--color WHEN`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
 }
 
 /// `ssm-conform serve`.

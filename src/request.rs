@@ -105,6 +105,32 @@ impl Bindings {
         })
     }
 
+    /// Run-specific values and the placeholders that stand for them in snapshots, so that a
+    /// snapshot recorded against one target compares with another.
+    pub fn redactions(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (i, id) in self.execution_ids.iter().enumerate() {
+            let name = match i {
+                0 => "[execution_id]".to_owned(),
+                1 => "[other_execution_id]".to_owned(),
+                n => format!("[execution_id_{}]", n + 1),
+            };
+            out.push((id.clone(), name));
+        }
+        out.push((self.random_id.clone(), "[random_id]".to_owned()));
+        out.push((self.random_id.to_ascii_uppercase(), "[random_id_upper]".to_owned()));
+        for (p, name) in [
+            (Placeholder::NextToken, "[next_token]"),
+            (Placeholder::NextTokenTampered, "[next_token_tampered]"),
+            (Placeholder::NextTokenTruncated, "[next_token_truncated]"),
+        ] {
+            if let Ok(v) = self.resolve(&p) {
+                out.push((v, name.to_owned()));
+            }
+        }
+        out
+    }
+
     fn token(&self) -> Result<&str, Unresolved> {
         if self.execution_ids.is_empty() {
             return Err(Unresolved("needs an execution known to hold tasks (give --execution-id)".to_owned()));

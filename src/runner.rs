@@ -13,9 +13,10 @@ use crate::check::filters::{check_filters, FilteredListing};
 use crate::check::pagination::{check_walks, PaginationWalk, TokenReuse, WalkEnd, MAX_WALK_PAGES};
 use crate::check::protocol::check_protocol;
 use crate::check::response_shape::{check_success, PageRequest};
+use crate::check::snapshot::{self, SnapshotError, SnapshotMode};
 use crate::check::{CheckId, CheckOptions};
 use crate::contract::{self, error_type, input, output};
-use crate::finding::{CaseResult, Finding, Outcome};
+use crate::finding::{CaseResult, Exchange, Finding, Outcome};
 use crate::request::{self, Bindings, WireRequest};
 use crate::response::{ErrorShape, Page, WireResponse};
 use crate::source::{Case, Origin};
@@ -34,6 +35,29 @@ pub struct RunPlan {
     pub check: CheckOptions,
     /// Seed of the run's random values (the random id).
     pub seed: u64,
+    /// Where accepted snapshots live and what to do with them; `None`: no snapshot checks.
+    pub snapshots: Option<SnapshotPlan>,
+    /// Called after each unit finishes.
+    pub progress: Option<Progress>,
+}
+
+/// A callback told (units done, units in all) after each unit finishes.
+#[derive(Clone)]
+pub struct Progress(pub std::sync::Arc<dyn Fn(usize, usize) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
+}
+
+/// Snapshot settings of a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotPlan {
+    /// The folder of `.snap` files.
+    pub dir: std::path::PathBuf,
+    /// Check, update or off.
+    pub mode: SnapshotMode,
 }
 
 /// How one listing's walks went, for the report.
@@ -56,6 +80,21 @@ pub struct RunReport {
     pub results: Vec<CaseResult>,
     /// Every walk the relations took.
     pub walks: Vec<WalkSummary>,
+    /// For each EITHER rule observed outside the cases, the alternatives the endpoint chose.
+    pub choices: BTreeMap<String, BTreeSet<String>>,
+    /// Pending snapshots written by `--snapshots update`.
+    pub pending_snapshots: Vec<std::path::PathBuf>,
+}
+
+/// Why a run could not finish (a harness error).
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The endpoint cannot be reached at all.
+    #[error("{0}")]
+    Unreachable(#[from] Unreachable),
+    /// A snapshot could not be read or written.
+    #[error("cannot use snapshot {0}")]
+    Snapshot(#[from] SnapshotError),
 }
 
 /// The harness could not reach the endpoint at all.
@@ -90,16 +129,32 @@ fn always_on(
     }
     if resp.status >= 300 {
         seen.errors = true;
+        let shape = ErrorShape::of(resp);
+        if let Some(raw) = &shape.raw_type {
+            let form = if raw.contains('#') || raw.contains(':') { "namespaced" } else { "bare" };
+            seen.chose(rules::TYPE_FORM, form);
+            let header = if shape.header_type.is_some() { "sent" } else { "not sent" };
+            seen.chose(rules::TYPE_HEADER, header);
+        }
+        if let Ok(Value::Object(map)) = resp.json() {
+            for k in ["message", "Message"] {
+                if map.get(k).is_some_and(Value::is_string) {
+                    seen.chose(rules::MESSAGE_KEY, format!("`{k}`"));
+                }
+            }
+        }
     }
     seen.responses += 1;
 }
 
 /// What kinds of responses the always-on checks saw (a check with nothing to look at is skipped).
-#[derive(Default, Clone, Copy)]
+#[derive(Default, Clone)]
 struct Seen {
     responses: usize,
     items: bool,
     errors: bool,
+    /// EITHER rule → the alternatives observed.
+    choices: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl Seen {
@@ -107,7 +162,30 @@ impl Seen {
         self.responses += o.responses;
         self.items |= o.items;
         self.errors |= o.errors;
+        for (rule, alts) in o.choices {
+            self.choices.entry(rule).or_default().extend(alts);
+        }
     }
+
+    fn chose(&mut self, rule: &str, alternative: impl Into<String>) {
+        self.choices.entry(rule.to_owned()).or_default().insert(alternative.into());
+    }
+}
+
+/// The EITHER rules whose choice is observed on the wire (not through a case).
+pub mod rules {
+    /// §6: the key of the error message.
+    pub const MESSAGE_KEY: &str = "§6 error message under `message` or `Message`";
+    /// §6: the form of `__type`.
+    pub const TYPE_FORM: &str = "§6 `__type` bare or namespaced";
+    /// §6: the `X-Amzn-ErrorType` header beside `__type`.
+    pub const TYPE_HEADER: &str = "§6 X-Amzn-ErrorType header beside `__type`";
+    /// §5: how the last page ends the walk.
+    pub const LAST_PAGE_TOKEN: &str = "§5 the last page's NextToken (absent, \"\" or null)";
+    /// §5: a token on the page with the last item, then an empty page.
+    pub const TRAILING_EMPTY_PAGE: &str = "§5 a trailing empty page after the last item";
+    /// §5: the page size when MaxResults is absent.
+    pub const DEFAULT_PAGE_SIZE: &str = "§5 default page size (MaxResults absent)";
 }
 
 /// The always-on checks and what each needs to have seen.
@@ -214,6 +292,20 @@ async fn walk(
             Err(why) => break WalkEnd::Failed { page: page_no, summary: why },
         };
         let keys: Vec<String> = page.items.iter().map(item_key).collect();
+        if size.is_none() && pages.is_empty() && page.next_token.is_some() {
+            seen.chose(rules::DEFAULT_PAGE_SIZE, format!("{} items", keys.len()));
+        }
+        if page.next_token.is_none() {
+            let form = match resp.json().ok().as_ref().and_then(|v| v.get(output::NEXT_TOKEN)) {
+                None => "absent",
+                Some(Value::Null) => "null",
+                Some(_) => "\"\"",
+            };
+            seen.chose(rules::LAST_PAGE_TOKEN, form);
+            if keys.is_empty() && !pages.is_empty() {
+                seen.chose(rules::TRAILING_EMPTY_PAGE, "yes");
+            }
+        }
         items.extend(page.items.iter().map(|i| (item_key(i), item_status(i))));
         let repeated = !keys.is_empty() && pages.last() == Some(&keys);
         pages.push(keys);
@@ -397,6 +489,7 @@ fn relation_result(check: CheckId, exec: &str, findings: Vec<Finding>, note: Str
         origin: Origin::Builtin,
         outcome: if findings.is_empty() { Outcome::Passed { note: Some(note) } } else { Outcome::Failed(findings) },
         repro: None,
+        exchange: None,
     }
 }
 
@@ -404,40 +497,116 @@ struct CaseRun {
     result: CaseResult,
     observed: Vec<Observed>,
     seen: Seen,
+    pending: Option<std::path::PathBuf>,
 }
 
-async fn run_case(client: &Client, case: &Case, bindings: &Bindings, opts: CheckOptions) -> CaseRun {
+/// The most response-body bytes kept for reports.
+const REPORT_BODY_LIMIT: usize = 64 * 1024;
+
+fn capped(mut resp: WireResponse) -> WireResponse {
+    if resp.body.len() > REPORT_BODY_LIMIT {
+        resp.body.truncate(REPORT_BODY_LIMIT);
+        resp.body.extend_from_slice(b"... [truncated]");
+    }
+    resp
+}
+
+async fn run_case(
+    client: &Client,
+    case: &Case,
+    bindings: &Bindings,
+    opts: CheckOptions,
+    snapshots: Option<&SnapshotPlan>,
+) -> Result<CaseRun, SnapshotError> {
     let mut observed = Vec::new();
     let mut seen = Seen::default();
-    let base = |outcome, repro| CaseResult {
+    let base = |outcome, repro, exchange| CaseResult {
         name: case.name.clone(),
         check: case.check,
         origin: case.origin.clone(),
         outcome,
         repro,
+        exchange,
     };
     let req = match request::build(case, bindings) {
         Ok(r) => r,
-        Err(why) => return CaseRun { result: base(Outcome::Skipped(why.0), None), observed, seen },
-    };
-    let repro = Some(crate::repro::curl(client.url(), &req));
-    let outcome = match client.send(&req).await {
-        Err(e) => Outcome::Failed(vec![Finding::new(case.check, "an HTTP answer", e.to_string())]),
-        Ok(resp) => {
-            always_on(client, &case.name, &req, &resp, &mut observed, &mut seen);
-            let (findings, note) = check_case(case, req.json_body().as_ref(), &resp, opts);
-            if findings.is_empty() {
-                Outcome::Passed { note }
-            } else {
-                Outcome::Failed(findings)
-            }
+        Err(why) => {
+            return Ok(CaseRun { result: base(Outcome::Skipped(why.0), None, None), observed, seen, pending: None })
         }
     };
-    CaseRun { result: base(outcome, repro), observed, seen }
+    let repro = Some(crate::repro::curl(client.url(), &req));
+    let mut pending = None;
+    let (outcome, response) = match client.send(&req).await {
+        Err(e) => {
+            (Outcome::Failed(vec![Finding::new(case.check, "an HTTP answer", e.to_string())]), Err(e.to_string()))
+        }
+        Ok(resp) => {
+            always_on(client, &case.name, &req, &resp, &mut observed, &mut seen);
+            let (mut findings, note) = check_case(case, req.json_body().as_ref(), &resp, opts);
+            if let (Some(name), Some(plan)) = (&case.snapshot, snapshots) {
+                let (finding, written) = compare_snapshot(case, name, plan, bindings, &req, &resp)?;
+                findings.extend(finding);
+                pending = written;
+            }
+            let outcome = if findings.is_empty() { Outcome::Passed { note } } else { Outcome::Failed(findings) };
+            (outcome, Ok(capped(resp)))
+        }
+    };
+    let exchange = Exchange { request: req, response };
+    Ok(CaseRun { result: base(outcome, repro, Some(exchange)), observed, seen, pending })
+}
+
+/// Compares a case's response with its accepted snapshot, or writes a pending one.
+fn compare_snapshot(
+    case: &Case,
+    name: &str,
+    plan: &SnapshotPlan,
+    bindings: &Bindings,
+    req: &WireRequest,
+    resp: &WireResponse,
+) -> Result<(Option<Finding>, Option<std::path::PathBuf>), SnapshotError> {
+    let redactions = bindings.redactions();
+    let actual = snapshot::render(resp, &redactions);
+    let path = snapshot::snap_path(&plan.dir, name);
+    let accepted = snapshot::read_accepted(&path)?;
+    if accepted.as_deref() == Some(actual.as_str()) {
+        return Ok((None, None));
+    }
+    match plan.mode {
+        SnapshotMode::Off => Ok((None, None)),
+        SnapshotMode::Update => {
+            let mut expression = String::from_utf8_lossy(&req.body).into_owned();
+            for (value, placeholder) in &redactions {
+                if !value.is_empty() {
+                    expression = expression.replace(value.as_str(), placeholder);
+                }
+            }
+            let source = case.origin.to_string();
+            let description = format!("{}: {}", case.name, case.description.as_deref().unwrap_or(""));
+            let text = snapshot::file_text(&source, description.trim_end_matches(": "), &expression, &actual);
+            Ok((None, Some(snapshot::write_pending(&path, &text)?)))
+        }
+        SnapshotMode::Check => {
+            let finding = match accepted {
+                None => Finding::new(
+                    CheckId::Snapshot,
+                    format!("an accepted snapshot at {}", path.display()),
+                    "none yet: run with --snapshots update, then review the .snap.new (cargo insta review)",
+                ),
+                Some(acc) => Finding::new(
+                    CheckId::Snapshot,
+                    format!("the response recorded in {}", path.display()),
+                    "a different response (diff: - accepted, + this endpoint)",
+                )
+                .with_detail(snapshot::diff(&acc, &actual)),
+            };
+            Ok((Some(finding), None))
+        }
+    }
 }
 
 /// Runs everything against `client`. Errors only when the endpoint cannot be reached at all.
-pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, Unreachable> {
+pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError> {
     let mut rng = crate::rng::SplitMix64::new(plan.seed);
     let random_id = loop {
         let id = rng.well_formed_id();
@@ -449,13 +618,14 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, Unreachab
     // The probe: a valid request for an unknown id. It tells an unreachable endpoint (exit 2)
     // from one that does not implement the operation (one finding) from one worth testing.
     let probe = probe_request(&random_id);
-    let probe_resp = client.send(&probe).await?;
+    let probe_resp = client.send(&probe).await.map_err(Unreachable)?;
     let implemented = CaseResult {
         name: "operation-implemented".to_owned(),
         check: CheckId::OperationImplemented,
         origin: Origin::Builtin,
         outcome: Outcome::Passed { note: None },
         repro: Some(crate::repro::curl(client.url(), &probe)),
+        exchange: Some(Exchange { request: probe.clone(), response: Ok(capped(probe_resp.clone())) }),
     };
     if let Some(why) = not_implemented(&probe_resp) {
         let mut results = vec![CaseResult {
@@ -472,8 +642,9 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, Unreachab
             origin: c.origin.clone(),
             outcome: Outcome::Skipped("the operation is not implemented".to_owned()),
             repro: None,
+            exchange: None,
         }));
-        return Ok(RunReport { results, walks: Vec::new() });
+        return Ok(RunReport { results, walks: Vec::new(), choices: BTreeMap::new(), pending_snapshots: Vec::new() });
     }
 
     let mut observed = Vec::new();
@@ -490,22 +661,41 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, Unreachab
     }
 
     let concurrency = plan.concurrency.max(1);
-    let case_runs: Vec<CaseRun> = stream::iter(plan.cases.iter())
-        .map(|c| run_case(client, c, &bindings, plan.check))
+    let total = plan.cases.len() + plan.execution_ids.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let tick = || {
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if let Some(p) = &plan.progress {
+            (p.0)(n, total);
+        }
+    };
+    let case_runs: Vec<Result<CaseRun, SnapshotError>> = stream::iter(plan.cases.iter())
+        .map(|c| async {
+            let r = run_case(client, c, &bindings, plan.check, plan.snapshots.as_ref()).await;
+            tick();
+            r
+        })
         .buffered(concurrency)
         .collect()
         .await;
     let relation_runs: Vec<RelationOutcome> = stream::iter(plan.execution_ids.iter().cloned())
-        .map(|e| relations(client, e))
+        .map(|e| async {
+            let r = relations(client, e).await;
+            tick();
+            r
+        })
         .buffered(concurrency)
         .collect()
         .await;
 
     let mut results = vec![implemented];
+    let mut pending_snapshots = Vec::new();
     for run in case_runs {
+        let run = run?;
         observed.extend(run.observed);
         seen.merge(run.seen);
         results.push(run.result);
+        pending_snapshots.extend(run.pending);
     }
     let mut walks = Vec::new();
     let mut relation_results = Vec::new();
@@ -524,15 +714,17 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, Unreachab
                 origin: Origin::Builtin,
                 outcome: Outcome::Skipped("needs an execution known to hold tasks (give --execution-id)".to_owned()),
                 repro: None,
+                exchange: None,
             });
         }
     }
-    results.extend(aggregate_always_on(&observed, seen));
-    Ok(RunReport { results, walks })
+    let choices = seen.choices.clone();
+    results.extend(aggregate_always_on(&observed, &seen));
+    Ok(RunReport { results, walks, choices, pending_snapshots })
 }
 
 /// One result per always-on check: the first exchange that broke it and how many did.
-fn aggregate_always_on(observed: &[Observed], seen: Seen) -> Vec<CaseResult> {
+fn aggregate_always_on(observed: &[Observed], seen: &Seen) -> Vec<CaseResult> {
     ALWAYS_ON
         .iter()
         .map(|&(check, need)| {
@@ -556,7 +748,7 @@ fn aggregate_always_on(observed: &[Observed], seen: Seen) -> Vec<CaseResult> {
                 None => Outcome::Passed { note: Some(format!("{} responses", seen.responses)) },
             };
             let repro = hits.first().map(|o| o.repro.clone());
-            CaseResult { name: check.to_string(), check, origin: Origin::Builtin, outcome, repro }
+            CaseResult { name: check.to_string(), check, origin: Origin::Builtin, outcome, repro, exchange: None }
         })
         .collect()
 }

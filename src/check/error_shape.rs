@@ -65,7 +65,7 @@ fn check_type(resp: &WireResponse, shape: &ErrorShape) -> Option<Finding> {
         ),
         (None, None, true) => format!("a JSON body without __type; every SDK would report an unknown error \"{}\"", resp.status),
         (None, None, false) => format!(
-            "a body that is not a JSON object ({}); the Rust and Python SDKs would report an unknown error",
+            "a body that is not a JSON object ({}); the Rust and Python SDKs would report an unknown error, because there is no JSON body to read __type from",
             resp.summary()
         ),
     };
@@ -95,4 +95,78 @@ fn check_content_type(resp: &WireResponse) -> Option<Finding> {
         )
         .warning()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resp(status: u16, headers: &[(&str, &str)], body: &str) -> WireResponse {
+        WireResponse {
+            status,
+            headers: headers.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    const CT: (&str, &str) = ("content-type", "application/x-amz-json-1.1");
+
+    fn checks(r: &WireResponse) -> Vec<CheckId> {
+        check_error_response(r).iter().map(|f| f.check).collect()
+    }
+
+    #[test]
+    fn what_sdks_misread_is_caught() {
+        // No __type at all.
+        assert_eq!(checks(&resp(400, &[CT], r#"{"message":"x"}"#)), [CheckId::ErrorType]);
+        // The type only in the header: botocore reads only __type.
+        let only_header = resp(400, &[CT, ("X-Amzn-ErrorType", "DoesNotExistException")], r#"{"Message":"x"}"#);
+        let f = check_error_response(&only_header);
+        assert_eq!(f[0].check, CheckId::ErrorType);
+        assert!(f[0].actual.contains("botocore"), "{}", f[0].actual);
+        // Client errors with 200, 500 or 404.
+        for status in [200, 500, 404] {
+            let r = resp(status, &[CT], r#"{"__type":"DoesNotExistException","Message":"x"}"#);
+            assert_eq!(checks(&r), [CheckId::ErrorStatus], "{status}");
+        }
+        // No message, or one under a key botocore does not read.
+        assert_eq!(checks(&resp(400, &[CT], r#"{"__type":"ValidationException"}"#)), [CheckId::ErrorMessage]);
+        assert_eq!(
+            checks(&resp(400, &[CT], r#"{"__type":"ValidationException","errorMessage":"x"}"#)),
+            [CheckId::ErrorMessage]
+        );
+        // Another content type.
+        let json_ct =
+            resp(400, &[("content-type", "application/json")], r#"{"__type":"ValidationException","message":"x"}"#);
+        assert_eq!(checks(&json_ct), [CheckId::ErrorContentType]);
+        // An HTML page.
+        assert_eq!(
+            checks(&resp(500, &[("content-type", "text/html")], "<html>")),
+            [CheckId::ErrorType, CheckId::ErrorContentType]
+        );
+    }
+
+    #[test]
+    fn what_the_contract_allows_passes() {
+        for r in [
+            resp(
+                400,
+                &[CT],
+                r#"{"__type":"com.amazonaws.ssm#DoesNotExistException:http://internal.amazon.com/coral/","Message":"x"}"#,
+            ),
+            resp(400, &[CT], r#"{"__type":"ValidationException","Message":"x"}"#),
+            resp(
+                400,
+                &[CT, ("X-Amzn-ErrorType", "ValidationException")],
+                r#"{"__type":"ValidationException","message":"x"}"#,
+            ),
+            resp(400, &[CT], r#"{"__type":"ValidationException","code":"ValidationException","message":"x"}"#),
+            resp(404, &[CT], r#"{"__type":"UnknownOperationException"}"#),
+            resp(400, &[CT], r#"{"__type":"SerializationException"}"#),
+            resp(500, &[CT], r#"{"__type":"InternalServerError","Message":"boom"}"#),
+            resp(200, &[CT], r#"{"WindowExecutionTaskIdentities":[]}"#),
+        ] {
+            assert!(check_error_response(&r).is_empty(), "{:?}", String::from_utf8_lossy(&r.body));
+        }
+    }
 }

@@ -21,9 +21,23 @@ pub enum CheckFamily {
     Protocol,
     /// The shape of returned items.
     ResponseShape,
+    /// Recorded responses compared with accepted snapshots.
+    Snapshots,
 }
 
 impl CheckFamily {
+    /// Every family, in report order.
+    pub const ALL: [CheckFamily; 8] = [
+        CheckFamily::IdPattern,
+        CheckFamily::MaxResults,
+        CheckFamily::Filters,
+        CheckFamily::Pagination,
+        CheckFamily::Errors,
+        CheckFamily::Protocol,
+        CheckFamily::ResponseShape,
+        CheckFamily::Snapshots,
+    ];
+
     /// The family's display name.
     pub fn name(self) -> &'static str {
         match self {
@@ -34,6 +48,7 @@ impl CheckFamily {
             CheckFamily::Errors => "errors",
             CheckFamily::Protocol => "protocol",
             CheckFamily::ResponseShape => "response shape",
+            CheckFamily::Snapshots => "snapshots",
         }
     }
 }
@@ -136,6 +151,8 @@ check_ids! {
     ItemTimestamps = "item-timestamps", ResponseShape;
     /// Every item belongs to the requested execution.
     ItemExecution = "item-execution-id", ResponseShape;
+    /// The response matches its accepted snapshot.
+    Snapshot = "snapshot", Snapshots;
 }
 
 impl fmt::Display for CheckId {

@@ -8,6 +8,7 @@ mod id;
 pub mod pagination;
 pub mod protocol;
 pub mod response_shape;
+pub mod snapshot;
 
 pub use id::{CheckFamily, CheckId, UnknownCheckId};
 

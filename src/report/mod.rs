@@ -1,5 +1,100 @@
-//! Reporters: one writer per format, each seeing only results, never transport types.
+//! Reporters: one writer per format, each seeing only results, never transport types. The
+//! terminal report goes to stdout; the others to files named with `--report FORMAT:PATH`.
 
+mod json;
+mod junit;
+mod markdown;
 mod terminal;
 
+use std::path::{Path, PathBuf};
+
+pub use json::write_json;
+pub use junit::write_junit;
+pub use markdown::write_markdown;
 pub use terminal::TerminalReport;
+
+use crate::finding::BaselineEntry;
+use crate::runner::RunReport;
+
+/// What every report says about the run besides its results.
+#[derive(Debug, Clone)]
+pub struct RunContext<'a> {
+    /// The endpoint, as shown to people.
+    pub target: &'a str,
+    /// The run's seed.
+    pub seed: u64,
+    /// How long the run took, in seconds.
+    pub seconds: f64,
+    /// Baseline entries that matched no finding.
+    pub stale: &'a [BaselineEntry],
+    /// The results.
+    pub report: &'a RunReport,
+}
+
+/// A report file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// Machine-readable findings with request, response, expectation and repro.
+    Json,
+    /// JUnit XML: a test suite per check family, a test case per unit.
+    Junit,
+    /// A Markdown conformance matrix.
+    Markdown,
+}
+
+/// A `--report FORMAT:PATH` argument.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportTarget {
+    /// The format.
+    pub format: ReportFormat,
+    /// Where to write it.
+    pub path: PathBuf,
+}
+
+impl std::str::FromStr for ReportTarget {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (format, path) = s
+            .split_once(':')
+            .ok_or_else(|| format!("--report {s:?}: expected FORMAT:PATH (json, junit or markdown)"))?;
+        let format = match format {
+            "json" => ReportFormat::Json,
+            "junit" => ReportFormat::Junit,
+            "markdown" | "md" => ReportFormat::Markdown,
+            other => return Err(format!("--report {s:?}: unknown format {other:?} (json, junit or markdown)")),
+        };
+        if path.is_empty() {
+            return Err(format!("--report {s:?}: the path is empty"));
+        }
+        Ok(ReportTarget { format, path: PathBuf::from(path) })
+    }
+}
+
+/// A report that could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write report {}: {message}", path.display())]
+pub struct ReportError {
+    /// The file.
+    pub path: PathBuf,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// Writes one report file.
+pub fn write_report(target: &ReportTarget, ctx: &RunContext<'_>) -> Result<(), ReportError> {
+    let err = |message: String| ReportError { path: target.path.clone(), message };
+    let text = match target.format {
+        ReportFormat::Json => write_json(ctx),
+        ReportFormat::Junit => write_junit(ctx).map_err(|e| err(e.to_string()))?,
+        ReportFormat::Markdown => write_markdown(ctx),
+    };
+    if let Some(dir) = target.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| err(e.to_string()))?;
+    }
+    write_file(&target.path, &text).map_err(|e| err(e.to_string()))
+}
+
+fn write_file(path: &Path, text: &str) -> std::io::Result<()> {
+    std::fs::write(path, text)
+}

@@ -1,42 +1,47 @@
-//! The terminal report: one line per failing unit with what was expected and what came back,
-//! the skipped units' reasons (with `--verbose`, every unit), and the summary line.
+//! The terminal report: failing units grouped by check family, each with what was expected and
+//! what came back (and a diff or repro line), one line per execution's walks, the skipped
+//! reasons, a table per family, and the summary line. Colour only on a terminal.
 
 use std::io::{self, Write};
 
-use crate::finding::{CaseResult, Outcome, RunSummary};
+use super::RunContext;
+use crate::check::CheckFamily;
+use crate::finding::{CaseResult, Finding, Outcome, RunSummary};
 use crate::runner::RunReport;
 use crate::source::Origin;
 
-/// Writes a run's report as plain text.
+/// Writes a run's report as text.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TerminalReport {
-    /// Also list passing units, notes and walks.
+    /// Also list passing, skipped and accepted units, notes and every walk.
     pub verbose: bool,
+    /// Use ANSI colours.
+    pub colour: bool,
 }
 
 impl TerminalReport {
-    /// Writes the report of `report` against `target` to `out`.
-    pub fn write(&self, out: &mut dyn Write, target: &str, report: &RunReport) -> io::Result<RunSummary> {
-        writeln!(out, "ssm-conform: {} against {target}", crate::contract::OPERATION)?;
-        let mut skipped_reasons: Vec<(&str, usize)> = Vec::new();
-        for r in &report.results {
-            match &r.outcome {
-                Outcome::Failed(findings) => write_failure(out, r, findings)?,
-                Outcome::Skipped(why) => {
-                    if self.verbose {
-                        writeln!(out, "SKIP {} [{}]: {why}", r.name, r.check)?;
-                    }
-                    match skipped_reasons.iter_mut().find(|(w, _)| *w == why.as_str()) {
-                        Some((_, n)) => *n += 1,
-                        None => skipped_reasons.push((why.as_str(), 1)),
-                    }
-                }
-                Outcome::Passed { note } => {
-                    if self.verbose {
-                        let note = note.as_deref().map_or(String::new(), |n| format!(" ({n})"));
-                        writeln!(out, "PASS {} [{}]{note}", r.name, r.check)?;
-                    }
-                }
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.colour {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    /// Writes the report to `out`; returns the counts.
+    pub fn write(&self, out: &mut dyn Write, ctx: &RunContext<'_>) -> io::Result<RunSummary> {
+        let report = ctx.report;
+        writeln!(out, "ssm-conform: {} against {}", crate::contract::OPERATION, ctx.target)?;
+        for family in CheckFamily::ALL {
+            let units: Vec<&CaseResult> = report.results.iter().filter(|r| r.check.family() == family).collect();
+            let shown: Vec<&&CaseResult> =
+                units.iter().filter(|r| self.verbose || matches!(r.outcome, Outcome::Failed(_))).collect();
+            if shown.is_empty() {
+                continue;
+            }
+            writeln!(out, "{}", self.paint("1", &format!("── {} ──", family.name())))?;
+            for r in shown {
+                self.write_unit(out, r)?;
             }
         }
         if self.verbose {
@@ -46,29 +51,102 @@ impl TerminalReport {
         } else {
             write_walk_lines(out, report)?;
         }
+        let mut skipped_reasons: Vec<(&str, usize)> = Vec::new();
+        for r in &report.results {
+            if let Outcome::Skipped(why) = &r.outcome {
+                match skipped_reasons.iter_mut().find(|(w, _)| *w == why.as_str()) {
+                    Some((_, n)) => *n += 1,
+                    None => skipped_reasons.push((why.as_str(), 1)),
+                }
+            }
+        }
         for (why, n) in &skipped_reasons {
             writeln!(out, "skipped {n}: {why}")?;
         }
+        for e in ctx.stale {
+            writeln!(
+                out,
+                "stale baseline entry: [{}] {} no longer fails; remove it from the baseline",
+                e.check, e.unit
+            )?;
+        }
+        for p in &report.pending_snapshots {
+            writeln!(
+                out,
+                "pending snapshot: {} (review with `cargo insta review`, or rename it to .snap)",
+                p.display()
+            )?;
+        }
+        self.write_table(out, &report.results)?;
         let summary = RunSummary::of(&report.results);
-        writeln!(out, "{summary}")?;
+        let line = summary.to_string();
+        let line = if summary.failed > 0 { self.paint("31;1", &line) } else { self.paint("32;1", &line) };
+        writeln!(out, "{line}")?;
+        if summary.accepted > 0 {
+            writeln!(out, "{} accepted by the baseline (known deviations)", summary.accepted)?;
+        }
+        writeln!(out, "seed {}; {:.2}s", ctx.seed, ctx.seconds)?;
         Ok(summary)
     }
-}
 
-fn write_failure(out: &mut dyn Write, r: &CaseResult, findings: &[crate::finding::Finding]) -> io::Result<()> {
-    let Some((first, rest)) = findings.split_first() else { return Ok(()) };
-    match &r.origin {
-        // Built-in units are named by their check id; a file case also says where it is.
-        Origin::Builtin => writeln!(out, "FAIL {} {first}", r.name)?,
-        origin => writeln!(out, "FAIL {} ({origin}) {first}", r.name)?,
+    fn write_unit(&self, out: &mut dyn Write, r: &CaseResult) -> io::Result<()> {
+        let at = match &r.origin {
+            Origin::Builtin => String::new(),
+            origin => format!(" ({origin})"),
+        };
+        match &r.outcome {
+            Outcome::Failed(findings) => {
+                let Some((first, rest)) = findings.split_first() else { return Ok(()) };
+                writeln!(out, "{} {}{at} {first}", self.paint("31", "FAIL"), r.name)?;
+                self.write_detail(out, first)?;
+                for f in rest {
+                    writeln!(out, "     also {f}")?;
+                    self.write_detail(out, f)?;
+                }
+                if let Some(repro) = &r.repro {
+                    writeln!(out, "     repro: {repro}")?;
+                }
+            }
+            Outcome::Accepted(findings) => {
+                for f in findings {
+                    writeln!(out, "{} {}{at} {f}", self.paint("33", "KNOWN"), r.name)?;
+                }
+            }
+            Outcome::Skipped(why) => writeln!(out, "SKIP {} [{}]: {why}", r.name, r.check)?,
+            Outcome::Passed { note } => {
+                let note = note.as_deref().map_or(String::new(), |n| format!(" ({n})"));
+                writeln!(out, "{} {} [{}]{note}", self.paint("32", "PASS"), r.name, r.check)?;
+            }
+        }
+        Ok(())
     }
-    for f in rest {
-        writeln!(out, "     also {f}")?;
+
+    fn write_detail(&self, out: &mut dyn Write, f: &Finding) -> io::Result<()> {
+        if let Some(detail) = &f.detail {
+            for line in detail.lines() {
+                let painted = match line.chars().next() {
+                    Some('-') => self.paint("31", line),
+                    Some('+') => self.paint("32", line),
+                    _ => line.to_owned(),
+                };
+                writeln!(out, "     | {painted}")?;
+            }
+        }
+        Ok(())
     }
-    if let Some(repro) = &r.repro {
-        writeln!(out, "     repro: {repro}")?;
+
+    fn write_table(&self, out: &mut dyn Write, results: &[CaseResult]) -> io::Result<()> {
+        writeln!(out, "{:<16} {:>6} {:>6} {:>7} {:>8}", "family", "passed", "failed", "skipped", "accepted")?;
+        for family in CheckFamily::ALL {
+            let units: Vec<CaseResult> = results.iter().filter(|r| r.check.family() == family).cloned().collect();
+            if units.is_empty() {
+                continue;
+            }
+            let s = RunSummary::of(&units);
+            writeln!(out, "{:<16} {:>6} {:>6} {:>7} {:>8}", family.name(), s.passed, s.failed, s.skipped, s.accepted)?;
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 /// One line per execution: how many pages and items each unfiltered walk saw.

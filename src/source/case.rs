@@ -44,6 +44,8 @@ pub struct Case {
     pub request: RequestSpec,
     /// What must come back.
     pub expect: Expectation,
+    /// The snapshot the response is compared with (`snapshots/<name>.snap`), if any.
+    pub snapshot: Option<String>,
 }
 
 /// The request of a case, before placeholders are resolved.

@@ -72,6 +72,7 @@ struct RawCase {
     #[serde(default)]
     headers: BTreeMap<String, String>,
     expect: Option<Spanned<RawExpect>>,
+    snapshot: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Deserialize)]
@@ -293,7 +294,27 @@ fn convert_case(
         return Err(ctx.error(Some(start), case, Some("expect"), "a case needs an `[case.expect]` table"));
     };
     let expect = convert_expect(ctx, expect, case)?;
+    let snapshot = match &rc.snapshot {
+        None => None,
+        Some(s) => {
+            let valid = |n: &str| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            match s.get_ref() {
+                toml::Value::Boolean(true) => Some(name.to_owned()),
+                toml::Value::Boolean(false) => None,
+                toml::Value::String(n) if valid(n) => Some(n.clone()),
+                v => {
+                    return Err(ctx.error(
+                        Some(s.span().start),
+                        case,
+                        Some("snapshot"),
+                        format!("expected true or a file name of letters, digits, - and _, found {v}"),
+                    ));
+                }
+            }
+        }
+    };
     Ok(Case {
+        snapshot,
         name: name.to_owned(),
         check,
         description: rc.description.clone(),

@@ -4,5 +4,7 @@
 mod cli;
 mod faults;
 mod foreign;
+mod reports;
+mod snapshots;
 mod util;
 mod variants;

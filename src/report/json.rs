@@ -1,0 +1,81 @@
+//! The JSON report: every unit with its findings, request, response and repro.
+
+use serde_json::{json, Value};
+
+use super::RunContext;
+use crate::finding::{CaseResult, Exchange, Finding, Outcome, RunSummary, Severity};
+
+fn finding(f: &Finding) -> Value {
+    json!({
+        "check": f.check.name(),
+        "family": f.check.family().name(),
+        "severity": match f.severity { Severity::Error => "error", Severity::Warning => "warning" },
+        "expected": f.expected,
+        "actual": f.actual,
+        "detail": f.detail,
+    })
+}
+
+fn exchange(e: &Exchange) -> Value {
+    let headers = |h: &[(String, String)]| -> Value { h.iter().map(|(k, v)| json!([k, v])).collect() };
+    let response = match &e.response {
+        Ok(r) => json!({
+            "status": r.status,
+            "headers": headers(&r.headers),
+            "body": String::from_utf8_lossy(&r.body),
+        }),
+        Err(why) => json!({ "error": why }),
+    };
+    json!({
+        "request": {
+            "method": e.request.method,
+            "path": e.request.path,
+            "headers": headers(&e.request.headers),
+            "body": String::from_utf8_lossy(&e.request.body),
+        },
+        "response": response,
+    })
+}
+
+fn unit(r: &CaseResult) -> Value {
+    let (verdict, findings, note) = match &r.outcome {
+        Outcome::Passed { note } => ("passed", Vec::new(), note.clone()),
+        Outcome::Failed(f) => ("failed", f.iter().map(finding).collect(), None),
+        Outcome::Accepted(f) => ("accepted", f.iter().map(finding).collect(), None),
+        Outcome::Skipped(why) => ("skipped", Vec::new(), Some(why.clone())),
+    };
+    json!({
+        "name": r.name,
+        "check": r.check.name(),
+        "family": r.check.family().name(),
+        "origin": r.origin.to_string(),
+        "verdict": verdict,
+        "note": note,
+        "findings": findings,
+        "repro": r.repro,
+        "exchange": r.exchange.as_ref().map(exchange),
+    })
+}
+
+/// The JSON report text.
+pub fn write_json(ctx: &RunContext<'_>) -> String {
+    let s = RunSummary::of(&ctx.report.results);
+    let doc = json!({
+        "tool": "ssm-conform",
+        "version": env!("CARGO_PKG_VERSION"),
+        "operation": crate::contract::OPERATION,
+        "target": ctx.target,
+        "seed": ctx.seed,
+        "seconds": ctx.seconds,
+        "summary": { "passed": s.passed, "failed": s.failed, "skipped": s.skipped, "accepted": s.accepted },
+        "results": ctx.report.results.iter().map(unit).collect::<Vec<_>>(),
+        "walks": ctx.report.walks.iter().map(|w| json!({
+            "execution_id": w.execution_id, "walk": w.label, "pages": w.pages, "items": w.items,
+        })).collect::<Vec<_>>(),
+        "either_choices": ctx.report.choices,
+        "stale_baseline_entries": ctx.stale.iter().map(|e| json!({"unit": e.unit, "check": e.check})).collect::<Vec<_>>(),
+    });
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    text
+}

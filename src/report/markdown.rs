@@ -1,0 +1,142 @@
+//! The Markdown report: a conformance matrix a project can put in its README, with, for every
+//! EITHER rule, the alternative this endpoint chose.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use super::RunContext;
+use crate::check::{CheckFamily, CheckId};
+use crate::finding::{CaseResult, Outcome, RunSummary};
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+fn counts(results: &[&CaseResult]) -> RunSummary {
+    let owned: Vec<CaseResult> = results.iter().map(|r| (*r).clone()).collect();
+    RunSummary::of(&owned)
+}
+
+fn verdict(s: &RunSummary) -> &'static str {
+    if s.failed > 0 {
+        "❌ fails"
+    } else if s.accepted > 0 {
+        "☑️ known deviations"
+    } else if s.passed > 0 {
+        "✅ conforms"
+    } else {
+        "⏭️ not run"
+    }
+}
+
+/// The Markdown report text.
+pub fn write_markdown(ctx: &RunContext<'_>) -> String {
+    let results = &ctx.report.results;
+    let total = RunSummary::of(results);
+    let mut out = String::new();
+    let _ = writeln!(out, "# ssm-conform: `{}` conformance\n", crate::contract::OPERATION);
+    let _ = writeln!(
+        out,
+        "Target `{}` · ssm-conform {} · seed {} · **{total}**{}\n",
+        ctx.target,
+        env!("CARGO_PKG_VERSION"),
+        ctx.seed,
+        if total.accepted > 0 { format!(", {} accepted by the baseline", total.accepted) } else { String::new() }
+    );
+
+    let _ = writeln!(
+        out,
+        "## By family\n\n| family | verdict | passed | failed | skipped | accepted |\n|---|---|---:|---:|---:|---:|"
+    );
+    for family in CheckFamily::ALL {
+        let units: Vec<&CaseResult> = results.iter().filter(|r| r.check.family() == family).collect();
+        if units.is_empty() {
+            continue;
+        }
+        let s = counts(&units);
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            family.name(),
+            verdict(&s),
+            s.passed,
+            s.failed,
+            s.skipped,
+            s.accepted
+        );
+    }
+
+    let _ =
+        writeln!(out, "\n## By check\n\n| check | family | verdict | units | first finding |\n|---|---|---|---:|---|");
+    for check in CheckId::ALL {
+        // A check's verdict counts the units named by it and the findings it made in other units.
+        let units: Vec<&CaseResult> = results.iter().filter(|r| r.check == *check).collect();
+        let findings: Vec<String> = results
+            .iter()
+            .filter_map(|r| match &r.outcome {
+                Outcome::Failed(f) => f.iter().find(|f| f.check == *check).map(|f| format!("{}: {}", r.name, f.actual)),
+                _ => None,
+            })
+            .collect();
+        if units.is_empty() && findings.is_empty() {
+            continue;
+        }
+        let mut s = counts(&units);
+        if s.failed == 0 && !findings.is_empty() {
+            s.failed = 1;
+        }
+        let first = findings.first().map(|f| cell(&crate::response::excerpt(f, 160))).unwrap_or_default();
+        let _ =
+            writeln!(out, "| `{check}` | {} | {} | {} | {first} |", check.family().name(), verdict(&s), units.len());
+    }
+
+    let _ = writeln!(out, "\n## EITHER rules: what this endpoint chose\n");
+    let _ = writeln!(
+        out,
+        "The contract accepts every alternative listed for these rules; they are information, never findings.\n"
+    );
+    let _ = writeln!(out, "| rule | chosen |\n|---|---|");
+    for (rule, alts) in &ctx.report.choices {
+        let alts: Vec<&str> = alts.iter().map(String::as_str).collect();
+        let _ = writeln!(out, "| {} | {} |", cell(rule), cell(&alts.join(", ")));
+    }
+    let mut by_check: BTreeMap<CheckId, BTreeMap<String, usize>> = BTreeMap::new();
+    for r in results {
+        if let Outcome::Passed { note: Some(n) } = &r.outcome {
+            if let Some(choice) = n.strip_prefix("chose ") {
+                *by_check.entry(r.check).or_default().entry(choice.to_owned()).or_insert(0) += 1;
+            }
+        }
+    }
+    for (check, choices) in by_check {
+        let list: Vec<String> =
+            choices.iter().map(|(c, n)| format!("{c} ({n} case{})", if *n == 1 { "" } else { "s" })).collect();
+        let _ = writeln!(out, "| cases of `{check}` | {} |", cell(&list.join(", ")));
+    }
+
+    let failed: Vec<&CaseResult> = results.iter().filter(|r| matches!(r.outcome, Outcome::Failed(_))).collect();
+    if !failed.is_empty() {
+        let _ = writeln!(out, "\n## Findings\n");
+        for r in failed {
+            if let Outcome::Failed(findings) = &r.outcome {
+                for f in findings {
+                    let _ = writeln!(
+                        out,
+                        "- **{}** (`{}`): expected {}; got {}",
+                        cell(&r.name),
+                        f.check,
+                        cell(&f.expected),
+                        cell(&f.actual)
+                    );
+                }
+            }
+        }
+    }
+    if !ctx.stale.is_empty() {
+        let _ = writeln!(out, "\n## Stale baseline entries (fixed since: remove them)\n");
+        for e in ctx.stale {
+            let _ = writeln!(out, "- `{}` in {}", e.check, e.unit);
+        }
+    }
+    out
+}
