@@ -54,7 +54,7 @@ pub enum HarnessError {
 /// Runs the parsed command line; returns the exit status.
 pub async fn main(cli: Cli) -> u8 {
     let result = match cli.command {
-        Command::Run(args) => run(args).await,
+        Command::Run(args) => run(*args).await,
         Command::Serve(args) => serve(args).await,
     };
     match result {
@@ -150,6 +150,12 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
     if args.concurrency == 0 || args.concurrency > 256 {
         return Err(HarnessError::Usage(format!("--concurrency {} is outside 1..=256", args.concurrency)));
     }
+    if !(args.property_budget >= 0.0 && args.property_budget <= 86_400.0) {
+        return Err(HarnessError::Usage(format!(
+            "--property-budget {} is outside [0, 86400] seconds",
+            args.property_budget
+        )));
+    }
     if !(args.timeout > 0.0 && args.timeout <= 3600.0) {
         return Err(HarnessError::Usage(format!("--timeout {} is outside (0, 3600] seconds", args.timeout)));
     }
@@ -177,7 +183,9 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
     let seed = args.seed.unwrap_or_else(|| {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)
     });
-    let options = TransportOptions { timeout: Duration::from_secs_f64(args.timeout), ..TransportOptions::default() };
+    // Bodies are read whole; keep the worst case (every request in flight at the cap) near 1 GiB.
+    let body_limit = (16usize << 20).min((1usize << 30) / args.concurrency);
+    let options = TransportOptions { timeout: Duration::from_secs_f64(args.timeout), body_limit };
 
     // The target: the given endpoint, or the embedded reference.
     let (url, server, mut execution_ids) = match endpoint {
@@ -225,6 +233,12 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
         seed,
         snapshots,
         progress: Some(progress),
+        property: crate::property::PropertyPlan {
+            cases: args.property_cases,
+            seed,
+            save_failures: args.save_failures.clone(),
+            budget: Duration::from_secs_f64(args.property_budget),
+        },
     };
     let started = Instant::now();
     let result = runner::run(&client, &plan).await;

@@ -19,7 +19,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the conformance suite against an endpoint (or the embedded reference).
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Serve the reference endpoint, faithfully or with one named fault.
     Serve(ServeArgs),
 }
@@ -55,6 +55,15 @@ pub struct RunArgs {
     /// host (ssm.REGION.amazonaws.com), else us-east-1.
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
+    /// How many property-generated requests to send (0: none).
+    #[arg(long, default_value_t = crate::property::DEFAULT_CASES, value_name = "N")]
+    pub property_cases: u32,
+    /// The most seconds the generated requests may take (they stop there, and say so).
+    #[arg(long, default_value_t = crate::property::DEFAULT_BUDGET.as_secs_f64(), value_name = "SECS")]
+    pub property_budget: f64,
+    /// Write each shrunk generated failure as a case file in DIR (ready to move into cases/).
+    #[arg(long, value_name = "DIR")]
+    pub save_failures: Option<PathBuf>,
     /// Seed of the run's random values (printed on every run).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,

@@ -181,6 +181,19 @@ pub enum Constraint {
 }
 
 impl Constraint {
+    /// The kind name case files use for it (`length-max`); see [`constraint_for`].
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Constraint::NotNull => "not-null",
+            Constraint::LengthMin(_) => "length-min",
+            Constraint::LengthMax(_) => "length-max",
+            Constraint::IdPattern => "pattern",
+            Constraint::ValueMin(_) => "value-min",
+            Constraint::ValueMax(_) => "value-max",
+            Constraint::FilterValueLengths => "member-lengths",
+        }
+    }
+
     /// The constraint's wording after `failed to satisfy constraint: `.
     pub fn wording(&self) -> String {
         match self {

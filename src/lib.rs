@@ -19,6 +19,8 @@ pub mod cli;
 pub mod contract;
 pub mod exit;
 pub mod finding;
+pub mod oracle;
+pub mod property;
 pub mod report;
 pub mod repro;
 pub mod request;

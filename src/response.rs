@@ -39,6 +39,13 @@ impl WireResponse {
 
     /// A short description for reports: status, error type or item count, or a body excerpt.
     pub fn summary(&self) -> String {
+        if (300..400).contains(&self.status) {
+            let to = self.header("location").unwrap_or("nowhere");
+            return format!("{} redirect to {to} (not followed)", self.status);
+        }
+        if self.body.is_empty() {
+            return format!("{} (empty body)", self.status);
+        }
         match self.json() {
             Ok(Value::Object(map)) if self.status >= 300 => {
                 let shape = ErrorShape::from_object(self, &map);
@@ -52,7 +59,16 @@ impl WireResponse {
                 Some(Value::Array(items)) => format!("{} with {} items", self.status, items.len()),
                 _ => format!("{} {}", self.status, excerpt(&String::from_utf8_lossy(&self.body), 120)),
             },
-            _ => format!("{} {}", self.status, excerpt(&String::from_utf8_lossy(&self.body), 120)),
+            Ok(_) => format!("{} {}", self.status, excerpt(&String::from_utf8_lossy(&self.body), 120)),
+            Err(why) => {
+                let text = excerpt(&String::from_utf8_lossy(&self.body), 120);
+                // Say why a body that looks like JSON is not (nesting, bad UTF-8, truncation).
+                if self.body.first().is_some_and(|b| *b == b'{' || *b == b'[') {
+                    format!("{} {text}; {why}", self.status)
+                } else {
+                    format!("{} {text}", self.status)
+                }
+            }
         }
     }
 }

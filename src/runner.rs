@@ -39,6 +39,8 @@ pub struct RunPlan {
     pub snapshots: Option<SnapshotPlan>,
     /// Called after each unit finishes.
     pub progress: Option<Progress>,
+    /// Property-generated requests (`cases: 0` turns them off).
+    pub property: crate::property::PropertyPlan,
 }
 
 /// A callback told (units done, units in all) after each unit finishes.
@@ -84,6 +86,10 @@ pub struct RunReport {
     pub choices: BTreeMap<String, BTreeSet<String>>,
     /// Pending snapshots written by `--snapshots update`.
     pub pending_snapshots: Vec<std::path::PathBuf>,
+    /// Generated requests sent.
+    pub generated_requests: usize,
+    /// Case files written by `--save-failures`.
+    pub saved_failures: Vec<std::path::PathBuf>,
 }
 
 /// Why a run could not finish (a harness error).
@@ -644,7 +650,14 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError>
             repro: None,
             exchange: None,
         }));
-        return Ok(RunReport { results, walks: Vec::new(), choices: BTreeMap::new(), pending_snapshots: Vec::new() });
+        return Ok(RunReport {
+            results,
+            walks: Vec::new(),
+            choices: BTreeMap::new(),
+            pending_snapshots: Vec::new(),
+            generated_requests: 0,
+            saved_failures: Vec::new(),
+        });
     }
 
     let mut observed = Vec::new();
@@ -718,9 +731,19 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError>
             });
         }
     }
+    // Generated requests last, sequentially, so that a seed replays them exactly.
+    let properties = crate::property::run_properties(client, &bindings, &plan.property, plan.check).await;
+    results.extend(properties.results);
     let choices = seen.choices.clone();
     results.extend(aggregate_always_on(&observed, &seen));
-    Ok(RunReport { results, walks, choices, pending_snapshots })
+    Ok(RunReport {
+        results,
+        walks,
+        choices,
+        pending_snapshots,
+        generated_requests: properties.requests,
+        saved_failures: properties.saved,
+    })
 }
 
 /// One result per always-on check: the first exchange that broke it and how many did.

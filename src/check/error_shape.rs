@@ -54,6 +54,12 @@ fn check_type(resp: &WireResponse, shape: &ErrorShape) -> Option<Finding> {
     if shape.resolved_type.is_some() {
         return None;
     }
+    if let (false, Err(why)) = (shape.body_is_object, resp.json()) {
+        if resp.body.first().is_some_and(|b| *b == b'{') {
+            let actual = format!("a body that is not valid JSON ({why}); no SDK can read __type from it");
+            return Some(Finding::new(CheckId::ErrorType, "a JSON body with __type", actual));
+        }
+    }
     let actual = match (&shape.header_type, &shape.code_member, shape.body_is_object) {
         (Some(h), _, _) => format!(
             "the type only in the X-Amzn-ErrorType header ({h}); botocore (boto3, AWS CLI) reads only the body's __type and would report this error as \"{}\"",

@@ -23,11 +23,13 @@ pub enum CheckFamily {
     ResponseShape,
     /// Recorded responses compared with accepted snapshots.
     Snapshots,
+    /// Property-generated requests judged by the oracle.
+    Generated,
 }
 
 impl CheckFamily {
     /// Every family, in report order.
-    pub const ALL: [CheckFamily; 8] = [
+    pub const ALL: [CheckFamily; 9] = [
         CheckFamily::IdPattern,
         CheckFamily::MaxResults,
         CheckFamily::Filters,
@@ -36,6 +38,7 @@ impl CheckFamily {
         CheckFamily::Protocol,
         CheckFamily::ResponseShape,
         CheckFamily::Snapshots,
+        CheckFamily::Generated,
     ];
 
     /// The family's display name.
@@ -49,6 +52,7 @@ impl CheckFamily {
             CheckFamily::Protocol => "protocol",
             CheckFamily::ResponseShape => "response shape",
             CheckFamily::Snapshots => "snapshots",
+            CheckFamily::Generated => "generated requests",
         }
     }
 }
@@ -153,6 +157,8 @@ check_ids! {
     ItemExecution = "item-execution-id", ResponseShape;
     /// The response matches its accepted snapshot.
     Snapshot = "snapshot", Snapshots;
+    /// Every generated request gets the answer the oracle expects.
+    GeneratedRequests = "generated-requests", Generated;
 }
 
 impl fmt::Display for CheckId {

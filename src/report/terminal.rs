@@ -70,6 +70,16 @@ impl TerminalReport {
                 e.check, e.unit
             )?;
         }
+        if report.generated_requests > 0 {
+            writeln!(
+                out,
+                "generated {} requests (seed {}; --seed {} replays them)",
+                report.generated_requests, ctx.seed, ctx.seed
+            )?;
+        }
+        for p in &report.saved_failures {
+            writeln!(out, "saved failure as case file: {}", p.display())?;
+        }
         for p in &report.pending_snapshots {
             writeln!(
                 out,

@@ -18,6 +18,11 @@ pub enum Origin {
     },
     /// A check built into the harness (relations that walk pages).
     Builtin,
+    /// A property-generated request.
+    Generated {
+        /// The run's seed (`--seed` replays it).
+        seed: u64,
+    },
 }
 
 impl fmt::Display for Origin {
@@ -25,6 +30,7 @@ impl fmt::Display for Origin {
         match self {
             Origin::File { path, line } => write!(f, "{}:{line}", path.display()),
             Origin::Builtin => f.write_str("builtin"),
+            Origin::Generated { seed } => write!(f, "generated, seed {seed}"),
         }
     }
 }

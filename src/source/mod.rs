@@ -2,10 +2,15 @@
 
 mod case;
 mod file;
+#[cfg(feature = "fuzzing")]
+pub mod fuzz;
+pub mod generate;
 mod placeholder;
+mod write;
 
 pub use case::{
     BodyTemplate, Case, ErrorExpectation, Expectation, Origin, RequestSpec, StatusExpectation, ViolationSpec,
 };
 pub use file::{load_cases, parse_case_file, CaseFileError};
 pub use placeholder::{scan as scan_placeholders, substitute, Placeholder};
+pub use write::case_to_toml;

@@ -23,7 +23,9 @@ fn every_fault_fails_the_check_that_names_it() {
     let mut missed = Vec::new();
     for &fault in Fault::ALL {
         let server = reference(Some(fault));
-        let mut args = vec!["run", "--endpoint", server.url.as_str()];
+        // The cases, relations and always-on checks must catch it on their own; the generated
+        // requests have their own fault test (property.rs).
+        let mut args = vec!["run", "--endpoint", server.url.as_str(), "--property-cases", "0"];
         if fault.strict_only() {
             args.push("--strict-messages");
         }

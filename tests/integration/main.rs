@@ -4,7 +4,9 @@
 mod cli;
 mod faults;
 mod foreign;
+mod property;
 mod reports;
+mod robustness;
 mod snapshots;
 mod util;
 mod variants;

@@ -1,0 +1,365 @@
+//! The oracle: for any request, the expected outcome from the contract alone — never from the
+//! reference endpoint. It reads the body the way the contract describes the service: JSON types
+//! first (SerializationException), then every constraint (ValidationException naming each
+//! violated member), then the lookup (DoesNotExistException), then filters and tokens. Where the
+//! contract says EITHER, the expectation accepts every alternative. Pure and synchronous.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value};
+
+use crate::check::CheckId;
+use crate::contract::{self, error_type, input};
+use crate::source::{ErrorExpectation, Expectation, StatusExpectation, ViolationSpec};
+
+/// What the oracle knows about the target.
+#[derive(Debug, Clone, Default)]
+pub struct World {
+    /// Executions known to exist.
+    pub known: Vec<String>,
+    /// A real token and the execution it was issued for (page 1 at MaxResults 10, unfiltered).
+    pub token: Option<(String, String)>,
+}
+
+/// The expected outcome of one request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    /// The check a departure from this expectation belongs to.
+    pub check: CheckId,
+    /// Why, in words (for reports and saved case files).
+    pub reason: String,
+    /// What the answer must be.
+    pub expect: Expectation,
+}
+
+fn verdict(check: CheckId, reason: impl Into<String>, expect: Expectation) -> Verdict {
+    Verdict { check, reason: reason.into(), expect }
+}
+
+fn status(codes: &[u16]) -> Option<StatusExpectation> {
+    Some(StatusExpectation::AnyOf(codes.to_vec()))
+}
+
+fn any_error() -> Option<ErrorExpectation> {
+    Some(ErrorExpectation::Any)
+}
+
+fn serialization(reason: &str) -> Verdict {
+    verdict(
+        CheckId::WrongJsonType,
+        reason,
+        Expectation {
+            status: status(&[400]),
+            error: Some(ErrorExpectation::AnyOf(vec![
+                error_type::SERIALIZATION.to_owned(),
+                error_type::VALIDATION.to_owned(),
+            ])),
+            ..Expectation::default()
+        },
+    )
+}
+
+struct FilterIn {
+    key: Option<String>,
+    values: Option<Vec<String>>,
+}
+
+/// The request's members with the model's JSON types, or why they do not have them.
+struct Input {
+    id: Option<String>,
+    filters: Option<Vec<FilterIn>>,
+    max_results: Option<i64>,
+    token: Option<String>,
+    extras: Vec<String>,
+}
+
+fn opt_string(v: Option<&Value>) -> Result<Option<String>, ()> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(()),
+    }
+}
+
+fn read(obj: &Map<String, Value>) -> Result<Input, String> {
+    let id = opt_string(obj.get(input::WINDOW_EXECUTION_ID)).map_err(|()| "WindowExecutionId is not a string")?;
+    let token = opt_string(obj.get(input::NEXT_TOKEN)).map_err(|()| "NextToken is not a string")?;
+    let max_results = match obj.get(input::MAX_RESULTS) {
+        None | Some(Value::Null) => None,
+        Some(Value::Number(n)) => {
+            Some(n.as_i64().filter(|n| i32::try_from(*n).is_ok()).ok_or("MaxResults is not a 32-bit integer")?)
+        }
+        Some(_) => return Err("MaxResults is not an integer".to_owned()),
+    };
+    let mut extras: Vec<String> = obj
+        .keys()
+        .filter(|k| {
+            ![input::WINDOW_EXECUTION_ID, input::FILTERS, input::MAX_RESULTS, input::NEXT_TOKEN].contains(&k.as_str())
+        })
+        .cloned()
+        .collect();
+    let filters = match obj.get(input::FILTERS) {
+        None | Some(Value::Null) => None,
+        Some(Value::Array(list)) => {
+            let mut out = Vec::with_capacity(list.len());
+            for f in list {
+                let Value::Object(f) = f else { return Err("a filter is not an object".to_owned()) };
+                let key = opt_string(f.get(input::FILTER_KEY)).map_err(|()| "a filter Key is not a string")?;
+                let values = match f.get(input::FILTER_VALUES) {
+                    None | Some(Value::Null) => None,
+                    Some(Value::Array(vs)) => Some(
+                        vs.iter()
+                            .map(|v| v.as_str().map(str::to_owned).ok_or("a filter value is not a string"))
+                            .collect::<Result<Vec<_>, _>>()?,
+                    ),
+                    Some(_) => return Err("filter Values is not a list".to_owned()),
+                };
+                extras.extend(f.keys().filter(|k| *k != input::FILTER_KEY && *k != input::FILTER_VALUES).cloned());
+                out.push(FilterIn { key, values });
+            }
+            Some(out)
+        }
+        Some(_) => return Err("Filters is not a list".to_owned()),
+    };
+    Ok(Input { id, filters, max_results, token, extras })
+}
+
+fn violation(path: String, kind: &str) -> ViolationSpec {
+    let constraint = contract::constraint_for(&path, kind).expect("the oracle names only contract constraints");
+    ViolationSpec { path, constraint }
+}
+
+/// Every constraint the input breaks, in model member order.
+fn violations(inp: &Input) -> Vec<ViolationSpec> {
+    let mut out = Vec::new();
+    let id_path = contract::member_path(input::WINDOW_EXECUTION_ID);
+    match &inp.id {
+        None => out.push(violation(id_path, "not-null")),
+        Some(id) => {
+            let len = id.chars().count();
+            if len < contract::ID_LENGTH {
+                out.push(violation(id_path.clone(), "length-min"));
+            }
+            if len > contract::ID_LENGTH {
+                out.push(violation(id_path.clone(), "length-max"));
+            }
+            if !contract::id_regex().is_match(id) {
+                out.push(violation(id_path, "pattern"));
+            }
+        }
+    }
+    if let Some(filters) = &inp.filters {
+        if filters.len() > contract::FILTERS_MAX {
+            out.push(violation(contract::member_path(input::FILTERS), "length-max"));
+        }
+        for (i, f) in filters.iter().enumerate() {
+            if let Some(k) = &f.key {
+                let path = contract::list_field_path(input::FILTERS, i, input::FILTER_KEY);
+                let len = k.chars().count();
+                if len < contract::FILTER_KEY_MIN {
+                    out.push(violation(path.clone(), "length-min"));
+                }
+                if len > contract::FILTER_KEY_MAX {
+                    out.push(violation(path, "length-max"));
+                }
+            }
+            if let Some(vs) = &f.values {
+                let bad = vs
+                    .iter()
+                    .map(|v| v.chars().count())
+                    .any(|n| !(contract::FILTER_VALUE_MIN..=contract::FILTER_VALUE_MAX).contains(&n));
+                if bad {
+                    out.push(violation(
+                        contract::list_field_path(input::FILTERS, i, input::FILTER_VALUES),
+                        "member-lengths",
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(n) = inp.max_results {
+        let path = contract::member_path(input::MAX_RESULTS);
+        if n < contract::MAX_RESULTS_MIN {
+            out.push(violation(path.clone(), "value-min"));
+        }
+        if n > contract::MAX_RESULTS_MAX {
+            out.push(violation(path, "value-max"));
+        }
+    }
+    out
+}
+
+/// The check a violation belongs to.
+fn check_of(v: &ViolationSpec) -> CheckId {
+    use contract::Constraint::*;
+    match (v.path.as_str(), v.constraint) {
+        ("windowExecutionId", NotNull) => CheckId::IdRequired,
+        ("windowExecutionId", LengthMin(_) | LengthMax(_)) => CheckId::IdLength,
+        ("windowExecutionId", _) => CheckId::IdPattern,
+        ("maxResults", ValueMin(_)) => CheckId::MaxResultsMin,
+        ("maxResults", _) => CheckId::MaxResultsMax,
+        ("filters", _) => CheckId::FiltersCount,
+        (p, _) if p.ends_with(".key") => CheckId::FilterKeyLength,
+        _ => CheckId::FilterValueLength,
+    }
+}
+
+/// The expected outcome of a request with `body`.
+pub fn expect(body: &[u8], world: &World) -> Verdict {
+    let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
+        Value::Object(Map::new()) // an empty body is read as {}
+    } else {
+        match serde_json::from_slice(body) {
+            Ok(v) => v,
+            Err(_) => return serialization("the body is not JSON"),
+        }
+    };
+    let Value::Object(obj) = value else { return serialization("the body is not a JSON object") };
+    let inp = match read(&obj) {
+        Ok(i) => i,
+        Err(why) => return serialization(&why),
+    };
+    let has_extras = !inp.extras.is_empty();
+
+    let vs = violations(&inp);
+    if let Some(first) = vs.first() {
+        let paths: BTreeSet<&str> = vs.iter().map(|v| v.path.as_str()).collect();
+        let reason = format!("violates {}", paths.into_iter().collect::<Vec<_>>().join(", "));
+        let check = check_of(first);
+        // An unknown member may be rejected first, with a client error of the server's choosing.
+        let expect = if has_extras {
+            Expectation { status: status(&[400]), error: any_error(), ..Expectation::default() }
+        } else {
+            Expectation {
+                status: status(&[400]),
+                error: Some(ErrorExpectation::AnyOf(vec![error_type::VALIDATION.to_owned()])),
+                violations: vs,
+                ..Expectation::default()
+            }
+        };
+        return verdict(check, reason, expect);
+    }
+
+    let id = inp.id.clone().unwrap_or_default();
+    let token = inp.token.as_deref().filter(|t| !t.is_empty());
+    let real_token = world.token.as_ref().is_some_and(|(t, _)| Some(t.as_str()) == token);
+    let garbage_token = token.is_some() && !real_token;
+    if !world.known.contains(&id) {
+        if garbage_token {
+            return verdict(
+                CheckId::PaginationToken,
+                "an unknown execution with an invalid token",
+                Expectation {
+                    status: Some(StatusExpectation::ClientError),
+                    error: any_error(),
+                    ..Expectation::default()
+                },
+            );
+        }
+        let expect = if has_extras {
+            Expectation { status: status(&[400]), error: any_error(), ..Expectation::default() }
+        } else {
+            Expectation {
+                status: status(&[400]),
+                error: Some(ErrorExpectation::AnyOf(vec![error_type::DOES_NOT_EXIST.to_owned()])),
+                ..Expectation::default()
+            }
+        };
+        return verdict(CheckId::UnknownExecution, "a well-formed id that names no execution", expect);
+    }
+    if garbage_token {
+        return verdict(
+            CheckId::PaginationToken,
+            "a garbage, tampered or truncated token",
+            Expectation { status: Some(StatusExpectation::ClientError), error: any_error(), ..Expectation::default() },
+        );
+    }
+
+    // Filters: supported STATUS filters must apply; anything else is EITHER a client error or
+    // applied as written (an unknown key or value matches nothing).
+    let mut allowed: Option<BTreeSet<String>> = None;
+    let mut unsupported = false;
+    for f in inp.filters.iter().flatten() {
+        let values = f.values.clone().unwrap_or_default();
+        let documented = |v: &String| contract::STATUSES.contains(&v.as_str()) && v != "SKIPPED_OVERLAPPING";
+        if f.key.as_deref() != Some(contract::STATUS_FILTER_KEY) || values.is_empty() || !values.iter().all(documented)
+        {
+            unsupported = true;
+        }
+        let matching: BTreeSet<String> = if f.key.as_deref() == Some(contract::STATUS_FILTER_KEY) {
+            values.into_iter().filter(|v| contract::STATUSES.contains(&v.as_str())).collect()
+        } else {
+            BTreeSet::new()
+        };
+        allowed = Some(match allowed {
+            None => matching,
+            Some(a) => a.intersection(&matching).cloned().collect(),
+        });
+    }
+
+    let token_exec = world.token.as_ref().map(|(_, e)| e.as_str());
+    let filtered = inp.filters.as_ref().is_some_and(|f| !f.is_empty());
+    let foreign_token = real_token && (token_exec != Some(id.as_str()) || filtered);
+    let empty_token = inp.token.as_deref() == Some("");
+    let either = unsupported || foreign_token || empty_token || has_extras;
+    let mut expect = Expectation {
+        status: status(if either { &[200, 400] } else { &[200] }),
+        error: either.then_some(ErrorExpectation::Any),
+        items_max: Some(inp.max_results.unwrap_or(contract::MAX_RESULTS_MAX) as usize),
+        ..Expectation::default()
+    };
+    // Which filters a foreign token's page answers to is not pinned by the contract.
+    if let Some(allowed) = allowed.filter(|_| !foreign_token) {
+        if allowed.is_empty() {
+            expect.items_max = Some(0);
+        } else {
+            expect.item_status_in = Some(allowed.into_iter().collect());
+        }
+    }
+    let (check, reason) = if unsupported {
+        (CheckId::FilterUnsupported, "an unsupported filter: a client error, or applied as written")
+    } else if foreign_token {
+        (CheckId::PaginationToken, "a token used with another execution or other filters")
+    } else if filtered {
+        (CheckId::FilterStatus, "a valid request with STATUS filters")
+    } else {
+        (CheckId::PageSize, "a valid request")
+    };
+    verdict(check, reason, expect)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn world() -> World {
+        World { known: vec!["0123abcd-0000-4000-8000-000000000001".into()], token: None }
+    }
+
+    fn v(body: &str) -> Verdict {
+        expect(body.as_bytes(), &world())
+    }
+
+    #[test]
+    fn reads_the_contract() {
+        assert_eq!(v("").check, CheckId::IdRequired);
+        assert_eq!(v("{").check, CheckId::WrongJsonType);
+        assert_eq!(v(r#"{"WindowExecutionId": 5}"#).check, CheckId::WrongJsonType);
+        let many = v(r#"{"WindowExecutionId": "", "MaxResults": 5}"#);
+        assert_eq!(many.expect.violations.len(), 3, "{many:?}");
+        assert_eq!(
+            v(r#"{"WindowExecutionId": "0123abcd-0000-4000-8000-00000000000F"}"#).check,
+            CheckId::UnknownExecution
+        );
+        let ok = v(
+            r#"{"WindowExecutionId": "0123abcd-0000-4000-8000-000000000001", "Filters": [{"Key": "STATUS", "Values": ["SUCCESS"]}]}"#,
+        );
+        assert_eq!(ok.expect.item_status_in, Some(vec!["SUCCESS".to_owned()]));
+        assert_eq!(ok.expect.status, status(&[200]));
+        let either = v(
+            r#"{"WindowExecutionId": "0123abcd-0000-4000-8000-000000000001", "Filters": [{"Key": "X", "Values": ["SUCCESS"]}]}"#,
+        );
+        assert_eq!(either.expect.status, status(&[200, 400]));
+        assert_eq!(either.expect.items_max, Some(0));
+    }
+}
