@@ -60,6 +60,20 @@ impl Reference {
         &self.executions
     }
 
+    /// What placeholders resolve to against this reference, in-process: its executions that
+    /// hold tasks (largest first), `random_id`, and a real token from the first one's page 1.
+    pub fn bindings(&self, random_id: &str) -> crate::request::Bindings {
+        let execution_ids: Vec<String> =
+            self.executions.iter().filter(|e| !e.tasks.is_empty()).map(|e| e.window_execution_id.clone()).collect();
+        let next_token = execution_ids.first().and_then(|exec| {
+            let first = self.handle(&WireRequest::json(
+                &json!({ contract::input::WINDOW_EXECUTION_ID: exec, contract::input::MAX_RESULTS: 10 }),
+            ));
+            crate::response::Page::of(&first).ok()?.next_token
+        });
+        crate::request::Bindings { execution_ids, random_id: random_id.to_owned(), next_token }
+    }
+
     /// The fault it serves with, if any.
     pub fn fault(&self) -> Option<Fault> {
         self.fault

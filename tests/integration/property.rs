@@ -4,27 +4,18 @@
 
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
-use serde_json::{json, Value};
 use ssm_conform::check::CheckOptions;
 use ssm_conform::property::{generated_case, judge, world_of};
-use ssm_conform::request::{Bindings, WireRequest};
+
 use ssm_conform::server::{Fault, Reference};
 use ssm_conform::source::generate::{requests, Capabilities};
 
 use crate::util::{fixture_id_args, reference, ssm_conform, stdout};
 
-fn reference_bindings(reference: &Reference) -> Bindings {
-    let execs: Vec<String> =
-        reference.executions().iter().filter(|e| !e.tasks.is_empty()).map(|e| e.window_execution_id.clone()).collect();
-    let first = reference.handle(&WireRequest::json(&json!({"WindowExecutionId": execs[0], "MaxResults": 10})));
-    let next_token = serde_json::from_slice::<Value>(&first.body).unwrap()["NextToken"].as_str().map(str::to_owned);
-    Bindings { execution_ids: execs, random_id: "0123abcd-0000-4000-8000-00000000cafe".into(), next_token }
-}
-
 #[test]
 fn the_oracle_and_the_reference_agree() {
     let reference = Reference::new(None);
-    let bindings = reference_bindings(&reference);
+    let bindings = reference.bindings("0123abcd-0000-4000-8000-00000000cafe");
     let world = world_of(&bindings);
     let caps = Capabilities { known_executions: bindings.execution_ids.len(), token: true };
     let mut runner = TestRunner::new_with_rng(

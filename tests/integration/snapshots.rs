@@ -4,9 +4,8 @@
 
 use std::path::Path;
 
-use serde_json::{json, Value};
 use ssm_conform::check::snapshot;
-use ssm_conform::request::{self, Bindings, WireRequest};
+use ssm_conform::request;
 use ssm_conform::server::{Fault, Reference};
 use ssm_conform::source::load_cases;
 
@@ -14,18 +13,10 @@ use crate::util::{fail_lines, reference, ssm_conform, stdout};
 
 const SNAPSHOTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots");
 
-fn bindings(reference: &Reference) -> Bindings {
-    let execs: Vec<String> =
-        reference.executions().iter().filter(|e| !e.tasks.is_empty()).map(|e| e.window_execution_id.clone()).collect();
-    let first = reference.handle(&WireRequest::json(&json!({"WindowExecutionId": execs[0], "MaxResults": 10})));
-    let next_token = serde_json::from_slice::<Value>(&first.body).unwrap()["NextToken"].as_str().map(str::to_owned);
-    Bindings { execution_ids: execs, random_id: "0123abcd-0000-4000-8000-00000000cafe".into(), next_token }
-}
-
 #[test]
 fn reference_answers_match_the_accepted_snapshots() {
     let reference = Reference::new(None);
-    let bindings = bindings(&reference);
+    let bindings = reference.bindings("0123abcd-0000-4000-8000-00000000cafe");
     let cases = load_cases(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/cases"))).unwrap();
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path(SNAPSHOTS);

@@ -3,7 +3,7 @@
 //! the default reference somewhere, so no variant passes by doing nothing.
 
 use serde_json::{json, Value};
-use ssm_conform::request::{self, Bindings, WireRequest};
+use ssm_conform::request::{self, WireRequest};
 use ssm_conform::response::WireResponse;
 use ssm_conform::server::{Reference, Variant};
 use ssm_conform::source::load_cases;
@@ -39,13 +39,8 @@ fn comparable(resp: &WireResponse) -> String {
 
 /// Every case's request, and every page of walks at MaxResults 10 and absent.
 fn transcript(reference: &Reference) -> Vec<String> {
-    let faithful = Reference::new(None);
-    let execs: Vec<String> = faithful.executions().iter().map(|e| e.window_execution_id.clone()).collect();
-    let first_page = faithful.handle(&WireRequest::json(&json!({"WindowExecutionId": execs[0], "MaxResults": 10})));
-    let next_token =
-        serde_json::from_slice::<Value>(&first_page.body).unwrap()["NextToken"].as_str().map(str::to_owned);
-    let bindings =
-        Bindings { execution_ids: execs.clone(), random_id: "0123abcd-0000-4000-8000-00000000cafe".into(), next_token };
+    let bindings = Reference::new(None).bindings("0123abcd-0000-4000-8000-00000000cafe");
+    let execs = bindings.execution_ids.clone();
     let mut out = Vec::new();
     for case in load_cases(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/cases"))).unwrap() {
         let req = request::build(&case, &bindings).unwrap();
