@@ -157,9 +157,20 @@ pub fn tamper(token: &str) -> String {
     chars.into_iter().collect()
 }
 
+/// The largest body a case may build once its placeholders are resolved.
+pub const BODY_MAX: usize = 8 << 20;
+
 /// Builds the wire request of a case.
 pub fn build(case: &Case, bindings: &Bindings) -> Result<WireRequest, Unresolved> {
-    let body = crate::source::substitute(case.request.body.text(), |p| bindings.resolve(p))?;
+    let mut total = 0usize;
+    let body = crate::source::substitute(case.request.body.text(), |p| {
+        let text = bindings.resolve(p)?;
+        total = total.saturating_add(text.len());
+        if total > BODY_MAX {
+            return Err(Unresolved(format!("the body's placeholders expand to more than {BODY_MAX} bytes")));
+        }
+        Ok(text)
+    })?;
     if let BodyTemplate::Json(_) = case.request.body {
         // The loader proved the template is JSON with sample values; a real value that breaks it
         // (a token with a quote in it) would make the case test something else.

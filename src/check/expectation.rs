@@ -180,6 +180,22 @@ fn value_at(body: Option<&Value>, path: &str) -> Option<String> {
     }
 }
 
+/// The items of a validation message. Items are joined with `"; "`, but a value may itself
+/// contain `"; "`, so a split happens only where the next item begins (`Value ...`).
+fn split_items(rest: &str) -> Vec<&str> {
+    let mut items = Vec::new();
+    let mut start = 0;
+    let mut search = 0;
+    while let Some(i) = rest[search..].find("; Value ") {
+        let at = search + i;
+        items.push(&rest[start..at]);
+        start = at + 2;
+        search = start;
+    }
+    items.push(&rest[start..]);
+    items
+}
+
 fn normalise(item: &str) -> String {
     item.trim().trim_end_matches('.').trim().to_owned()
 }
@@ -200,7 +216,7 @@ fn check_strict(request_body: Option<&Value>, specs: &[ViolationSpec], message: 
             format!("{:?}", crate::response::excerpt(message, 300)),
         )];
     };
-    let actual: Vec<String> = rest.split("; ").map(normalise).collect();
+    let actual: Vec<String> = split_items(rest).into_iter().map(normalise).collect();
     let mut unmatched: Vec<String> = actual.clone();
     let mut missing = Vec::new();
     for (item, compare_value) in &expected {
@@ -241,6 +257,12 @@ fn check_strict(request_body: Option<&Value>, specs: &[ViolationSpec], message: 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn items_split_only_where_the_next_item_begins() {
+        let m = "Value '; ' at 'windowExecutionId' failed to satisfy constraint: a; Value '; ' at 'x' failed";
+        assert_eq!(split_items(m).len(), 2);
+    }
 
     #[test]
     fn path_matching_respects_boundaries() {

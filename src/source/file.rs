@@ -197,7 +197,16 @@ pub fn parse_case_file(path: &Path, text: &str) -> Result<Vec<Case>, CaseFileErr
             _ => None,
         };
         let case = enclosing.and_then(|(_, n)| n);
-        ctx.error(offset, case.as_deref(), field.as_deref(), e.message().trim().replace('\n', " "))
+        // serde names our private structs; say what a person wrote instead.
+        let message = e
+            .message()
+            .trim()
+            .replace('\n', " ")
+            .replace("struct RawExpect", "a table ([case.expect])")
+            .replace("struct RawCase", "a table ([[case]])")
+            .replace("struct RawViolation", "a table ({ path = ..., constraint = ... })")
+            .replace("struct RawFile", "a case file");
+        ctx.error(offset, case.as_deref(), field.as_deref(), message)
     })?;
 
     let default_check = raw.check.as_ref().map(|c| parse_check(&ctx, c, None, "check")).transpose()?;

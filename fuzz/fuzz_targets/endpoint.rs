@@ -1,0 +1,108 @@
+//! Fuzzing someone else's endpoint: an arbitrary structured request is sent to a live endpoint
+//! and its answer judged by the oracle. The first finding of each check is written as a case
+//! file (a permanent regression case for `cases/`) and printed; the fuzzer goes on.
+//!
+//! Environment:
+//! - `SSM_CONFORM_FUZZ_ENDPOINT` (required): the URL, e.g. `http://127.0.0.1:4566`;
+//! - `SSM_CONFORM_FUZZ_EXECUTION_IDS`: comma-separated executions known to hold tasks;
+//! - `SSM_CONFORM_FUZZ_FINDINGS`: where case files go (default `fuzz/findings`);
+//! - `SSM_CONFORM_FUZZ_TIMEOUT`: seconds per request (default 5).
+//!
+//! Only loopback or your own test hosts: this sends traffic as fast as the fuzzer runs.
+
+#![no_main]
+
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
+use std::sync::{LazyLock, Mutex};
+use std::time::Duration;
+
+use libfuzzer_sys::fuzz_target;
+use serde_json::json;
+use ssm_conform::check::CheckOptions;
+use ssm_conform::oracle::{self, World};
+use ssm_conform::property::judge;
+use ssm_conform::request::WireRequest;
+use ssm_conform::source::fuzz::FuzzRequest;
+use ssm_conform::source::{case_to_toml, BodyTemplate, Case, Origin, RequestSpec};
+use ssm_conform::transport::{Client, ClientConfig, TransportOptions};
+
+struct Target {
+    runtime: tokio::runtime::Runtime,
+    client: Client,
+    known: Vec<String>,
+    token: Option<String>,
+    findings: PathBuf,
+    seen: Mutex<HashSet<u64>>,
+}
+
+static TARGET: LazyLock<Target> = LazyLock::new(|| {
+    let Some(url) = std::env::var("SSM_CONFORM_FUZZ_ENDPOINT").ok().filter(|u| !u.is_empty()) else {
+        eprintln!("endpoint: set SSM_CONFORM_FUZZ_ENDPOINT to the URL of the endpoint to fuzz");
+        std::process::exit(2);
+    };
+    let known: Vec<String> = std::env::var("SSM_CONFORM_FUZZ_EXECUTION_IDS")
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let timeout = std::env::var("SSM_CONFORM_FUZZ_TIMEOUT").ok().and_then(|s| s.parse().ok()).unwrap_or(5.0);
+    let options = TransportOptions { timeout: Duration::from_secs_f64(timeout), ..TransportOptions::default() };
+    let client = Client::new(&url, ClientConfig { options, signer: None }).unwrap_or_else(|e| {
+        eprintln!("endpoint: {e}");
+        std::process::exit(2);
+    });
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
+    let token = known.first().and_then(|exec| {
+        let req = WireRequest::json(&json!({"WindowExecutionId": exec, "MaxResults": 10}));
+        let resp = runtime.block_on(client.send(&req)).ok()?;
+        ssm_conform::response::Page::of(&resp).ok()?.next_token
+    });
+    let findings = std::env::var_os("SSM_CONFORM_FUZZ_FINDINGS").map_or_else(|| PathBuf::from("fuzz/findings"), PathBuf::from);
+    Target { runtime, client, known, token, findings, seen: Mutex::new(HashSet::new()) }
+});
+
+fuzz_target!(|input: FuzzRequest| {
+    let t = &*TARGET;
+    let body = input.body(&t.known, t.token.as_deref());
+    let world = World { known: t.known.clone(), token: t.token.clone().zip(t.known.first().cloned()) };
+    let verdict = oracle::expect(&body, &world);
+    let req = WireRequest::operation(body);
+    let Ok(resp) = t.runtime.block_on(t.client.send(&req)) else { return };
+    let mut case = Case {
+        name: "fuzz".into(),
+        check: verdict.check,
+        description: Some(verdict.reason.clone()),
+        origin: Origin::Builtin,
+        request: RequestSpec { body: BodyTemplate::Raw(String::from_utf8_lossy(&req.body).into_owned()), headers: Vec::new() },
+        expect: verdict.expect,
+        snapshot: None,
+    };
+    let findings = judge(&case, &req, &resp, CheckOptions::default());
+    let Some(first) = findings.first() else { return };
+    // One case file per check: the fuzzer finds the same deviation with many requests.
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    first.check.name().hash(&mut h);
+    let key = h.finish();
+    if !t.seen.lock().map(|mut s| s.insert(key)).unwrap_or(false) {
+        return;
+    }
+    case.name = format!("fuzz-{}-{key:016x}", first.check);
+    // Target-specific values become placeholders, so the case file works on a fresh run too.
+    let mut text = case.request.body.text().to_owned();
+    if let Some(tok) = &t.token {
+        text = text.replace(tok.as_str(), "{{next_token}}");
+    }
+    for (i, id) in t.known.iter().enumerate().take(2) {
+        text = text.replace(id.as_str(), if i == 0 { "{{execution_id}}" } else { "{{other_execution_id}}" });
+    }
+    case.request.body = BodyTemplate::Raw(text);
+    let text = case_to_toml(&case, &format!("Found by the endpoint fuzz target: {first}"));
+    let path = t.findings.join(format!("{}.toml", case.name));
+    if std::fs::create_dir_all(&t.findings).and_then(|()| std::fs::write(&path, text)).is_ok() {
+        eprintln!("endpoint: finding [{}] written to {}", first.check, path.display());
+    }
+});

@@ -1,0 +1,36 @@
+//! Whatever an endpoint sends back (status, headers, body) goes through every response check,
+//! decoder and renderer the harness applies to a response. None may panic, allocate without
+//! bound or loop: a conformance harness must report a broken endpoint, not crash on it.
+//!
+//! Seeds: `fuzz/seed-corpus.sh` (reference-endpoint responses to every case, encoded by
+//! `ResponseInput::to_fuzz_bytes`). With `SSM_CONFORM_FUZZ_WRITE_SEEDS=DIR` in the environment
+//! this binary writes those seeds to DIR and exits instead of fuzzing.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use ssm_conform::check::{error_shape, protocol, response_shape, snapshot};
+use ssm_conform::response::{ErrorShape, Page};
+use ssm_conform_fuzz::ResponseInput;
+
+fuzz_target!(init: ssm_conform_fuzz::write_seeds_if_asked(), |input: ResponseInput<'_>| {
+    let resp = input.response();
+    let req = input.page_request();
+
+    let mut findings = protocol::check_protocol(&resp);
+    findings.extend(error_shape::check_error_response(&resp));
+    findings.extend(response_shape::check_success(&req, &resp));
+    // Findings end up in every report: make sure they format.
+    for f in &findings {
+        let _ = f.to_string();
+    }
+
+    if let Ok(page) = Page::of(&resp) {
+        let _ = page.task_ids();
+    }
+    let shape = ErrorShape::of(&resp);
+    let _ = error_shape::is_error(&resp, &shape);
+    let _ = resp.summary();
+    let _ = ssm_conform::runner::not_implemented(&resp);
+    let _ = snapshot::render(&resp, &[]);
+});
