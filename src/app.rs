@@ -80,8 +80,10 @@ fn default_dir(name: &str) -> PathBuf {
 fn progress_bar() -> (indicatif::ProgressBar, Progress) {
     let bar = indicatif::ProgressBar::hidden();
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} {pos}/{len} units {wide_bar} {elapsed}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {pos}/{len} units and generated requests {wide_bar} {elapsed}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     let shown = bar.clone();
     let started = Instant::now();

@@ -111,11 +111,13 @@ struct Evaluation {
 }
 
 /// Runs the property phase against `client`, sequentially and deterministically.
+/// `progress` (with the units already done) is told of every generated request.
 pub async fn run_properties(
     client: &Client,
     bindings: &Bindings,
     plan: &PropertyPlan,
     opts: CheckOptions,
+    progress: Option<(crate::runner::Progress, usize)>,
 ) -> PropertyOutcome {
     if plan.cases == 0 {
         return PropertyOutcome::default();
@@ -124,7 +126,7 @@ pub async fn run_properties(
     let bindings = bindings.clone();
     let plan = plan.clone();
     let handle = tokio::runtime::Handle::current();
-    tokio::task::spawn_blocking(move || properties_blocking(&handle, &client, &bindings, &plan, opts))
+    tokio::task::spawn_blocking(move || properties_blocking(&handle, &client, &bindings, &plan, opts, progress))
         .await
         .unwrap_or_default()
 }
@@ -135,6 +137,7 @@ fn properties_blocking(
     bindings: &Bindings,
     plan: &PropertyPlan,
     opts: CheckOptions,
+    progress: Option<(crate::runner::Progress, usize)>,
 ) -> PropertyOutcome {
     let world = world_of(bindings);
     let caps = Capabilities { known_executions: bindings.execution_ids.len(), token: world.token.is_some() };
@@ -154,6 +157,11 @@ fn properties_blocking(
         }
         let (case, req) = generated_case(gen, "generated", plan.seed, bindings, &world).ok()?;
         *sent.borrow_mut() += 1;
+        if let Some((p, done)) = &progress {
+            // Shrinking adds requests beyond `cases`; the bar's length grows with them.
+            let n = *sent.borrow();
+            (p.0)(done + n, done + (plan.cases as usize).max(n));
+        }
         let response = handle.block_on(client.send(&req)).map_err(|e| e.to_string());
         if let Err(e) = &response {
             *stopped.borrow_mut() = Some(format!(

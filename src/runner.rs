@@ -732,7 +732,8 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError>
         }
     }
     // Generated requests last, sequentially, so that a seed replays them exactly.
-    let properties = crate::property::run_properties(client, &bindings, &plan.property, plan.check).await;
+    let progress = plan.progress.clone().map(|p| (p, total));
+    let properties = crate::property::run_properties(client, &bindings, &plan.property, plan.check, progress).await;
     results.extend(properties.results);
     let choices = seen.choices.clone();
     results.extend(aggregate_always_on(&observed, &seen));
