@@ -74,6 +74,23 @@ pub fn generated_case(
     Ok((case, req))
 }
 
+/// A case whose request is `body` as sent and whose expectation is the oracle's `verdict`, for
+/// judging a request built elsewhere (the fuzz targets).
+pub fn oracle_case(name: &str, body: &[u8], verdict: oracle::Verdict) -> Case {
+    Case {
+        name: name.to_owned(),
+        check: verdict.check,
+        description: Some(verdict.reason),
+        origin: Origin::Builtin,
+        request: RequestSpec {
+            body: BodyTemplate::Raw(String::from_utf8_lossy(body).into_owned()),
+            headers: Vec::new(),
+        },
+        expect: verdict.expect,
+        snapshot: None,
+    }
+}
+
 /// Every finding on one generated exchange: the oracle's expectation and the always-on checks.
 pub fn judge(case: &Case, req: &WireRequest, resp: &WireResponse, opts: CheckOptions) -> Vec<Finding> {
     let body = req.json_body();

@@ -22,10 +22,10 @@ use libfuzzer_sys::fuzz_target;
 use serde_json::json;
 use ssm_conform::check::CheckOptions;
 use ssm_conform::oracle::{self, World};
-use ssm_conform::property::judge;
+use ssm_conform::property::{judge, oracle_case};
 use ssm_conform::request::WireRequest;
 use ssm_conform::source::fuzz::FuzzRequest;
-use ssm_conform::source::{case_to_toml, BodyTemplate, Case, Origin, RequestSpec};
+use ssm_conform::source::{case_to_toml, BodyTemplate};
 use ssm_conform::transport::{Client, ClientConfig, TransportOptions};
 
 struct Target {
@@ -72,15 +72,7 @@ fuzz_target!(|input: FuzzRequest| {
     let verdict = oracle::expect(&body, &world);
     let req = WireRequest::operation(body);
     let Ok(resp) = t.runtime.block_on(t.client.send(&req)) else { return };
-    let mut case = Case {
-        name: "fuzz".into(),
-        check: verdict.check,
-        description: Some(verdict.reason.clone()),
-        origin: Origin::Builtin,
-        request: RequestSpec { body: BodyTemplate::Raw(String::from_utf8_lossy(&req.body).into_owned()), headers: Vec::new() },
-        expect: verdict.expect,
-        snapshot: None,
-    };
+    let mut case = oracle_case("fuzz", &req.body, verdict);
     let findings = judge(&case, &req, &resp, CheckOptions::default());
     let Some(first) = findings.first() else { return };
     // One case file per check: the fuzzer finds the same deviation with many requests.

@@ -9,11 +9,10 @@ use std::sync::LazyLock;
 use libfuzzer_sys::fuzz_target;
 use ssm_conform::check::CheckOptions;
 use ssm_conform::oracle::{self, World};
-use ssm_conform::property::judge;
+use ssm_conform::property::{judge, oracle_case};
 use ssm_conform::request::WireRequest;
 use ssm_conform::server::Reference;
 use ssm_conform::source::fuzz::FuzzRequest;
-use ssm_conform::source::{BodyTemplate, Case, Origin, RequestSpec};
 
 struct Fixture {
     reference: Reference,
@@ -34,15 +33,7 @@ fuzz_target!(|input: FuzzRequest| {
     let verdict = oracle::expect(&body, &world);
     let req = WireRequest::operation(body);
     let resp = f.reference.handle(&req);
-    let case = Case {
-        name: "fuzz".into(),
-        check: verdict.check,
-        description: Some(verdict.reason.clone()),
-        origin: Origin::Builtin,
-        request: RequestSpec { body: BodyTemplate::Raw(String::from_utf8_lossy(&req.body).into_owned()), headers: Vec::new() },
-        expect: verdict.expect.clone(),
-        snapshot: None,
-    };
+    let case = oracle_case("fuzz", &req.body, verdict.clone());
     let findings = judge(&case, &req, &resp, CheckOptions { strict_messages: true });
     assert!(
         findings.is_empty(),

@@ -137,6 +137,8 @@ faults! {
         "sends successes as application/json";
     RequestIdMissing = "request-id-missing", RequestId, false,
         "sends no x-amzn-RequestId header";
+    ItemsNotAList = "items-not-a-list", ResponseBody, false,
+        "sends WindowExecutionTaskIdentities as an object keyed by task id instead of a list";
     TimestampsIso = "timestamps-iso", ItemTimestamps, false,
         "sends StartTime and EndTime as ISO-8601 strings (the documentation example's mistake)";
     EndBeforeStart = "end-before-start", ItemTimestamps, false,

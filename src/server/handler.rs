@@ -275,7 +275,16 @@ impl Reference {
             None
         };
         let mut body = Map::new();
-        body.insert(output::ITEMS.into(), Value::Array(page));
+        let items = if self.has(Fault::ItemsNotAList) {
+            let keyed: Map<String, Value> = page
+                .into_iter()
+                .map(|i| (i.get(output::TASK_EXECUTION_ID).and_then(Value::as_str).unwrap_or("").to_owned(), i))
+                .collect();
+            Value::Object(keyed)
+        } else {
+            Value::Array(page)
+        };
+        body.insert(output::ITEMS.into(), items);
         if let Some(o) = next {
             let t = token::encode(&TokenState {
                 execution_id: exec.window_execution_id.clone(),
