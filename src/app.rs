@@ -8,13 +8,12 @@ use std::time::{Duration, Instant};
 
 use std::io::IsTerminal;
 
-use crate::check::snapshot::SnapshotMode;
 use crate::check::CheckOptions;
 use crate::cli::{Cli, ColorArg, Command, RunArgs, ServeArgs, SnapshotArg};
 use crate::exit;
-use crate::finding::{Baseline, BaselineError};
+use crate::finding::{Baseline, BaselineError, RunReport};
 use crate::report::{self, ReportError, RunContext, TerminalReport};
-use crate::runner::{self, Progress, RunError, RunPlan, SnapshotPlan};
+use crate::runner::{self, GeneratedPlan, Progress, RunError, RunPlan, SnapshotMode, SnapshotPlan};
 use crate::server::{self, Fault, Reference, Variant};
 use crate::source::{self, CaseFileError};
 use crate::transport::{Client, ClientConfig, SignError, Signer, TransportError, TransportOptions};
@@ -147,8 +146,8 @@ fn signing_region(flag: Option<&str>, url: &str) -> String {
     }
 }
 
-async fn run(args: RunArgs) -> Result<u8, HarnessError> {
-    // Validate everything before anything runs.
+/// Checks the arguments that clap cannot, before anything runs.
+fn validate_args(args: &RunArgs) -> Result<(), HarnessError> {
     if args.concurrency == 0 || args.concurrency > 256 {
         return Err(HarnessError::Usage(format!("--concurrency {} is outside 1..=256", args.concurrency)));
     }
@@ -167,95 +166,76 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
             crate::contract::ID_PATTERN
         )));
     }
-    let endpoint = endpoint_from(&args);
-    if let Some(url) = &endpoint {
-        validate_url(url)?;
-    }
-    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
     if args.snapshots == Some(SnapshotArg::Update) && std::env::var_os("CI").is_some() {
         return Err(HarnessError::Usage(
             "--snapshots update writes files, and CI is set: snapshots are never written in CI".to_owned(),
         ));
     }
-    let cases_path = args.cases.clone().unwrap_or_else(|| default_dir("cases"));
-    let cases = source::load_cases(&cases_path)?;
-    if cases.is_empty() {
-        return Err(HarnessError::Usage(format!("{}: no cases found", cases_path.display())));
-    }
-    let seed = args.seed.unwrap_or_else(|| {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)
-    });
-    // Bodies are read whole; keep the worst case (every request in flight at the cap) near 1 GiB.
-    let body_limit = (16usize << 20).min((1usize << 30) / args.concurrency);
-    let options = TransportOptions { timeout: Duration::from_secs_f64(args.timeout), body_limit };
+    Ok(())
+}
 
-    // The target: the given endpoint, or the embedded reference.
-    let (url, server, mut execution_ids) = match endpoint {
-        Some(url) => (url, None, Vec::new()),
-        None => {
-            let reference = Reference::new(None);
-            let ids: Vec<String> = reference
-                .executions()
-                .iter()
-                .filter(|e| !e.tasks.is_empty())
-                .map(|e| e.window_execution_id.clone())
-                .collect();
-            let handle = server::spawn(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), reference)
-                .await
-                .map_err(HarnessError::Server)?;
-            (handle.url(), Some(handle), ids)
+/// The endpoint a run talks to, and the embedded reference when it is the target.
+struct Target {
+    url: String,
+    server: Option<server::ServerHandle>,
+    /// The executions the target is known to hold (the reference's fixtures, else none).
+    execution_ids: Vec<String>,
+}
+
+impl Target {
+    /// The endpoint as reports show it.
+    fn label(&self) -> String {
+        if self.server.is_some() {
+            format!("{} (embedded reference)", self.url)
+        } else {
+            self.url.clone()
         }
-    };
-    if !args.execution_ids.is_empty() {
-        execution_ids = args.execution_ids.clone();
     }
-    let target = if server.is_some() { format!("{url} (embedded reference)") } else { url.clone() };
-    let signer = if args.sign || (server.is_none() && is_aws_host(&url)) {
-        Some(Signer::from_env(&signing_region(args.region.as_deref(), &url))?)
-    } else {
-        None
-    };
-    let client = Client::new(&url, ClientConfig { options, signer })?;
-    // The shipped snapshots were recorded against the reference; a foreign endpoint is compared
-    // with a snapshot set only when the user names one (or asks for snapshots explicitly).
-    let snapshots = match args.snapshots {
+}
+
+/// The given endpoint, or the embedded reference on an ephemeral loopback port.
+async fn start_target(endpoint: Option<String>) -> Result<Target, HarnessError> {
+    if let Some(url) = endpoint {
+        return Ok(Target { url, server: None, execution_ids: Vec::new() });
+    }
+    let reference = Reference::new(None);
+    let execution_ids: Vec<String> =
+        reference.executions().iter().filter(|e| !e.tasks.is_empty()).map(|e| e.window_execution_id.clone()).collect();
+    let handle =
+        server::spawn(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), reference).await.map_err(HarnessError::Server)?;
+    Ok(Target { url: handle.url(), server: Some(handle), execution_ids })
+}
+
+/// The snapshot settings. The shipped snapshots were recorded against the reference; a foreign
+/// endpoint is compared with a snapshot set only when the user names one (or asks for
+/// snapshots explicitly).
+fn snapshot_plan(args: &RunArgs, against_reference: bool) -> Option<SnapshotPlan> {
+    match args.snapshots {
         Some(SnapshotArg::Off) => None,
-        explicit if explicit.is_some() || args.snapshot_dir.is_some() || server.is_some() => Some(SnapshotPlan {
+        explicit if explicit.is_some() || args.snapshot_dir.is_some() || against_reference => Some(SnapshotPlan {
             dir: args.snapshot_dir.clone().unwrap_or_else(|| default_dir("snapshots")),
             mode: if explicit == Some(SnapshotArg::Update) { SnapshotMode::Update } else { SnapshotMode::Check },
         }),
         _ => None,
-    };
-    let (bar, progress) = progress_bar();
-    let plan = RunPlan {
-        cases,
-        execution_ids,
-        concurrency: args.concurrency,
-        check: CheckOptions { strict_messages: args.strict_messages },
-        seed,
-        snapshots,
-        progress: Some(progress),
-        property: crate::property::PropertyPlan {
-            cases: args.property_cases,
-            seed,
-            save_failures: args.save_failures.clone(),
-            budget: Duration::from_secs_f64(args.property_budget),
-        },
-    };
-    let started = Instant::now();
-    let result = runner::run(&client, &plan).await;
-    bar.finish_and_clear();
-    let mut report = result?;
-    let seconds = started.elapsed().as_secs_f64();
-    if let Some(s) = server {
-        s.stop().await;
     }
+}
+
+/// Writes the baseline and report files the arguments ask for, applies the baseline, and prints
+/// the terminal report; returns the exit status.
+fn finish(
+    args: &RunArgs,
+    mut report: RunReport,
+    baseline: Option<Baseline>,
+    target: &str,
+    seed: u64,
+    seconds: f64,
+) -> Result<u8, HarnessError> {
     if let Some(path) = &args.write_baseline {
         std::fs::write(path, Baseline::of(&report.results).to_toml())
             .map_err(|e| HarnessError::Usage(format!("cannot write baseline {}: {e}", path.display())))?;
     }
     let stale = baseline.map(|b| b.apply(&mut report.results)).unwrap_or_default();
-    let ctx = RunContext { target: &target, seed, seconds, stale: &stale, report: &report };
+    let ctx = RunContext { target, seed, seconds, stale: &stale, report: &report };
     for r in &args.reports {
         report::write_report(r, &ctx)?;
     }
@@ -271,6 +251,76 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
     Ok(if summary.failed > 0 { exit::FINDINGS } else { exit::CONFORMANT })
 }
 
+async fn run(args: RunArgs) -> Result<u8, HarnessError> {
+    if args.list_checks {
+        return list_checks();
+    }
+    // Validate everything before anything runs.
+    validate_args(&args)?;
+    let endpoint = endpoint_from(&args);
+    if let Some(url) = &endpoint {
+        validate_url(url)?;
+    }
+    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
+    let cases_path = args.cases.clone().unwrap_or_else(|| default_dir("cases"));
+    let cases = source::load_cases(&cases_path)?;
+    if cases.is_empty() {
+        return Err(HarnessError::Usage(format!("{}: no cases found", cases_path.display())));
+    }
+    let seed = args.seed.unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)
+    });
+    // Bodies are read whole; keep the worst case (every request in flight at the cap) near 1 GiB.
+    let body_limit = (16usize << 20).min((1usize << 30) / args.concurrency);
+    let options = TransportOptions { timeout: Duration::from_secs_f64(args.timeout), body_limit };
+
+    let target = start_target(endpoint).await?;
+    let execution_ids =
+        if args.execution_ids.is_empty() { target.execution_ids.clone() } else { args.execution_ids.clone() };
+    let signer = if args.sign || (target.server.is_none() && is_aws_host(&target.url)) {
+        Some(Signer::from_env(&signing_region(args.region.as_deref(), &target.url))?)
+    } else {
+        None
+    };
+    let client = Client::new(&target.url, ClientConfig { options, signer })?;
+    let (bar, progress) = progress_bar();
+    let plan = RunPlan {
+        cases,
+        execution_ids,
+        concurrency: args.concurrency,
+        check: CheckOptions { strict_messages: args.strict_messages },
+        seed,
+        snapshots: snapshot_plan(&args, target.server.is_some()),
+        progress: Some(progress),
+        generated: GeneratedPlan {
+            cases: args.property_cases,
+            seed,
+            save_failures: args.save_failures.clone(),
+            budget: Duration::from_secs_f64(args.property_budget),
+        },
+    };
+    let started = Instant::now();
+    let result = runner::run(&client, &plan).await;
+    bar.finish_and_clear();
+    let report = result?;
+    let seconds = started.elapsed().as_secs_f64();
+    let label = target.label();
+    if let Some(s) = target.server {
+        s.stop().await;
+    }
+    finish(&args, report, baseline, &label, seed, seconds)
+}
+
+/// `run --list-checks`: every check id, its family and what it checks.
+fn list_checks() -> Result<u8, HarnessError> {
+    let mut out = std::io::stdout();
+    for c in crate::check::CheckId::ALL {
+        writeln!(out, "{:<24} {:<18} {}", c.name(), c.family().name(), c.description())
+            .map_err(HarnessError::Output)?;
+    }
+    Ok(exit::CONFORMANT)
+}
+
 async fn serve(args: ServeArgs) -> Result<u8, HarnessError> {
     let mut out = std::io::stdout();
     if args.list_faults {
@@ -283,7 +333,8 @@ async fn serve(args: ServeArgs) -> Result<u8, HarnessError> {
     }
     if args.list_variants {
         for v in Variant::ALL {
-            writeln!(out, "{:<28} {} ({})", v.name(), v.description(), v.rule()).map_err(HarnessError::Output)?;
+            writeln!(out, "{:<28} {} ({})", v.name(), v.description(), v.rule().description())
+                .map_err(HarnessError::Output)?;
         }
         return Ok(exit::CONFORMANT);
     }

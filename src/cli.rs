@@ -56,10 +56,10 @@ pub struct RunArgs {
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
     /// How many property-generated requests to send (0: none).
-    #[arg(long, default_value_t = crate::property::DEFAULT_CASES, value_name = "N")]
+    #[arg(long, default_value_t = crate::runner::generated::DEFAULT_CASES, value_name = "N")]
     pub property_cases: u32,
     /// The most seconds the generated requests may take (they stop there, and say so).
-    #[arg(long, default_value_t = crate::property::DEFAULT_BUDGET.as_secs_f64(), value_name = "SECS")]
+    #[arg(long, default_value_t = crate::runner::generated::DEFAULT_BUDGET.as_secs_f64(), value_name = "SECS")]
     pub property_budget: f64,
     /// Write each shrunk generated failure as a case file in DIR (ready to move into cases/).
     #[arg(long, value_name = "DIR")]
@@ -91,6 +91,9 @@ pub struct RunArgs {
     /// List every unit, passing ones too, and each walk's pages and items.
     #[arg(long, short)]
     pub verbose: bool,
+    /// List the check ids (the names findings, JUnit test cases and baselines use), and exit.
+    #[arg(long)]
+    pub list_checks: bool,
 }
 
 /// `--snapshots MODE`.

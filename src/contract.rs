@@ -2,12 +2,15 @@
 //!
 //! Every number, name and message template of `shared/contract.md` lives here; the reference
 //! server, the checks and the case files (through placeholders) read them from this module, so a
-//! change to the contract is a change in one place. This module depends on nothing else in the
-//! crate.
+//! change to the contract is a change in one place. It also owns the contract's catalogues: the
+//! EITHER rules ([`EitherRule`]), the statuses a filter may name, the members of an error body.
+//! This module depends only on the catalogue idiom.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
+
+use crate::catalogue::catalogue;
 
 /// The `X-Amz-Target` prefix of the SSM service (`targetPrefix` in botocore's model).
 pub const TARGET_PREFIX: &str = "AmazonSSM";
@@ -17,6 +20,8 @@ pub const OPERATION: &str = "DescribeMaintenanceWindowExecutionTasks";
 pub const TARGET: &str = "AmazonSSM.DescribeMaintenanceWindowExecutionTasks";
 /// The awsJson1_1 content type, for requests, successes and errors alike.
 pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
+/// The header that names the operation.
+pub const TARGET_HEADER: &str = "X-Amz-Target";
 /// The request-id header every AWS response carries.
 pub const REQUEST_ID_HEADER: &str = "x-amzn-RequestId";
 /// The error-type header some servers send beside `__type` (botocore ignores it for awsJson).
@@ -34,6 +39,8 @@ pub mod input {
     pub const MAX_RESULTS: &str = "MaxResults";
     /// The optional pagination token.
     pub const NEXT_TOKEN: &str = "NextToken";
+    /// Every member of the request, in model order.
+    pub const MEMBERS: [&str; 4] = [WINDOW_EXECUTION_ID, FILTERS, MAX_RESULTS, NEXT_TOKEN];
     /// A filter's key.
     pub const FILTER_KEY: &str = "Key";
     /// A filter's values.
@@ -119,6 +126,18 @@ pub const STATUS_FILTER_KEY: &str = "STATUS";
 /// `MaintenanceWindowExecutionStatus`, in model order.
 pub const STATUSES: [&str; 8] =
     ["PENDING", "IN_PROGRESS", "SUCCESS", "FAILED", "TIMED_OUT", "CANCELLING", "CANCELLED", "SKIPPED_OVERLAPPING"];
+/// The status that the documentation of the `STATUS` filter does not list (contract §3: as a
+/// filter value it is EITHER accepted or rejected).
+pub const SKIPPED_OVERLAPPING: &str = "SKIPPED_OVERLAPPING";
+/// The statuses the filter documentation lists: a `STATUS` filter must accept each of them.
+pub const FILTERABLE_STATUSES: [&str; 7] =
+    ["PENDING", "IN_PROGRESS", "SUCCESS", "FAILED", "TIMED_OUT", "CANCELLING", "CANCELLED"];
+
+/// Whether `value` is a `STATUS` filter value every endpoint must accept.
+pub fn is_filterable_status(value: &str) -> bool {
+    FILTERABLE_STATUSES.contains(&value)
+}
+
 /// `MaintenanceWindowTaskType`, in model order.
 pub const TASK_TYPES: [&str; 4] = ["RUN_COMMAND", "AUTOMATION", "STEP_FUNCTIONS", "LAMBDA"];
 /// `ExternalAlarmState`.
@@ -152,6 +171,54 @@ pub mod error_type {
     pub const INTERNAL_FAILURE: &str = "InternalFailure";
     /// Error types that must carry a message (contract §6).
     pub const MESSAGE_REQUIRED: [&str; 2] = [VALIDATION, DOES_NOT_EXIST];
+}
+
+/// Member names of an awsJson error body (contract §6).
+pub mod error_body {
+    /// The error type member every SDK reads.
+    pub const TYPE: &str = "__type";
+    /// The message members botocore reads, in the order it tries them.
+    pub const MESSAGE_KEYS: [&str; 2] = ["message", "Message"];
+    /// The message member of this operation's modelled errors.
+    pub const MESSAGE_MODELLED: &str = "Message";
+    /// The message member of Coral's framework errors (validation, serialization).
+    pub const MESSAGE_FRAMEWORK: &str = "message";
+    /// A body `code` member some servers send beside (or instead of) `__type`.
+    pub const CODE: &str = "code";
+    /// Message members that botocore does not read.
+    pub const UNREAD_MESSAGE_KEYS: [&str; 4] = ["errorMessage", "ErrorMessage", "msg", "error"];
+    /// The namespace of a namespaced `__type` (`com.amazonaws.ssm#Name:...`).
+    pub const TYPE_NAMESPACE: &str = "com.amazonaws.ssm#";
+    /// The `:` suffix Coral adds to a namespaced `__type`.
+    pub const TYPE_SUFFIX: &str = ":http://internal.amazon.com/coral/com.amazon.coral.validate/";
+}
+
+catalogue! {
+    /// The contract's EITHER rules: where AWS's behaviour is unknown, every listed alternative is
+    /// accepted. A run reports which alternative an endpoint chose (information, never a
+    /// finding), and the reference has a variant for each alternative it does not choose by
+    /// default.
+    pub enum EitherRule: "EITHER rule", "" {
+        UnknownOperationStatus = "unknown-operation-status", "§1 another X-Amz-Target: 400 or 404";
+        WrongTypeError = "wrong-type-error",
+            "§1 malformed JSON or wrong JSON types: SerializationException or ValidationException";
+        UnknownMembers = "unknown-members", "§1 unknown extra members: ignored or a 400";
+        ValidationItemOrder = "validation-item-order", "§2 validation item order and a trailing period";
+        UnsupportedFilter = "unsupported-filter",
+            "§3 unsupported filter keys and values: a 400 with __type or applied as written";
+        SkippedOverlappingFilter = "skipped-overlapping-filter",
+            "§3 SKIPPED_OVERLAPPING as a filter value: accepted or rejected";
+        Order = "order", "§5 the order is stable; it may be any order";
+        LastPageToken = "last-page-token", "§5 the last page's NextToken (absent, \"\" or null)";
+        TrailingEmptyPage = "trailing-empty-page", "§5 a trailing empty page after the last item";
+        EmptyNextToken = "empty-next-token", "§5 \"NextToken\": \"\" is the first page or a 400";
+        ForeignToken = "foreign-token",
+            "§5 a token used with another execution or filters: a 400 or a consistent answer";
+        DefaultPageSize = "default-page-size", "§5 default page size (MaxResults absent)";
+        ErrorTypeForm = "error-type-form", "§6 `__type` bare or namespaced";
+        ErrorTypeHeader = "error-type-header", "§6 X-Amzn-ErrorType header beside `__type`";
+        MessageKey = "message-key", "§6 error message under `message` or `Message`";
+    }
 }
 
 /// Resolves an awsJson error code the way the SDKs do: keep what is before the first `:`, then
@@ -297,6 +364,9 @@ mod tests {
         assert!(contract.contains(&format!("length {FILTER_KEY_MIN}..{FILTER_KEY_MAX}")));
         assert!(contract.contains(&format!("each of length {FILTER_VALUE_MIN}..{FILTER_VALUE_MAX}")));
         assert!(contract.contains(&STATUSES.join(" ")));
+        let filterable: Vec<&str> = STATUSES.iter().copied().filter(|s| *s != SKIPPED_OVERLAPPING).collect();
+        assert_eq!(filterable, FILTERABLE_STATUSES, "the filterable statuses are the statuses but one");
+        assert!(contract.contains(&format!("`{SKIPPED_OVERLAPPING}` as a STATUS filter value | EITHER")));
         assert!(contract.contains(&TASK_TYPES.join(" ")));
         assert!(contract.contains(TARGET));
         assert!(contract.contains(CONTENT_TYPE));

@@ -14,13 +14,14 @@
 //! `source` are pure and synchronous; async lives in `transport`, `runner` and `server`.
 
 pub mod app;
+mod catalogue;
 pub mod check;
+pub mod check_id;
 pub mod cli;
 pub mod contract;
 pub mod exit;
 pub mod finding;
 pub mod oracle;
-pub mod property;
 pub mod report;
 pub mod repro;
 pub mod request;

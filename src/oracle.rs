@@ -8,9 +8,12 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
-use crate::check::CheckId;
+use crate::check_id::CheckId;
 use crate::contract::{self, error_type, input};
-use crate::source::{ErrorExpectation, Expectation, StatusExpectation, ViolationSpec};
+use crate::request::{self, Bindings, Unresolved, WireRequest};
+use crate::source::{
+    BodyTemplate, Case, ErrorExpectation, Expectation, Origin, RequestSpec, StatusExpectation, ViolationSpec,
+};
 
 /// What the oracle knows about the target.
 #[derive(Debug, Clone, Default)]
@@ -204,89 +207,60 @@ fn check_of(v: &ViolationSpec) -> CheckId {
     }
 }
 
-/// The expected outcome of a request with `body`.
-pub fn expect(body: &[u8], world: &World) -> Verdict {
+/// The body as the service reads it: an empty body is `{}`; anything but a JSON object is a
+/// serialization error.
+fn read_body(body: &[u8]) -> Result<Map<String, Value>, String> {
     let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
         Value::Object(Map::new()) // an empty body is read as {}
     } else {
-        match serde_json::from_slice(body) {
-            Ok(v) => v,
-            Err(_) => return serialization("the body is not JSON"),
-        }
+        serde_json::from_slice(body).map_err(|_| "the body is not JSON".to_owned())?
     };
-    let Value::Object(obj) = value else { return serialization("the body is not a JSON object") };
-    let inp = match read(&obj) {
-        Ok(i) => i,
-        Err(why) => return serialization(&why),
-    };
-    let has_extras = !inp.extras.is_empty();
-
-    let vs = violations(&inp);
-    if let Some(first) = vs.first() {
-        let paths: BTreeSet<&str> = vs.iter().map(|v| v.path.as_str()).collect();
-        let reason = format!("violates {}", paths.into_iter().collect::<Vec<_>>().join(", "));
-        let check = check_of(first);
-        // An unknown member may be rejected first, with a client error of the server's choosing.
-        let expect = if has_extras {
-            Expectation { status: status(&[400]), error: any_error(), ..Expectation::default() }
-        } else {
-            Expectation {
-                status: status(&[400]),
-                error: Some(ErrorExpectation::AnyOf(vec![error_type::VALIDATION.to_owned()])),
-                violations: vs,
-                ..Expectation::default()
-            }
-        };
-        return verdict(check, reason, expect);
+    match value {
+        Value::Object(obj) => Ok(obj),
+        _ => Err("the body is not a JSON object".to_owned()),
     }
+}
 
-    let id = inp.id.clone().unwrap_or_default();
-    let token = inp.token.as_deref().filter(|t| !t.is_empty());
-    let real_token = world.token.as_ref().is_some_and(|(t, _)| Some(t.as_str()) == token);
-    let garbage_token = token.is_some() && !real_token;
-    if !world.known.contains(&id) {
-        if garbage_token {
-            return verdict(
-                CheckId::PaginationToken,
-                "an unknown execution with an invalid token",
-                Expectation {
-                    status: Some(StatusExpectation::ClientError),
-                    error: any_error(),
-                    ..Expectation::default()
-                },
-            );
-        }
-        let expect = if has_extras {
-            Expectation { status: status(&[400]), error: any_error(), ..Expectation::default() }
-        } else {
-            Expectation {
-                status: status(&[400]),
-                error: Some(ErrorExpectation::AnyOf(vec![error_type::DOES_NOT_EXIST.to_owned()])),
-                ..Expectation::default()
-            }
-        };
-        return verdict(CheckId::UnknownExecution, "a well-formed id that names no execution", expect);
-    }
-    if garbage_token {
-        return verdict(
-            CheckId::PaginationToken,
-            "a garbage, tampered or truncated token",
-            Expectation { status: Some(StatusExpectation::ClientError), error: any_error(), ..Expectation::default() },
-        );
-    }
+/// A client error; with unknown members, one of the server's choosing (it may reject those
+/// first), else exactly `error`.
+fn client_error(has_extras: bool, error: &str) -> Expectation {
+    let error = if has_extras { any_error() } else { Some(ErrorExpectation::AnyOf(vec![error.to_owned()])) };
+    Expectation { status: status(&[400]), error, ..Expectation::default() }
+}
 
-    // Filters: supported STATUS filters must apply; anything else is EITHER a client error or
-    // applied as written (an unknown key or value matches nothing).
+/// The verdict for an input that breaks the constraints `vs` (not empty).
+fn validation_verdict(vs: Vec<ViolationSpec>, has_extras: bool) -> Verdict {
+    let paths: BTreeSet<&str> = vs.iter().map(|v| v.path.as_str()).collect();
+    let reason = format!("violates {}", paths.into_iter().collect::<Vec<_>>().join(", "));
+    let check = check_of(&vs[0]);
+    let mut expect = client_error(has_extras, error_type::VALIDATION);
+    if !has_extras {
+        expect.violations = vs;
+    }
+    verdict(check, reason, expect)
+}
+
+fn token_client_error(reason: &str) -> Verdict {
+    verdict(
+        CheckId::PaginationToken,
+        reason,
+        Expectation { status: Some(StatusExpectation::ClientError), error: any_error(), ..Expectation::default() },
+    )
+}
+
+/// What the filters allow: the statuses an item may have (`None`: no filter), and whether any
+/// filter is unsupported (EITHER a client error or applied as written: an unknown key or value
+/// matches nothing).
+fn filter_allowance(filters: Option<&Vec<FilterIn>>) -> (Option<BTreeSet<String>>, bool) {
     let mut allowed: Option<BTreeSet<String>> = None;
     let mut unsupported = false;
-    for f in inp.filters.iter().flatten() {
+    for f in filters.into_iter().flatten() {
         let values = f.values.clone().unwrap_or_default();
-        let documented = |v: &String| contract::STATUSES.contains(&v.as_str()) && v != "SKIPPED_OVERLAPPING";
-        if f.key.as_deref() != Some(contract::STATUS_FILTER_KEY) || values.is_empty() || !values.iter().all(documented)
-        {
+        let is_status = f.key.as_deref() == Some(contract::STATUS_FILTER_KEY);
+        if !is_status || values.is_empty() || !values.iter().all(|v| contract::is_filterable_status(v)) {
             unsupported = true;
         }
-        let matching: BTreeSet<String> = if f.key.as_deref() == Some(contract::STATUS_FILTER_KEY) {
+        let matching: BTreeSet<String> = if is_status {
             values.into_iter().filter(|v| contract::STATUSES.contains(&v.as_str())).collect()
         } else {
             BTreeSet::new()
@@ -296,12 +270,18 @@ pub fn expect(body: &[u8], world: &World) -> Verdict {
             Some(a) => a.intersection(&matching).cloned().collect(),
         });
     }
+    (allowed, unsupported)
+}
 
+/// The verdict for a valid request for a known execution.
+fn listing_verdict(inp: &Input, world: &World, real_token: bool) -> Verdict {
+    let id = inp.id.as_deref().unwrap_or_default();
+    let (allowed, unsupported) = filter_allowance(inp.filters.as_ref());
     let token_exec = world.token.as_ref().map(|(_, e)| e.as_str());
     let filtered = inp.filters.as_ref().is_some_and(|f| !f.is_empty());
-    let foreign_token = real_token && (token_exec != Some(id.as_str()) || filtered);
+    let foreign_token = real_token && (token_exec != Some(id) || filtered);
     let empty_token = inp.token.as_deref() == Some("");
-    let either = unsupported || foreign_token || empty_token || has_extras;
+    let either = unsupported || foreign_token || empty_token || !inp.extras.is_empty();
     let mut expect = Expectation {
         status: status(if either { &[200, 400] } else { &[200] }),
         error: either.then_some(ErrorExpectation::Any),
@@ -326,6 +306,78 @@ pub fn expect(body: &[u8], world: &World) -> Verdict {
         (CheckId::PageSize, "a valid request")
     };
     verdict(check, reason, expect)
+}
+
+/// The expected outcome of a request with `body`: JSON types first, then every constraint, then
+/// the lookup and the token, then filters.
+pub fn expect(body: &[u8], world: &World) -> Verdict {
+    let inp = match read_body(body).and_then(|obj| read(&obj)) {
+        Ok(i) => i,
+        Err(why) => return serialization(&why),
+    };
+    let has_extras = !inp.extras.is_empty();
+    let vs = violations(&inp);
+    if !vs.is_empty() {
+        return validation_verdict(vs, has_extras);
+    }
+    let id = inp.id.clone().unwrap_or_default();
+    let token = inp.token.as_deref().filter(|t| !t.is_empty());
+    let real_token = world.token.as_ref().is_some_and(|(t, _)| Some(t.as_str()) == token);
+    let garbage_token = token.is_some() && !real_token;
+    if !world.known.contains(&id) {
+        if garbage_token {
+            return token_client_error("an unknown execution with an invalid token");
+        }
+        let expect = client_error(has_extras, error_type::DOES_NOT_EXIST);
+        return verdict(CheckId::UnknownExecution, "a well-formed id that names no execution", expect);
+    }
+    if garbage_token {
+        return token_client_error("a garbage, tampered or truncated token");
+    }
+    listing_verdict(&inp, world, real_token)
+}
+
+/// A case whose request is `body` as sent and whose expectation is the oracle's `verdict`, for
+/// judging a request built elsewhere (the fuzz targets).
+pub fn oracle_case(name: &str, body: &[u8], verdict: Verdict) -> Case {
+    Case {
+        name: name.to_owned(),
+        check: verdict.check,
+        description: Some(verdict.reason),
+        origin: Origin::Builtin,
+        request: RequestSpec {
+            body: BodyTemplate::Raw(String::from_utf8_lossy(body).into_owned()),
+            headers: Vec::new(),
+        },
+        expect: verdict.expect,
+        snapshot: None,
+    }
+}
+
+/// A request body template resolved against `bindings`, as a case with the oracle's
+/// expectation for the resolved body.
+pub fn generated_case(
+    body: BodyTemplate,
+    name: &str,
+    origin: Origin,
+    bindings: &Bindings,
+    world: &World,
+) -> Result<(Case, WireRequest), Unresolved> {
+    let mut case = Case {
+        name: name.to_owned(),
+        check: CheckId::PageSize,
+        description: None,
+        origin,
+        request: RequestSpec { body, headers: Vec::new() },
+        expect: Expectation::default(),
+        snapshot: None,
+    };
+    let req = request::build(&case, bindings)?;
+    let verdict = expect(&req.body, world);
+    case.check = verdict.check;
+    case.description = Some(verdict.reason);
+    case.expect = verdict.expect;
+    Ok((case, req))
 }
 
 #[cfg(test)]

@@ -20,9 +20,8 @@ use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
 use serde_json::json;
-use ssm_conform::check::CheckOptions;
-use ssm_conform::oracle::{self, World};
-use ssm_conform::property::{judge, oracle_case};
+use ssm_conform::check::{judge, CheckOptions};
+use ssm_conform::oracle::{self, oracle_case, World};
 use ssm_conform::request::WireRequest;
 use ssm_conform::source::fuzz::FuzzRequest;
 use ssm_conform::source::{case_to_toml, BodyTemplate};

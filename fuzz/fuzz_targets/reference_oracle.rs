@@ -7,9 +7,8 @@
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
-use ssm_conform::check::CheckOptions;
-use ssm_conform::oracle::{self, World};
-use ssm_conform::property::{judge, oracle_case};
+use ssm_conform::check::{judge, CheckOptions};
+use ssm_conform::oracle::{self, oracle_case, World};
 use ssm_conform::request::WireRequest;
 use ssm_conform::server::Reference;
 use ssm_conform::source::fuzz::FuzzRequest;

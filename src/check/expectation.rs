@@ -7,22 +7,22 @@ use serde_json::Value;
 
 use super::{CheckId, CheckOptions};
 use crate::contract::{self, Constraint, ValidationItem};
-use crate::finding::Finding;
+use crate::finding::{Chosen, Finding};
 use crate::response::{ErrorShape, Page, WireResponse};
 use crate::source::{Case, ViolationSpec};
 
 /// Checks `resp` against the case's expectation. Returns the findings and, where the contract
-/// allowed a choice, a note of which alternative the endpoint chose.
+/// allowed a choice, which alternative the endpoint chose.
 pub fn check_case(
     case: &Case,
     request_body: Option<&Value>,
     resp: &WireResponse,
     opts: CheckOptions,
-) -> (Vec<Finding>, Option<String>) {
+) -> (Vec<Finding>, Option<Chosen>) {
     let exp = &case.expect;
     let shape = ErrorShape::of(resp);
     let mut out = Vec::new();
-    let mut note = None;
+    let mut chose = None;
 
     if let Some(status) = &exp.status {
         if !status.accepts(resp.status) {
@@ -30,7 +30,7 @@ pub fn check_case(
             return (out, None);
         }
         if matches!(status, crate::source::StatusExpectation::AnyOf(l) if l.len() > 1) {
-            note = Some(format!("chose HTTP {}", resp.status));
+            chose = Some(Chosen::Status(resp.status));
         }
     } else if resp.status >= 500 {
         out.push(Finding::new(case.check, "no 5xx", resp.summary()));
@@ -42,7 +42,7 @@ pub fn check_case(
             match &shape.resolved_type {
                 Some(t) if error.accepts(t) => {
                     if matches!(error, crate::source::ErrorExpectation::AnyOf(l) if l.len() > 1) {
-                        note = Some(format!("chose {t}"));
+                        chose = Some(Chosen::ErrorType(t.clone()));
                     }
                 }
                 Some(t) => out.push(Finding::new(
@@ -67,7 +67,7 @@ pub fn check_case(
     } else if resp.status == 200 {
         out.extend(check_page(case, resp));
     }
-    (out, note)
+    (out, chose)
 }
 
 fn check_page(case: &Case, resp: &WireResponse) -> Vec<Finding> {

@@ -1,20 +1,69 @@
 //! The oracle's checks: each a small pure function over requests and responses, named by a
-//! stable [`CheckId`]. No I/O here; the runner gathers the responses.
+//! stable [`CheckId`]. No I/O here; the runner gathers the responses and the snapshot files.
+//!
+//! Every exchange, whatever its source (a case file, a relation's walk, a generated request, a
+//! fuzz input, proxied traffic), goes through [`always_on`]; a case's own expectation goes
+//! through [`expectation::check_case`]; relations over many exchanges go through
+//! [`pagination`] and [`filters`].
+//!
+//! ## Adding a check
+//! 1. The rule is in `shared/contract.md` (MUST or STRICT; an EITHER rule is never a check, see
+//!    below), and any number or name it needs is a constant in `contract.rs`.
+//! 2. A line in the catalogue of `check_id.rs`: its stable name, description and family.
+//! 3. A small pure function here that returns `Finding`s carrying that id: in the module of its
+//!    kind (`error_shape`, `response_shape`, `protocol`), and called from [`always_on`] if it
+//!    runs on every exchange (add it to `ALWAYS_ON` in `runner/observe.rs` with what it needs to
+//!    have seen), or from a case expectation or relation if it needs a particular request.
+//! 4. A fault in `server/fault.rs` that makes exactly that deviation (for output-only faults, a
+//!    small function in `server/deform.rs`), and a case in `cases/` that observes it if no
+//!    relation or always-on check does.
+//! 5. `cargo test`: the fault table proves the fault trips the check and the reference passes.
+//!
+//! ## Adding an EITHER rule
+//! 1. A line in `contract::EitherRule`; the checks and the oracle accept every alternative.
+//! 2. A field of `server::Choices` with the reference's default, and a variant in
+//!    `server/variant.rs` that sets each other alternative; the variants test proves that each
+//!    passes the whole suite strictly and answers differently somewhere.
+//! 3. Where the choice is visible on the wire, [`observe`] (or a relation) records it for the reports.
 
 pub mod error_shape;
 pub mod expectation;
 pub mod filters;
-mod id;
+mod observe;
 pub mod pagination;
 pub mod protocol;
 pub mod response_shape;
 pub mod snapshot;
 
-pub use id::{CheckFamily, CheckId, UnknownCheckId};
+pub use crate::check_id::{CheckFamily, CheckId};
+pub use observe::{observe, Observation};
+
+use crate::finding::Finding;
+use crate::request::WireRequest;
+use crate::response::WireResponse;
+use crate::source::Case;
 
 /// Options that change what the checks demand.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CheckOptions {
     /// Compare validation messages to AWS's wording exactly (STRICT rules).
     pub strict_messages: bool,
+}
+
+/// The checks every exchange goes through, whatever its source: the protocol (request id,
+/// content type), the error shape of errors, and the shape of successes.
+pub fn always_on(req: &WireRequest, resp: &WireResponse) -> Vec<Finding> {
+    let page_req = response_shape::PageRequest::of(req.json_body().as_ref());
+    let mut findings = protocol::check_protocol(resp);
+    findings.extend(error_shape::check_error_response(resp));
+    findings.extend(response_shape::check_success(&page_req, resp));
+    findings
+}
+
+/// Every finding on one exchange judged against `case`'s expectation: the expectation's own and
+/// the always-on checks'. Generated, fuzzed and proxied exchanges are judged this way.
+pub fn judge(case: &Case, req: &WireRequest, resp: &WireResponse, opts: CheckOptions) -> Vec<Finding> {
+    let (mut findings, _) = expectation::check_case(case, req.json_body().as_ref(), resp, opts);
+    findings.extend(always_on(req, resp));
+    findings
 }

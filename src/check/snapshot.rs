@@ -1,26 +1,12 @@
-//! Snapshots in insta's `.snap` format: a response rendered with its volatile values redacted,
-//! compared to the accepted file with a readable diff. `--snapshots update` writes pending
-//! `.snap.new` files for `cargo insta review` and never overwrites an accepted `.snap`.
-
-use std::path::{Path, PathBuf};
+//! Snapshots in insta's `.snap` format, the pure half: a response rendered with its volatile
+//! values redacted, the file format, and a readable diff. Reading and writing the files is the
+//! runner's (`runner/snapshots.rs`): this layer does no I/O.
 
 use serde_json::Value;
 use similar::{ChangeTag, TextDiff};
 
 use crate::contract::output;
 use crate::response::{ErrorShape, WireResponse};
-
-/// What to do with snapshots.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SnapshotMode {
-    /// Compare with the accepted snapshot; a difference or a missing snapshot is a finding.
-    #[default]
-    Check,
-    /// Write a pending `.snap.new` wherever the response differs from the accepted snapshot.
-    Update,
-    /// Do not look at snapshots.
-    Off,
-}
 
 /// The redaction placeholders of volatile members, as insta writes them.
 const REDACTED_MEMBERS: [(&str, &str); 4] = [
@@ -76,32 +62,6 @@ pub fn render(resp: &WireResponse, values: &[(String, String)]) -> String {
     out.trim_end().to_owned()
 }
 
-/// Why a snapshot could not be read or written (a harness error: we could not do our job).
-#[derive(Debug, thiserror::Error)]
-#[error("{}: {source}", path.display())]
-pub struct SnapshotError {
-    /// The snapshot file.
-    pub path: PathBuf,
-    /// The I/O error.
-    #[source]
-    pub source: std::io::Error,
-}
-
-/// The accepted file of snapshot `name` in `dir`.
-pub fn snap_path(dir: &Path, name: &str) -> PathBuf {
-    dir.join(format!("{name}.snap"))
-}
-
-/// The contents of a `.snap` file (what follows the metadata block), or `None` if absent.
-pub fn read_accepted(path: &Path) -> Result<Option<String>, SnapshotError> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(source) => return Err(SnapshotError { path: path.to_owned(), source }),
-    };
-    Ok(Some(contents_of(&text)))
-}
-
 /// The contents of snapshot file text: after the second `---` line when there is a metadata
 /// block, trailing newlines trimmed.
 pub fn contents_of(text: &str) -> String {
@@ -128,16 +88,6 @@ pub fn file_text(source: &str, description: &str, expression: &str, contents: &s
         q(expression),
         contents.trim_end()
     )
-}
-
-/// Writes the pending `.snap.new` beside the accepted file; returns its path.
-pub fn write_pending(path: &Path, text: &str) -> Result<PathBuf, SnapshotError> {
-    let pending = path.with_extension("snap.new");
-    if let Some(dir) = pending.parent() {
-        std::fs::create_dir_all(dir).map_err(|source| SnapshotError { path: dir.to_owned(), source })?;
-    }
-    std::fs::write(&pending, text).map_err(|source| SnapshotError { path: pending.clone(), source })?;
-    Ok(pending)
 }
 
 /// A unified, line-based diff of the accepted snapshot (`-`) and the new response (`+`).

@@ -39,7 +39,9 @@ fn exchange(e: &Exchange) -> Value {
 
 fn unit(r: &CaseResult) -> Value {
     let (verdict, findings, note) = match &r.outcome {
-        Outcome::Passed { note } => ("passed", Vec::new(), note.clone()),
+        Outcome::Passed { note, chose } => {
+            ("passed", Vec::new(), note.clone().or_else(|| chose.as_ref().map(|c| format!("chose {c}"))))
+        }
         Outcome::Failed(f) => ("failed", f.iter().map(finding).collect(), None),
         Outcome::Accepted(f) => ("accepted", f.iter().map(finding).collect(), None),
         Outcome::Skipped(why) => ("skipped", Vec::new(), Some(why.clone())),
@@ -70,10 +72,10 @@ pub fn write_json(ctx: &RunContext<'_>) -> String {
         "summary": { "passed": s.passed, "failed": s.failed, "skipped": s.skipped, "accepted": s.accepted },
         "results": ctx.report.results.iter().map(unit).collect::<Vec<_>>(),
         "walks": ctx.report.walks.iter().map(|w| json!({
-            "execution_id": w.execution_id, "walk": w.label, "pages": w.pages, "items": w.items,
+            "execution_id": w.execution_id, "walk": w.label(), "pages": w.pages, "items": w.items,
         })).collect::<Vec<_>>(),
-        "either_choices": ctx.report.choices,
-        "stale_baseline_entries": ctx.stale.iter().map(|e| json!({"unit": e.unit, "check": e.check})).collect::<Vec<_>>(),
+        "either_choices": ctx.report.choices.iter().map(|(rule, alts)| (rule.description().to_owned(), json!(alts))).collect::<serde_json::Map<_, _>>(),
+        "stale_baseline_entries": ctx.stale.iter().map(|e| json!({"unit": e.unit, "check": e.check.name()})).collect::<Vec<_>>(),
     });
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
     text.push('\n');

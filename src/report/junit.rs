@@ -10,7 +10,7 @@ use crate::finding::Outcome;
 /// The JUnit XML text.
 pub fn write_junit(ctx: &RunContext<'_>) -> Result<String, quick_junit::SerializeError> {
     let mut report = Report::new("ssm-conform");
-    for family in CheckFamily::ALL {
+    for &family in CheckFamily::ALL {
         let mut suite = TestSuite::new(family.name());
         for r in ctx.report.results.iter().filter(|r| r.check.family() == family) {
             let status = match &r.outcome {

@@ -13,8 +13,7 @@ fn cell(s: &str) -> String {
 }
 
 fn counts(results: &[&CaseResult]) -> RunSummary {
-    let owned: Vec<CaseResult> = results.iter().map(|r| (*r).clone()).collect();
-    RunSummary::of(&owned)
+    RunSummary::of(results.iter().copied())
 }
 
 fn verdict(s: &RunSummary) -> &'static str {
@@ -48,7 +47,7 @@ pub fn write_markdown(ctx: &RunContext<'_>) -> String {
         out,
         "## By family\n\n| family | verdict | passed | failed | skipped | accepted |\n|---|---|---:|---:|---:|---:|"
     );
-    for family in CheckFamily::ALL {
+    for &family in CheckFamily::ALL {
         let units: Vec<&CaseResult> = results.iter().filter(|r| r.check.family() == family).collect();
         if units.is_empty() {
             continue;
@@ -98,14 +97,12 @@ pub fn write_markdown(ctx: &RunContext<'_>) -> String {
     let _ = writeln!(out, "| rule | chosen |\n|---|---|");
     for (rule, alts) in &ctx.report.choices {
         let alts: Vec<&str> = alts.iter().map(String::as_str).collect();
-        let _ = writeln!(out, "| {} | {} |", cell(rule), cell(&alts.join(", ")));
+        let _ = writeln!(out, "| {} | {} |", cell(rule.description()), cell(&alts.join(", ")));
     }
     let mut by_check: BTreeMap<CheckId, BTreeMap<String, usize>> = BTreeMap::new();
     for r in results {
-        if let Outcome::Passed { note: Some(n) } = &r.outcome {
-            if let Some(choice) = n.strip_prefix("chose ") {
-                *by_check.entry(r.check).or_default().entry(choice.to_owned()).or_insert(0) += 1;
-            }
+        if let Outcome::Passed { chose: Some(c), .. } = &r.outcome {
+            *by_check.entry(r.check).or_default().entry(c.to_string()).or_insert(0) += 1;
         }
     }
     for (check, choices) in by_check {

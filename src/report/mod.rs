@@ -13,8 +13,8 @@ pub use junit::write_junit;
 pub use markdown::write_markdown;
 pub use terminal::TerminalReport;
 
-use crate::finding::BaselineEntry;
-use crate::runner::RunReport;
+use crate::catalogue::catalogue;
+use crate::finding::{BaselineEntry, RunReport};
 
 /// What every report says about the run besides its results.
 #[derive(Debug, Clone)]
@@ -31,15 +31,13 @@ pub struct RunContext<'a> {
     pub report: &'a RunReport,
 }
 
-/// A report file format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReportFormat {
-    /// Machine-readable findings with request, response, expectation and repro.
-    Json,
-    /// JUnit XML: a test suite per check family, a test case per unit.
-    Junit,
-    /// A Markdown conformance matrix.
-    Markdown,
+catalogue! {
+    /// A report file format.
+    pub enum ReportFormat: "report format", "json, junit or markdown" {
+        Json = "json", "Machine-readable findings with request, response, expectation and repro.";
+        Junit = "junit", "JUnit XML: a test suite per check family, a test case per unit.";
+        Markdown = "markdown", "A Markdown conformance matrix.";
+    }
 }
 
 /// A `--report FORMAT:PATH` argument.
@@ -59,10 +57,8 @@ impl std::str::FromStr for ReportTarget {
             .split_once(':')
             .ok_or_else(|| format!("--report {s:?}: expected FORMAT:PATH (json, junit or markdown)"))?;
         let format = match format {
-            "json" => ReportFormat::Json,
-            "junit" => ReportFormat::Junit,
-            "markdown" | "md" => ReportFormat::Markdown,
-            other => return Err(format!("--report {s:?}: unknown format {other:?} (json, junit or markdown)")),
+            "md" => ReportFormat::Markdown,
+            other => other.parse::<ReportFormat>().map_err(|e| format!("--report {s:?}: {e}"))?,
         };
         if path.is_empty() {
             return Err(format!("--report {s:?}: the path is empty"));

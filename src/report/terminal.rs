@@ -6,8 +6,8 @@ use std::io::{self, Write};
 
 use super::RunContext;
 use crate::check::CheckFamily;
+use crate::finding::RunReport;
 use crate::finding::{CaseResult, Finding, Outcome, RunSummary};
-use crate::runner::RunReport;
 use crate::source::Origin;
 
 /// Writes a run's report as text.
@@ -32,7 +32,7 @@ impl TerminalReport {
     pub fn write(&self, out: &mut dyn Write, ctx: &RunContext<'_>) -> io::Result<RunSummary> {
         let report = ctx.report;
         writeln!(out, "ssm-conform: {} against {}", crate::contract::OPERATION, ctx.target)?;
-        for family in CheckFamily::ALL {
+        for &family in CheckFamily::ALL {
             let units: Vec<&CaseResult> = report.results.iter().filter(|r| r.check.family() == family).collect();
             let shown: Vec<&&CaseResult> =
                 units.iter().filter(|r| self.verbose || matches!(r.outcome, Outcome::Failed(_))).collect();
@@ -46,7 +46,7 @@ impl TerminalReport {
         }
         if self.verbose {
             for w in &report.walks {
-                writeln!(out, "WALK {} {}: {} pages, {} items", w.execution_id, w.label, w.pages, w.items)?;
+                writeln!(out, "WALK {} {}: {} pages, {} items", w.execution_id, w.label(), w.pages, w.items)?;
             }
         } else {
             write_walk_lines(out, report)?;
@@ -123,8 +123,12 @@ impl TerminalReport {
                 }
             }
             Outcome::Skipped(why) => writeln!(out, "SKIP {} [{}]: {why}", r.name, r.check)?,
-            Outcome::Passed { note } => {
-                let note = note.as_deref().map_or(String::new(), |n| format!(" ({n})"));
+            Outcome::Passed { note, chose } => {
+                let note = match (note, chose) {
+                    (Some(n), _) => format!(" ({n})"),
+                    (None, Some(c)) => format!(" (chose {c})"),
+                    (None, None) => String::new(),
+                };
                 writeln!(out, "{} {} [{}]{note}", self.paint("32", "PASS"), r.name, r.check)?;
             }
         }
@@ -147,12 +151,12 @@ impl TerminalReport {
 
     fn write_table(&self, out: &mut dyn Write, results: &[CaseResult]) -> io::Result<()> {
         writeln!(out, "{:<16} {:>6} {:>6} {:>7} {:>8}", "family", "passed", "failed", "skipped", "accepted")?;
-        for family in CheckFamily::ALL {
-            let units: Vec<CaseResult> = results.iter().filter(|r| r.check.family() == family).cloned().collect();
+        for &family in CheckFamily::ALL {
+            let units: Vec<&CaseResult> = results.iter().filter(|r| r.check.family() == family).collect();
             if units.is_empty() {
                 continue;
             }
-            let s = RunSummary::of(&units);
+            let s = RunSummary::of(units);
             writeln!(out, "{:<16} {:>6} {:>6} {:>7} {:>8}", family.name(), s.passed, s.failed, s.skipped, s.accepted)?;
         }
         Ok(())
@@ -168,14 +172,12 @@ fn write_walk_lines(out: &mut dyn Write, report: &RunReport) -> io::Result<()> {
         }
     }
     for exec in execs {
-        let walks: Vec<String> = report
-            .walks
-            .iter()
-            .filter(|w| w.execution_id == exec && w.label.starts_with("MaxResults"))
-            .map(|w| format!("{} {}/{}", w.label.trim_start_matches("MaxResults "), w.pages, w.items))
+        let of_exec = || report.walks.iter().filter(|w| w.execution_id == exec);
+        let walks: Vec<String> = of_exec()
+            .filter(|w| w.filter.is_none())
+            .map(|w| format!("{} {}/{}", w.size_label(), w.pages, w.items))
             .collect();
-        let filtered =
-            report.walks.iter().filter(|w| w.execution_id == exec && !w.label.starts_with("MaxResults")).count();
+        let filtered = of_exec().filter(|w| w.filter.is_some()).count();
         writeln!(out, "walked {exec} (MaxResults pages/items): {}; {filtered} filtered walks", walks.join(", "))?;
     }
     Ok(())

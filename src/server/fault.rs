@@ -1,182 +1,217 @@
 //! The fault catalogue: each fault is exactly one deviation from the contract that the reference
 //! endpoint can be told to make (`serve --fault NAME`). Each names the check that must catch it;
 //! a table-driven test proves that it does.
+//!
+//! ## Adding a fault
+//! 1. One line below: its stable name, what the endpoint does wrong, the check that must catch
+//!    it, whether only `--strict-messages` can see it, and its deformation.
+//! 2. A fault that only changes the answer (a header, a status, a member) is a small function in
+//!    `deform.rs` named in its line (`deform: Some(deform::its_name)`); one that changes how the
+//!    request is read, validated, filtered or paginated is a `has(Fault::…)` branch at that place
+//!    in `handler.rs` or `validate.rs` (`deform: None`).
+//! 3. `cargo test`: the fault table runs the whole suite against it and demands that exactly its
+//!    check fails; add a case in `cases/` if no case or relation observes it yet.
 
-use std::fmt;
-use std::str::FromStr;
+use super::deform::{self, Deform};
+use crate::catalogue::catalogue;
+use crate::check_id::CheckId;
 
-use crate::check::CheckId;
-
-macro_rules! faults {
-    ($( $variant:ident = $name:literal, $check:ident, $strict:literal, $desc:literal; )*) => {
-        /// One named deviation from the contract.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum Fault {
-            $( #[doc = $desc] $variant, )*
-        }
-
-        impl Fault {
-            /// Every fault, in catalogue order.
-            pub const ALL: &'static [Fault] = &[ $( Fault::$variant, )* ];
-
-            /// The fault's stable name.
-            pub fn name(self) -> &'static str {
-                match self { $( Fault::$variant => $name, )* }
-            }
-
-            /// One line saying what the endpoint does wrong.
-            pub fn description(self) -> &'static str {
-                match self { $( Fault::$variant => $desc, )* }
-            }
-
-            /// The check that must report it.
-            pub fn check(self) -> CheckId {
-                match self { $( Fault::$variant => CheckId::$check, )* }
-            }
-
-            /// Whether only `--strict-messages` can see it (the deviation is in wording only).
-            pub fn strict_only(self) -> bool {
-                match self { $( Fault::$variant => $strict, )* }
-            }
-        }
-    };
+/// What the catalogue knows of each fault besides its name.
+#[derive(Clone, Copy)]
+pub struct FaultInfo {
+    /// The check that must report it.
+    pub check: CheckId,
+    /// Whether only `--strict-messages` can see it (the deviation is in wording only).
+    pub strict_only: bool,
+    /// The deformation of the faithful answer, for output-only faults.
+    pub deform: Option<Deform>,
 }
 
-faults! {
-    IdLengthUnchecked = "id-length-unchecked", ValidationMessage, true,
-        "omits the length items from validation messages (only the pattern is checked)";
-    IdPatternUnchecked = "id-pattern-unchecked", IdPattern, false,
-        "checks only the id's length, so a 36-character non-hex id is looked up";
-    IdPatternUnanchored = "id-pattern-unanchored", IdAnchoring, false,
-        "searches the id for the pattern without anchors or a length check, so a valid id with a prefix or suffix passes";
-    IdUppercaseRejected = "id-uppercase-rejected", IdHexCase, false,
-        "accepts only lower-case hex, rejecting upper-case ids as invalid";
-    IdRequiredUnchecked = "id-required-unchecked", IdRequired, false,
-        "looks up a missing WindowExecutionId as an empty id instead of rejecting it";
-    UnknownExecutionEmpty = "unknown-execution-empty-200", UnknownExecution, false,
-        "answers an unknown execution id with 200 and an empty list";
-    UnknownExecution404 = "unknown-execution-404", ErrorStatus, false,
-        "answers DoesNotExistException with HTTP 404 (the awsQuery status) instead of 400";
-    MaxResultsMinUnchecked = "max-results-min-unchecked", MaxResultsMin, false,
-        "accepts MaxResults below 10";
-    MaxResultsMinOffByOne = "max-results-min-off-by-one", MaxResultsMin, false,
-        "rejects MaxResults 10 (uses > instead of >=)";
-    MaxResultsMaxUnchecked = "max-results-max-unchecked", MaxResultsMax, false,
-        "accepts MaxResults above 100";
-    MaxResultsMaxOffByOne = "max-results-max-off-by-one", MaxResultsMax, false,
-        "rejects MaxResults 100 (uses < instead of <=)";
-    FiltersMaxUnchecked = "filters-max-unchecked", FiltersCount, false,
-        "accepts more than 5 filters";
-    FiltersMaxOffByOne = "filters-max-off-by-one", FiltersCount, false,
-        "rejects 5 filters";
-    FiltersEmptyRejected = "filters-empty-rejected", FiltersCount, false,
-        "rejects an empty Filters list instead of treating it as no filter";
-    FilterKeyMaxUnchecked = "filter-key-max-unchecked", FilterKeyLength, false,
-        "does not check the 128-character limit on filter keys";
-    FilterKeyEmptyAccepted = "filter-key-empty-accepted", FilterKeyLength, false,
-        "does not check that filter keys are at least 1 character";
-    FilterValueMaxUnchecked = "filter-value-max-unchecked", FilterValueLength, false,
-        "does not check the 256-character limit on filter values";
-    FilterValueEmptyAccepted = "filter-value-empty-accepted", FilterValueLength, false,
-        "does not check that filter values are at least 1 character";
-    FilterIgnored = "filter-ignored", FilterStatus, false,
-        "ignores STATUS filters and returns every task";
-    FilterValuesAnded = "filter-values-anded", FilterStatus, false,
-        "ANDs the values inside one filter instead of ORing them";
-    FiltersOred = "filters-ored", FilterStatus, false,
-        "ORs several filters instead of ANDing them";
-    FilterUnknownKey500 = "filter-unknown-key-500", FilterUnsupported, false,
-        "fails with HTTP 500 on a filter key other than STATUS";
-    PageOverMaxResults = "page-over-max-results", PageSize, false,
-        "returns one item more than MaxResults on every full page";
-    NextTokenIgnored = "next-token-ignored", PaginationWalk, false,
-        "ignores NextToken and always returns the first page";
-    PaginationDropsItem = "pagination-drops-item", PaginationWalk, false,
-        "loses the first item of every page after the first";
-    PaginationDuplicatesItem = "pagination-duplicates-item", PaginationWalk, false,
-        "repeats the last item of a page at the start of the next";
-    UnstableOrder = "unstable-order", PaginationWalk, false,
-        "lists the items in reverse order when MaxResults is absent";
-    LastPageTokenLoops = "last-page-token-loops", PaginationWalk, false,
-        "gives the last page a NextToken that leads back to the first page";
-    GarbageTokenAccepted = "garbage-token-accepted", PaginationToken, false,
-        "answers a garbage or tampered NextToken with the first page";
-    NullMember500 = "null-member-500", NullMember, false,
-        "fails with HTTP 500 when an optional member is JSON null";
-    MalformedJson500 = "malformed-json-500", MalformedJson, false,
-        "fails with HTTP 500 on a body that is not JSON";
-    WrongType500 = "wrong-type-500", WrongJsonType, false,
-        "fails with HTTP 500 on a member of the wrong JSON type";
-    WrongTypeCoerced = "wrong-type-coerced", WrongJsonType, false,
-        "coerces a string MaxResults (\"10\") to a number instead of rejecting it";
-    EmptyBodyRejected = "empty-body-rejected", EmptyBody, false,
-        "answers an empty body with SerializationException instead of reading it as {}";
-    UnknownMember500 = "unknown-member-500", UnknownMember, false,
-        "fails with HTTP 500 on an unknown request member";
-    UnknownOperationServed = "unknown-operation-served", UnknownOperation, false,
-        "answers every X-Amz-Target as if it were this operation";
-    ValidationFirstOnly = "validation-first-only", ValidationAggregation, false,
-        "reports only the first violated constraint instead of all of them";
-    ValidationMotoWording = "validation-moto-wording", ValidationMessage, true,
-        "words validation items moto's way, with double quotes";
-    ErrorTypeHeaderOnly = "error-type-header-only", ErrorType, false,
-        "names the error type only in the X-Amzn-ErrorType header, not in the body's __type";
-    ErrorTypeCodeMember = "error-type-code-member", ErrorType, false,
-        "names the error type in a body `code` member instead of `__type`";
-    ErrorStatus200 = "error-status-200", ErrorStatus, false,
-        "sends client errors with HTTP 200";
-    ErrorStatus500 = "error-status-500", ErrorStatus, false,
-        "sends client errors with HTTP 500";
-    ErrorMessageMissing = "error-message-missing", ErrorMessage, false,
-        "sends errors without a message";
-    ErrorMessageUnreadKey = "error-message-unread-key", ErrorMessage, false,
-        "puts the error message under `errorMessage`, which botocore does not read";
-    ErrorContentTypeJson = "error-content-type-json", ErrorContentType, false,
-        "sends errors as application/json";
-    ContentTypeJson = "content-type-json", ContentType, false,
-        "sends successes as application/json";
-    RequestIdMissing = "request-id-missing", RequestId, false,
-        "sends no x-amzn-RequestId header";
-    ItemsNotAList = "items-not-a-list", ResponseBody, false,
-        "sends WindowExecutionTaskIdentities as an object keyed by task id instead of a list";
-    TimestampsIso = "timestamps-iso", ItemTimestamps, false,
-        "sends StartTime and EndTime as ISO-8601 strings (the documentation example's mistake)";
-    EndBeforeStart = "end-before-start", ItemTimestamps, false,
-        "sends an EndTime before the StartTime";
-    TaskTypeMisspelt = "task-type-misspelt", ItemMembers, false,
-        "sends the task type as `Type` instead of `TaskType`";
-    TaskExecutionIdMissing = "task-execution-id-missing", ItemMembers, false,
-        "leaves TaskExecutionId out of items";
-    StatusOutsideEnum = "status-outside-enum", ItemTypes, false,
-        "sends Status in lower case (`success`)";
-    TaskArnNumber = "task-arn-number", ItemTypes, false,
-        "sends TaskArn as a JSON number";
-    LeaksOtherExecution = "leaks-other-execution", ItemExecution, false,
-        "adds a task of another execution to the first page";
-    NotImplementedHtml500 = "not-implemented-html-500", OperationImplemented, false,
-        "does not implement the operation: HTTP 500 with an HTML page (moto_server)";
-    NotImplemented501 = "not-implemented-501", OperationImplemented, false,
-        "does not implement the operation: HTTP 501 InternalFailure (LocalStack)";
-}
-
-impl fmt::Display for Fault {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+catalogue! {
+    /// One named deviation from the contract.
+    pub enum Fault: "fault", "see `ssm-conform serve --list-faults`", info FaultInfo {
+        IdLengthUnchecked = "id-length-unchecked",
+            "omits the length items from validation messages (only the pattern is checked)"
+            { check: CheckId::ValidationMessage, strict_only: true, deform: None };
+        IdPatternUnchecked = "id-pattern-unchecked",
+            "checks only the id's length, so a 36-character non-hex id is looked up"
+            { check: CheckId::IdPattern, strict_only: false, deform: None };
+        IdPatternUnanchored = "id-pattern-unanchored",
+            "searches the id for the pattern without anchors or a length check, so a valid id with a prefix or suffix passes"
+            { check: CheckId::IdAnchoring, strict_only: false, deform: None };
+        IdUppercaseRejected = "id-uppercase-rejected",
+            "accepts only lower-case hex, rejecting upper-case ids as invalid"
+            { check: CheckId::IdHexCase, strict_only: false, deform: None };
+        IdRequiredUnchecked = "id-required-unchecked",
+            "looks up a missing WindowExecutionId as an empty id instead of rejecting it"
+            { check: CheckId::IdRequired, strict_only: false, deform: None };
+        UnknownExecutionEmpty = "unknown-execution-empty-200",
+            "answers an unknown execution id with 200 and an empty list"
+            { check: CheckId::UnknownExecution, strict_only: false, deform: Some(deform::unknown_execution_empty) };
+        UnknownExecution404 = "unknown-execution-404",
+            "answers DoesNotExistException with HTTP 404 (the awsQuery status) instead of 400"
+            { check: CheckId::ErrorStatus, strict_only: false, deform: Some(deform::unknown_execution_404) };
+        MaxResultsMinUnchecked = "max-results-min-unchecked",
+            "accepts MaxResults below 10"
+            { check: CheckId::MaxResultsMin, strict_only: false, deform: None };
+        MaxResultsMinOffByOne = "max-results-min-off-by-one",
+            "rejects MaxResults 10 (uses > instead of >=)"
+            { check: CheckId::MaxResultsMin, strict_only: false, deform: None };
+        MaxResultsMaxUnchecked = "max-results-max-unchecked",
+            "accepts MaxResults above 100"
+            { check: CheckId::MaxResultsMax, strict_only: false, deform: None };
+        MaxResultsMaxOffByOne = "max-results-max-off-by-one",
+            "rejects MaxResults 100 (uses < instead of <=)"
+            { check: CheckId::MaxResultsMax, strict_only: false, deform: None };
+        FiltersMaxUnchecked = "filters-max-unchecked",
+            "accepts more than 5 filters"
+            { check: CheckId::FiltersCount, strict_only: false, deform: None };
+        FiltersMaxOffByOne = "filters-max-off-by-one",
+            "rejects 5 filters"
+            { check: CheckId::FiltersCount, strict_only: false, deform: None };
+        FiltersEmptyRejected = "filters-empty-rejected",
+            "rejects an empty Filters list instead of treating it as no filter"
+            { check: CheckId::FiltersCount, strict_only: false, deform: None };
+        FilterKeyMaxUnchecked = "filter-key-max-unchecked",
+            "does not check the 128-character limit on filter keys"
+            { check: CheckId::FilterKeyLength, strict_only: false, deform: None };
+        FilterKeyEmptyAccepted = "filter-key-empty-accepted",
+            "does not check that filter keys are at least 1 character"
+            { check: CheckId::FilterKeyLength, strict_only: false, deform: None };
+        FilterValueMaxUnchecked = "filter-value-max-unchecked",
+            "does not check the 256-character limit on filter values"
+            { check: CheckId::FilterValueLength, strict_only: false, deform: None };
+        FilterValueEmptyAccepted = "filter-value-empty-accepted",
+            "does not check that filter values are at least 1 character"
+            { check: CheckId::FilterValueLength, strict_only: false, deform: None };
+        FilterIgnored = "filter-ignored",
+            "ignores STATUS filters and returns every task"
+            { check: CheckId::FilterStatus, strict_only: false, deform: None };
+        FilterValuesAnded = "filter-values-anded",
+            "ANDs the values inside one filter instead of ORing them"
+            { check: CheckId::FilterStatus, strict_only: false, deform: None };
+        FiltersOred = "filters-ored",
+            "ORs several filters instead of ANDing them"
+            { check: CheckId::FilterStatus, strict_only: false, deform: None };
+        FilterUnknownKey500 = "filter-unknown-key-500",
+            "fails with HTTP 500 on a filter key other than STATUS"
+            { check: CheckId::FilterUnsupported, strict_only: false, deform: None };
+        PageOverMaxResults = "page-over-max-results",
+            "returns one item more than MaxResults on every full page"
+            { check: CheckId::PageSize, strict_only: false, deform: None };
+        NextTokenIgnored = "next-token-ignored",
+            "ignores NextToken and always returns the first page"
+            { check: CheckId::PaginationWalk, strict_only: false, deform: None };
+        PaginationDropsItem = "pagination-drops-item",
+            "loses the first item of every page after the first"
+            { check: CheckId::PaginationWalk, strict_only: false, deform: None };
+        PaginationDuplicatesItem = "pagination-duplicates-item",
+            "repeats the last item of a page at the start of the next"
+            { check: CheckId::PaginationWalk, strict_only: false, deform: None };
+        UnstableOrder = "unstable-order",
+            "lists the items in reverse order when MaxResults is absent"
+            { check: CheckId::PaginationWalk, strict_only: false, deform: None };
+        LastPageTokenLoops = "last-page-token-loops",
+            "gives the last page a NextToken that leads back to the first page"
+            { check: CheckId::PaginationWalk, strict_only: false, deform: None };
+        GarbageTokenAccepted = "garbage-token-accepted",
+            "answers a garbage or tampered NextToken with the first page"
+            { check: CheckId::PaginationToken, strict_only: false, deform: None };
+        NullMember500 = "null-member-500",
+            "fails with HTTP 500 when an optional member is JSON null"
+            { check: CheckId::NullMember, strict_only: false, deform: Some(deform::null_member_500) };
+        MalformedJson500 = "malformed-json-500",
+            "fails with HTTP 500 on a body that is not JSON"
+            { check: CheckId::MalformedJson, strict_only: false, deform: Some(deform::malformed_json_500) };
+        WrongType500 = "wrong-type-500",
+            "fails with HTTP 500 on a member of the wrong JSON type"
+            { check: CheckId::WrongJsonType, strict_only: false, deform: Some(deform::wrong_type_500) };
+        WrongTypeCoerced = "wrong-type-coerced",
+            "coerces a string MaxResults (\"10\") to a number instead of rejecting it"
+            { check: CheckId::WrongJsonType, strict_only: false, deform: None };
+        EmptyBodyRejected = "empty-body-rejected",
+            "answers an empty body with SerializationException instead of reading it as {}"
+            { check: CheckId::EmptyBody, strict_only: false, deform: Some(deform::empty_body_rejected) };
+        UnknownMember500 = "unknown-member-500",
+            "fails with HTTP 500 on an unknown request member"
+            { check: CheckId::UnknownMember, strict_only: false, deform: Some(deform::unknown_member_500) };
+        UnknownOperationServed = "unknown-operation-served",
+            "answers every X-Amz-Target as if it were this operation"
+            { check: CheckId::UnknownOperation, strict_only: false, deform: None };
+        ValidationFirstOnly = "validation-first-only",
+            "reports only the first violated constraint instead of all of them"
+            { check: CheckId::ValidationAggregation, strict_only: false, deform: None };
+        ValidationMotoWording = "validation-moto-wording",
+            "words validation items moto's way, with double quotes"
+            { check: CheckId::ValidationMessage, strict_only: true, deform: None };
+        ErrorTypeHeaderOnly = "error-type-header-only",
+            "names the error type only in the X-Amzn-ErrorType header, not in the body's __type"
+            { check: CheckId::ErrorType, strict_only: false, deform: Some(deform::error_type_header_only) };
+        ErrorTypeCodeMember = "error-type-code-member",
+            "names the error type in a body `code` member instead of `__type`"
+            { check: CheckId::ErrorType, strict_only: false, deform: Some(deform::error_type_code_member) };
+        ErrorStatus200 = "error-status-200",
+            "sends client errors with HTTP 200"
+            { check: CheckId::ErrorStatus, strict_only: false, deform: Some(deform::error_status_200) };
+        ErrorStatus500 = "error-status-500",
+            "sends client errors with HTTP 500"
+            { check: CheckId::ErrorStatus, strict_only: false, deform: Some(deform::error_status_500) };
+        ErrorMessageMissing = "error-message-missing",
+            "sends errors without a message"
+            { check: CheckId::ErrorMessage, strict_only: false, deform: Some(deform::error_message_missing) };
+        ErrorMessageUnreadKey = "error-message-unread-key",
+            "puts the error message under `errorMessage`, which botocore does not read"
+            { check: CheckId::ErrorMessage, strict_only: false, deform: Some(deform::error_message_unread_key) };
+        ErrorContentTypeJson = "error-content-type-json",
+            "sends errors as application/json"
+            { check: CheckId::ErrorContentType, strict_only: false, deform: Some(deform::error_content_type_json) };
+        ContentTypeJson = "content-type-json",
+            "sends successes as application/json"
+            { check: CheckId::ContentType, strict_only: false, deform: Some(deform::content_type_json) };
+        RequestIdMissing = "request-id-missing",
+            "sends no x-amzn-RequestId header"
+            { check: CheckId::RequestId, strict_only: false, deform: Some(deform::request_id_missing) };
+        ItemsNotAList = "items-not-a-list",
+            "sends WindowExecutionTaskIdentities as an object keyed by task id instead of a list"
+            { check: CheckId::ResponseBody, strict_only: false, deform: Some(deform::items_not_a_list) };
+        TimestampsIso = "timestamps-iso",
+            "sends StartTime and EndTime as ISO-8601 strings (the documentation example's mistake)"
+            { check: CheckId::ItemTimestamps, strict_only: false, deform: Some(deform::timestamps_iso) };
+        EndBeforeStart = "end-before-start",
+            "sends an EndTime before the StartTime"
+            { check: CheckId::ItemTimestamps, strict_only: false, deform: Some(deform::end_before_start) };
+        TaskTypeMisspelt = "task-type-misspelt",
+            "sends the task type as `Type` instead of `TaskType`"
+            { check: CheckId::ItemMembers, strict_only: false, deform: Some(deform::task_type_misspelt) };
+        TaskExecutionIdMissing = "task-execution-id-missing",
+            "leaves TaskExecutionId out of items"
+            { check: CheckId::ItemMembers, strict_only: false, deform: Some(deform::task_execution_id_missing) };
+        StatusOutsideEnum = "status-outside-enum",
+            "sends Status in lower case (`success`)"
+            { check: CheckId::ItemTypes, strict_only: false, deform: Some(deform::status_outside_enum) };
+        TaskArnNumber = "task-arn-number",
+            "sends TaskArn as a JSON number"
+            { check: CheckId::ItemTypes, strict_only: false, deform: Some(deform::task_arn_number) };
+        LeaksOtherExecution = "leaks-other-execution",
+            "adds a task of another execution to the first page"
+            { check: CheckId::ItemExecution, strict_only: false, deform: None };
+        NotImplementedHtml500 = "not-implemented-html-500",
+            "does not implement the operation: HTTP 500 with an HTML page (moto_server)"
+            { check: CheckId::OperationImplemented, strict_only: false, deform: Some(deform::not_implemented_html_500) };
+        NotImplemented501 = "not-implemented-501",
+            "does not implement the operation: HTTP 501 InternalFailure (LocalStack)"
+            { check: CheckId::OperationImplemented, strict_only: false, deform: Some(deform::not_implemented_501) };
     }
 }
 
-/// The error for a name that is no fault.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown fault {name:?} (see `ssm-conform serve --list-faults`)")]
-pub struct UnknownFault {
-    /// The name given.
-    pub name: String,
-}
+impl Fault {
+    /// The check that must report it.
+    pub fn check(self) -> CheckId {
+        self.info().check
+    }
 
-impl FromStr for Fault {
-    type Err = UnknownFault;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Fault::ALL.iter().copied().find(|f| f.name() == s).ok_or_else(|| UnknownFault { name: s.to_owned() })
+    /// Whether only `--strict-messages` can see it (the deviation is in wording only).
+    pub fn strict_only(self) -> bool {
+        self.info().strict_only
     }
 }

@@ -1,5 +1,24 @@
-//! The embedded reference endpoint (`ssm-conform serve`, and in-process for `run`).
+//! The embedded reference endpoint (`ssm-conform serve`, and in-process for `run`): a pure
+//! handler over a deterministic fixture set, wrapped by axum.
+//!
+//! - `handler.rs`: the faithful answer, making the EITHER choices of `choices.rs`;
+//! - `validate.rs`: reading and validating the input; `token.rs`: tamper-evident tokens;
+//! - `fault.rs`: the fault catalogue; `deform.rs`: output faults as deformations of the answer;
+//! - `variant.rs`: the variants, each another set of accepted choices;
+//! - `answer.rs`: how answers are shaped; `http.rs`: the HTTP wrapper.
+//!
+//! ## Adding a fault
+//! See `fault.rs`: one catalogue line, one small function (`deform.rs`) or branch, and its row
+//! in the fault-table test.
+//!
+//! ## Adding an EITHER rule or alternative
+//! A line in `contract::EitherRule`; a field in [`Choices`] with the faithful default, read
+//! where the handler answers that rule; a variant in `variant.rs` per other alternative. The
+//! variants test proves each passes the whole suite strictly and changes some answer.
 
+mod answer;
+pub mod choices;
+mod deform;
 pub mod fault;
 pub mod fixtures;
 pub mod handler;
@@ -8,7 +27,9 @@ pub mod token;
 pub mod validate;
 pub mod variant;
 
-pub use fault::{Fault, UnknownFault};
+pub use choices::Choices;
+pub use deform::Deform;
+pub use fault::{Fault, FaultInfo};
 pub use handler::Reference;
 pub use http::{spawn, ServerHandle};
-pub use variant::{UnknownVariant, Variant};
+pub use variant::{Variant, VariantInfo};

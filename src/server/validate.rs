@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value};
 
+use super::choices::ValidationItems;
 use super::fault::Fault;
 use crate::contract::{self, input, Constraint, ValidationItem};
 
@@ -211,9 +212,10 @@ pub fn violations(inp: &OperationInput, fault: Option<Fault>) -> Vec<ValidationI
     items
 }
 
-/// The validation message, in AWS's wording (or moto's, under that fault).
-pub fn message(items: &[ValidationItem], fault: Option<Fault>, reordered: bool) -> String {
-    if reordered {
+/// The validation message, in AWS's wording (or moto's, under that fault), with the items in
+/// the chosen order.
+pub fn message(items: &[ValidationItem], fault: Option<Fault>, order: ValidationItems) -> String {
+    if order == ValidationItems::ReversedWithPeriods {
         // Another accepted form: items in reverse order, each ending with a period.
         let rendered: Vec<String> = items.iter().rev().map(|i| format!("{}.", i.render())).collect();
         let plural = if items.len() == 1 { "error" } else { "errors" };

@@ -75,6 +75,14 @@ pub struct GenRequest {
 }
 
 impl GenRequest {
+    /// The body template: the raw body, or the JSON body with its placeholders.
+    pub fn template(&self) -> super::BodyTemplate {
+        match &self.raw_body {
+            Some(raw) => super::BodyTemplate::Raw(raw.clone()),
+            None => super::BodyTemplate::Json(self.body().to_string()),
+        }
+    }
+
     /// The JSON body, with placeholders for values that depend on the target.
     pub fn body(&self) -> Value {
         let mut m = Map::new();

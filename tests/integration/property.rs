@@ -4,8 +4,8 @@
 
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
-use ssm_conform::check::CheckOptions;
-use ssm_conform::property::{generated_case, judge, world_of};
+use ssm_conform::check::{judge, CheckOptions};
+use ssm_conform::runner::generated::{generated_case, world_of};
 
 use ssm_conform::server::{Fault, Reference};
 use ssm_conform::source::generate::{requests, Capabilities};

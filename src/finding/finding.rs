@@ -1,0 +1,60 @@
+//! One departure from the contract. A finding is data for reporters; a harness failure is an
+//! error type elsewhere and never a finding.
+
+use std::fmt;
+
+use crate::check_id::CheckId;
+
+/// How much a finding matters. Both kinds fail the run; the contract marks some rules as
+/// lower severity because SDKs tolerate the deviation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Clients break or misread the answer.
+    Error,
+    /// Clients tolerate it, but the contract is broken.
+    Warning,
+}
+
+/// One departure from the contract.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The check that found it.
+    pub check: CheckId,
+    /// How much it matters.
+    pub severity: Severity,
+    /// What the contract requires.
+    pub expected: String,
+    /// What came back.
+    pub actual: String,
+    /// More lines, such as a snapshot diff.
+    pub detail: Option<String>,
+}
+
+impl Finding {
+    /// An error-severity finding.
+    pub fn new(check: CheckId, expected: impl Into<String>, actual: impl Into<String>) -> Finding {
+        Finding { check, severity: Severity::Error, expected: expected.into(), actual: actual.into(), detail: None }
+    }
+
+    /// The same finding with more lines of detail.
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Finding {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    /// The same finding at warning severity.
+    pub fn warning(mut self) -> Finding {
+        self.severity = Severity::Warning;
+        self
+    }
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Error => "",
+            Severity::Warning => " (lower severity)",
+        };
+        write!(f, "[{}]{sev} expected {}; got {}", self.check, self.expected, self.actual)
+    }
+}

@@ -1,0 +1,12 @@
+//! What a run found, as data apart from the runner that produced it (hurl's `runner/result.rs`):
+//! [`Finding`]s, the per-unit [`CaseResult`]s that carry them, the whole [`RunReport`], and the
+//! [`Baseline`] that accepts known findings. Reporters read only these types.
+
+mod baseline;
+#[expect(clippy::module_inception, reason = "the type is a Finding, its module finding")]
+mod finding;
+mod result;
+
+pub use baseline::{Baseline, BaselineEntry, BaselineError};
+pub use finding::{Finding, Severity};
+pub use result::{CaseResult, Chosen, Exchange, Outcome, RunReport, RunSummary, WalkSummary};

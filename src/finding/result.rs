@@ -1,0 +1,232 @@
+//! Results: one [`CaseResult`] per unit of a run (a case, a relation, an always-on check, the
+//! generated phase), and the [`RunReport`] of the whole run. Built only through the constructors
+//! here, so every source of exchanges turns findings into results the same way.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::PathBuf;
+
+use super::Finding;
+use crate::check_id::CheckId;
+use crate::contract::EitherRule;
+use crate::request::WireRequest;
+use crate::response::WireResponse;
+use crate::source::Origin;
+
+/// Which of the accepted alternatives a passing case saw, where its expectation allowed several.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Chosen {
+    /// One of several accepted HTTP statuses.
+    Status(u16),
+    /// One of several accepted error types.
+    ErrorType(String),
+}
+
+impl fmt::Display for Chosen {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Chosen::Status(s) => write!(f, "HTTP {s}"),
+            Chosen::ErrorType(t) => f.write_str(t),
+        }
+    }
+}
+
+/// What happened to one unit of the run (a case, a relation, an always-on check).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// It held.
+    Passed {
+        /// Informational note (what was compared).
+        note: Option<String>,
+        /// The alternative the endpoint chose, where the expectation accepted several.
+        chose: Option<Chosen>,
+    },
+    /// It did not hold.
+    Failed(Vec<Finding>),
+    /// It could not run against this target, and why.
+    Skipped(String),
+    /// It did not hold, but every finding is accepted by the baseline.
+    Accepted(Vec<Finding>),
+}
+
+impl Outcome {
+    /// Failed with `findings`, or passed (with `note`) when there are none.
+    pub fn of(findings: Vec<Finding>, note: Option<String>) -> Outcome {
+        if findings.is_empty() {
+            Outcome::Passed { note, chose: None }
+        } else {
+            Outcome::Failed(findings)
+        }
+    }
+
+    /// The same outcome with the alternative a passing unit chose (other outcomes are unchanged).
+    pub fn with_choice(self, chosen: Option<Chosen>) -> Outcome {
+        match self {
+            Outcome::Passed { note, .. } => Outcome::Passed { note, chose: chosen },
+            other => other,
+        }
+    }
+
+    /// The findings of a failed or accepted unit; empty otherwise.
+    pub fn findings(&self) -> &[Finding] {
+        match self {
+            Outcome::Failed(f) | Outcome::Accepted(f) => f,
+            _ => &[],
+        }
+    }
+}
+
+/// The result of one unit of the run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseResult {
+    /// The unit's name (case name, or check id and execution for relations).
+    pub name: String,
+    /// The check it exercises.
+    pub check: CheckId,
+    /// Where it was defined.
+    pub origin: Origin,
+    /// What happened.
+    pub outcome: Outcome,
+    /// A command that reproduces the request (no secrets), when there was one request.
+    pub repro: Option<String>,
+    /// The request and response, for machine-readable reports.
+    pub exchange: Option<Exchange>,
+}
+
+impl CaseResult {
+    /// A unit with `outcome`, no repro and no exchange.
+    pub fn new(name: impl Into<String>, check: CheckId, origin: Origin, outcome: Outcome) -> CaseResult {
+        CaseResult { name: name.into(), check, origin, outcome, repro: None, exchange: None }
+    }
+
+    /// A built-in unit (a relation, an always-on check) judged by its `findings`.
+    pub fn builtin(name: impl Into<String>, check: CheckId, findings: Vec<Finding>, note: String) -> CaseResult {
+        CaseResult::new(name, check, Origin::Builtin, Outcome::of(findings, Some(note)))
+    }
+
+    /// A unit that could not run, and why.
+    pub fn skipped(name: impl Into<String>, check: CheckId, origin: Origin, why: impl Into<String>) -> CaseResult {
+        CaseResult::new(name, check, origin, Outcome::Skipped(why.into()))
+    }
+
+    /// The same unit with a repro command.
+    pub fn with_repro(mut self, repro: Option<String>) -> CaseResult {
+        self.repro = repro;
+        self
+    }
+
+    /// The same unit with the exchange it judged.
+    pub fn with_exchange(mut self, exchange: Option<Exchange>) -> CaseResult {
+        self.exchange = exchange;
+        self
+    }
+}
+
+/// One request and what came back, as reports show them (bodies capped).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exchange {
+    /// The request as sent (unsigned: signatures are added in the transport only).
+    pub request: WireRequest,
+    /// The response, or the transport error.
+    pub response: Result<WireResponse, String>,
+}
+
+impl Exchange {
+    /// The most response-body bytes kept for reports.
+    pub const BODY_LIMIT: usize = 64 * 1024;
+
+    /// The exchange as reports keep it: the response body capped at [`Exchange::BODY_LIMIT`].
+    pub fn capped(request: WireRequest, response: Result<WireResponse, String>) -> Exchange {
+        let response = response.map(|mut resp| {
+            if resp.body.len() > Self::BODY_LIMIT {
+                resp.body.truncate(Self::BODY_LIMIT);
+                resp.body.extend_from_slice(b"... [truncated]");
+            }
+            resp
+        });
+        Exchange { request, response }
+    }
+}
+
+/// Counts for the summary line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RunSummary {
+    /// Units that held.
+    pub passed: usize,
+    /// Units with findings.
+    pub failed: usize,
+    /// Units that could not run.
+    pub skipped: usize,
+    /// Units whose findings the baseline accepts.
+    pub accepted: usize,
+}
+
+impl RunSummary {
+    /// Counts a list of results.
+    pub fn of<'a>(results: impl IntoIterator<Item = &'a CaseResult>) -> RunSummary {
+        let mut s = RunSummary::default();
+        for r in results {
+            match r.outcome {
+                Outcome::Passed { .. } => s.passed += 1,
+                Outcome::Failed(_) => s.failed += 1,
+                Outcome::Skipped(_) => s.skipped += 1,
+                Outcome::Accepted(_) => s.accepted += 1,
+            }
+        }
+        s
+    }
+}
+
+impl fmt::Display for RunSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} passed, {} failed, {} skipped", self.passed, self.failed, self.skipped)
+    }
+}
+
+/// How one listing's walk went, for the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalkSummary {
+    /// The execution walked.
+    pub execution_id: String,
+    /// `MaxResults` sent (`None`: absent).
+    pub page_size: Option<i64>,
+    /// The filter, described, when the walk used one.
+    pub filter: Option<String>,
+    /// Pages seen.
+    pub pages: usize,
+    /// Items seen.
+    pub items: usize,
+}
+
+impl WalkSummary {
+    /// The page size as reports show it: `10`, or `absent`.
+    pub fn size_label(&self) -> String {
+        self.page_size.map_or("absent".to_owned(), |n| n.to_string())
+    }
+
+    /// `MaxResults 10`, `MaxResults absent`, or either after the filter.
+    pub fn label(&self) -> String {
+        let size = format!("MaxResults {}", self.size_label());
+        match &self.filter {
+            Some(f) => format!("{f}, {size}"),
+            None => size,
+        }
+    }
+}
+
+/// Everything a run found.
+#[derive(Debug, Clone, Default)]
+pub struct RunReport {
+    /// Every unit's result, in a stable order.
+    pub results: Vec<CaseResult>,
+    /// Every walk the relations took.
+    pub walks: Vec<WalkSummary>,
+    /// For each EITHER rule observed outside the cases, the alternatives the endpoint chose.
+    pub choices: BTreeMap<EitherRule, BTreeSet<String>>,
+    /// Pending snapshots written by `--snapshots update`.
+    pub pending_snapshots: Vec<PathBuf>,
+    /// Generated requests sent.
+    pub generated_requests: usize,
+    /// Case files written by `--save-failures`.
+    pub saved_failures: Vec<PathBuf>,
+}

@@ -1,0 +1,56 @@
+//! The declarative cases: each case's request is built from its template, sent, recorded for the
+//! always-on checks, judged against its own expectation, and compared with its snapshot.
+
+use super::observe::Observations;
+use super::snapshots::{self, SnapshotError, SnapshotPlan};
+use crate::check::expectation::check_case;
+use crate::check::CheckOptions;
+use crate::finding::{CaseResult, Exchange, Finding, Outcome};
+use crate::request::{self, Bindings};
+use crate::source::Case;
+use crate::transport::Client;
+
+/// One case's result, what the always-on checks saw of it, and the pending snapshot it wrote.
+pub struct CaseRun {
+    /// The case's unit.
+    pub result: CaseResult,
+    /// Its exchange, for the always-on checks.
+    pub observations: Observations,
+    /// The `.snap.new` written in update mode.
+    pub pending: Option<std::path::PathBuf>,
+}
+
+/// Runs one case against `client`.
+pub async fn run_case(
+    client: &Client,
+    case: &Case,
+    bindings: &Bindings,
+    opts: CheckOptions,
+    snapshot_plan: Option<&SnapshotPlan>,
+) -> Result<CaseRun, SnapshotError> {
+    let mut observations = Observations::default();
+    let unit = |outcome| CaseResult::new(case.name.clone(), case.check, case.origin.clone(), outcome);
+    let req = match request::build(case, bindings) {
+        Ok(r) => r,
+        Err(why) => return Ok(CaseRun { result: unit(Outcome::Skipped(why.0)), observations, pending: None }),
+    };
+    let repro = Some(crate::repro::curl(client.url(), &req));
+    let mut pending = None;
+    let (outcome, response) = match client.send(&req).await {
+        Err(e) => {
+            (Outcome::Failed(vec![Finding::new(case.check, "an HTTP answer", e.to_string())]), Err(e.to_string()))
+        }
+        Ok(resp) => {
+            observations.record(client.url(), &case.name, &req, &resp);
+            let (mut findings, chose) = check_case(case, req.json_body().as_ref(), &resp, opts);
+            if let (Some(name), Some(plan)) = (&case.snapshot, snapshot_plan) {
+                let compared = snapshots::compare(case, name, plan, bindings, &req, &resp)?;
+                findings.extend(compared.finding);
+                pending = compared.pending;
+            }
+            (Outcome::of(findings, None).with_choice(chose), Ok(resp))
+        }
+    };
+    let result = unit(outcome).with_repro(repro).with_exchange(Some(Exchange::capped(req, response)));
+    Ok(CaseRun { result, observations, pending })
+}

@@ -1,0 +1,339 @@
+//! The generated phase: proptest generates whole requests, the oracle says what each answer
+//! must be, every exchange goes through the same checks as any other ([`check::judge`]), and a
+//! failure is shrunk to the smallest request that still fails, then printed three ways: expected
+//! vs got, a `curl` line, and a ready-to-save case file. The phase is deterministic from its seed
+//! and sequential, so the same seed gives the same requests and the same report.
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
+
+use super::Progress;
+use crate::check::{self, CheckId, CheckOptions};
+use crate::finding::{CaseResult, Exchange, Finding, Outcome};
+use crate::oracle::{self, World};
+use crate::request::{Bindings, WireRequest};
+use crate::response::WireResponse;
+use crate::source::generate::{requests, Capabilities, GenRequest};
+use crate::source::{case_to_toml, Case, Origin};
+use crate::transport::Client;
+
+/// The default number of generated requests: a few seconds against the reference endpoint.
+pub const DEFAULT_CASES: u32 = 2000;
+
+/// At most this many distinct failures (by check) are hunted and shrunk in one run.
+pub const MAX_FAILURES: usize = 5;
+
+/// The default time budget of the phase; past it, no more requests are sent.
+pub const DEFAULT_BUDGET: Duration = Duration::from_secs(120);
+
+/// Settings of the generated phase.
+#[derive(Debug, Clone)]
+pub struct GeneratedPlan {
+    /// Requests to generate (0 turns the phase off).
+    pub cases: u32,
+    /// The seed (the run's seed).
+    pub seed: u64,
+    /// Where to write each shrunk failure as a case file.
+    pub save_failures: Option<PathBuf>,
+    /// The most the phase may take; past it, no more requests are sent.
+    pub budget: Duration,
+}
+
+/// Why the phase stopped sending.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GeneratedStop {
+    /// Every request was generated and sent.
+    Completed,
+    /// The time budget ran out.
+    BudgetSpent {
+        /// The budget.
+        budget: Duration,
+    },
+    /// A request got no answer: shrinking a reset or a timeout would only turn it into a
+    /// misleading minimal request, and every further request could take the timeout.
+    NoAnswer {
+        /// The 1-based number of the request.
+        request: usize,
+        /// The transport error.
+        error: String,
+        /// A `curl` line that sends it.
+        repro: String,
+    },
+}
+
+/// What the generated phase found.
+#[derive(Debug, Clone)]
+pub struct GeneratedOutcome {
+    /// Requests sent (generated and shrinking).
+    pub requests: usize,
+    /// One result per distinct failure (shrunk), or one unit for the phase.
+    pub results: Vec<CaseResult>,
+    /// Case files written by `--save-failures`.
+    pub saved: Vec<PathBuf>,
+    /// Why it stopped.
+    pub stop: GeneratedStop,
+}
+
+/// Why the generated phase could not do its job (a harness error).
+#[derive(Debug, thiserror::Error)]
+pub enum GeneratedError {
+    /// The phase panicked: a bug in the harness, never the endpoint's fault.
+    #[error("the generated phase failed: {0}")]
+    Panicked(String),
+    /// A shrunk failure could not be saved where `--save-failures` says.
+    #[error("cannot save a failure as a case file {}: {source}", path.display())]
+    Save {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// The oracle's view of the target, from the run's bindings.
+pub fn world_of(bindings: &Bindings) -> World {
+    World {
+        known: bindings.execution_ids.clone(),
+        token: bindings.next_token.clone().zip(bindings.execution_ids.first().cloned()),
+    }
+}
+
+/// A generated request as a case, with the oracle's expectation for its resolved body.
+pub fn generated_case(
+    gen: &GenRequest,
+    name: &str,
+    seed: u64,
+    bindings: &Bindings,
+    world: &World,
+) -> Result<(Case, WireRequest), crate::request::Unresolved> {
+    oracle::generated_case(gen.template(), name, Origin::Generated { seed }, bindings, world)
+}
+
+/// Runs the generated phase against `client`, sequentially and deterministically.
+/// `progress` (with the units already done) is told of every generated request.
+pub async fn run_generated(
+    client: &Client,
+    bindings: &Bindings,
+    plan: &GeneratedPlan,
+    opts: CheckOptions,
+    progress: Option<(Progress, usize)>,
+) -> Result<Option<GeneratedOutcome>, GeneratedError> {
+    if plan.cases == 0 {
+        return Ok(None);
+    }
+    let (client, bindings, plan) = (client.clone(), bindings.clone(), plan.clone());
+    let handle = tokio::runtime::Handle::current();
+    let phase = move || {
+        let phase = Phase::new(&handle, &client, &bindings, &plan, opts, progress);
+        phase.run()
+    };
+    let outcome = tokio::task::spawn_blocking(phase).await.map_err(|e| GeneratedError::Panicked(e.to_string()))?;
+    outcome.map(Some)
+}
+
+/// One generated request, sent and judged.
+struct Evaluation {
+    case: Case,
+    request: WireRequest,
+    response: WireResponse,
+    findings: Vec<Finding>,
+}
+
+/// The phase's state while proptest drives it.
+struct Phase<'a> {
+    handle: &'a tokio::runtime::Handle,
+    client: &'a Client,
+    bindings: &'a Bindings,
+    plan: &'a GeneratedPlan,
+    opts: CheckOptions,
+    progress: Option<(Progress, usize)>,
+    world: World,
+    deadline: Instant,
+    sent: Cell<usize>,
+    stopped: RefCell<Option<GeneratedStop>>,
+}
+
+impl<'a> Phase<'a> {
+    fn new(
+        handle: &'a tokio::runtime::Handle,
+        client: &'a Client,
+        bindings: &'a Bindings,
+        plan: &'a GeneratedPlan,
+        opts: CheckOptions,
+        progress: Option<(Progress, usize)>,
+    ) -> Phase<'a> {
+        Phase {
+            handle,
+            client,
+            bindings,
+            plan,
+            opts,
+            progress,
+            world: world_of(bindings),
+            deadline: Instant::now() + plan.budget,
+            sent: Cell::new(0),
+            stopped: RefCell::new(None),
+        }
+    }
+
+    fn is_stopped(&self) -> bool {
+        self.stopped.borrow().is_some()
+    }
+
+    /// Sends one generated request and judges the answer; `None` when the phase has stopped (or
+    /// stops now) or the request cannot be built against this target.
+    fn evaluate(&self, gen: &GenRequest) -> Option<Evaluation> {
+        if self.is_stopped() {
+            return None;
+        }
+        if Instant::now() >= self.deadline {
+            *self.stopped.borrow_mut() = Some(GeneratedStop::BudgetSpent { budget: self.plan.budget });
+            return None;
+        }
+        let (case, req) = generated_case(gen, "generated", self.plan.seed, self.bindings, &self.world).ok()?;
+        let n = self.sent.get() + 1;
+        self.sent.set(n);
+        if let Some((p, done)) = &self.progress {
+            // Shrinking adds requests beyond `cases`; the bar's length grows with them.
+            (p.0)(done + n, done + (self.plan.cases as usize).max(n));
+        }
+        match self.handle.block_on(self.client.send(&req)) {
+            Ok(resp) => {
+                let findings = check::judge(&case, &req, &resp, self.opts);
+                Some(Evaluation { case, request: req, response: resp, findings })
+            }
+            Err(e) => {
+                let repro = crate::repro::curl(self.client.url(), &req);
+                *self.stopped.borrow_mut() = Some(GeneratedStop::NoAnswer { request: n, error: e.to_string(), repro });
+                None
+            }
+        }
+    }
+
+    /// Hunts one new failure (a check not in `found`) with `cases` requests; returns the
+    /// requests run and the shrunk failing request, if any.
+    fn hunt(&self, round: usize, cases: u32, found: &BTreeSet<CheckId>) -> (u32, Option<GenRequest>) {
+        let mut seed = [0u8; 32];
+        seed[..8].copy_from_slice(&self.plan.seed.to_le_bytes());
+        seed[8] = round as u8;
+        let config = Config {
+            cases,
+            failure_persistence: None,
+            max_shrink_iters: 4096,
+            max_shrink_time: 30_000,
+            max_global_rejects: 100_000,
+            ..Config::default()
+        };
+        let mut runner = TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed));
+        let strategy = requests(Capabilities {
+            known_executions: self.bindings.execution_ids.len(),
+            token: self.world.token.is_some(),
+        });
+        let ran = Cell::new(0u32);
+        let result = runner.run(&strategy, |gen| {
+            ran.set(ran.get() + 1);
+            let Some(ev) = self.evaluate(&gen) else {
+                // Stopped (budget or transport): pass without sending, so the runner winds down.
+                if self.is_stopped() {
+                    return Ok(());
+                }
+                return Err(TestCaseError::reject("placeholder not available"));
+            };
+            match ev.findings.iter().find(|f| !found.contains(&f.check)) {
+                Some(f) => Err(TestCaseError::fail(format!("[{}] {}", f.check, f.actual))),
+                None => Ok(()),
+            }
+        });
+        match result {
+            Err(TestError::Fail(_, minimal)) => (ran.get(), Some(minimal)),
+            Ok(()) | Err(TestError::Abort(_)) => (ran.get(), None),
+        }
+    }
+
+    /// Runs the phase: up to [`MAX_FAILURES`] distinct failures, each shrunk and reported.
+    fn run(&self) -> Result<GeneratedOutcome, GeneratedError> {
+        let mut found: BTreeSet<CheckId> = BTreeSet::new();
+        let mut results = Vec::new();
+        let mut saved = Vec::new();
+        let mut remaining = self.plan.cases;
+        for round in 0..MAX_FAILURES {
+            if remaining == 0 {
+                break;
+            }
+            let (ran, minimal) = self.hunt(round, remaining, &found);
+            let Some(minimal) = minimal else { break };
+            remaining = remaining.saturating_sub(ran);
+            let Some(ev) = self.evaluate(&minimal) else { break };
+            let Some(new) = ev.findings.iter().find(|f| !found.contains(&f.check)).map(|f| f.check) else { break };
+            found.insert(new);
+            let (result, path) = self.failure_unit(new, ev)?;
+            results.push(result);
+            saved.extend(path);
+        }
+        let stop = self.stopped.borrow().clone().unwrap_or(GeneratedStop::Completed);
+        let requests = self.sent.get();
+        results.extend(self.phase_unit(&stop, requests, results.is_empty()));
+        Ok(GeneratedOutcome { requests, results, saved, stop })
+    }
+
+    /// The unit of one shrunk failure, and the case file saved for it.
+    fn failure_unit(&self, check: CheckId, ev: Evaluation) -> Result<(CaseResult, Option<PathBuf>), GeneratedError> {
+        let seed = self.plan.seed;
+        // Named by the check alone (one failure per check a run), so that a baseline entry for
+        // it holds whatever the seed; saved files also carry the seed.
+        let name = format!("generated-{check}");
+        let mut case = ev.case.clone();
+        case.name = format!("{name}-{seed}");
+        let why = format!("Found by ssm-conform's generated requests (seed {seed}), shrunk to this minimal request.");
+        let toml = case_to_toml(&case, &why);
+        let path = match &self.plan.save_failures {
+            Some(dir) => {
+                let path = dir.join(format!("{name}-{seed}.toml"));
+                std::fs::create_dir_all(dir)
+                    .and_then(|()| std::fs::write(&path, &toml))
+                    .map_err(|source| GeneratedError::Save { path: path.clone(), source })?;
+                Some(path)
+            }
+            None => None,
+        };
+        let mut findings = ev.findings;
+        if let Some(first) = findings.first_mut() {
+            first.detail = Some(format!("ready-to-save case file:\n{}", toml.trim_end()));
+        }
+        let result = CaseResult::new(name, check, Origin::Generated { seed }, Outcome::Failed(findings))
+            .with_repro(Some(crate::repro::curl(self.client.url(), &ev.request)))
+            .with_exchange(Some(Exchange::capped(ev.request, Ok(ev.response))));
+        Ok((result, path))
+    }
+
+    /// The phase's own unit: failed when a request got no answer, passed when nothing failed.
+    fn phase_unit(&self, stop: &GeneratedStop, requests: usize, nothing_failed: bool) -> Option<CaseResult> {
+        let seed = self.plan.seed;
+        let unit = |outcome| {
+            CaseResult::new("generated-requests", CheckId::GeneratedRequests, Origin::Generated { seed }, outcome)
+        };
+        match stop {
+            GeneratedStop::NoAnswer { request, error, repro } => Some(unit(Outcome::Failed(vec![Finding::new(
+                CheckId::GeneratedRequests,
+                "an HTTP answer to every generated request",
+                format!("request {request} got no answer ({error}): {repro}; the generated requests stopped there"),
+            )]))),
+            _ if !nothing_failed => None,
+            GeneratedStop::BudgetSpent { budget } => Some(unit(Outcome::of(
+                Vec::new(),
+                Some(format!(
+                    "{requests} generated requests, seed {seed}; the time budget of {}s ran out",
+                    budget.as_secs()
+                )),
+            ))),
+            GeneratedStop::Completed => {
+                Some(unit(Outcome::of(Vec::new(), Some(format!("{requests} generated requests, seed {seed}")))))
+            }
+        }
+    }
+}

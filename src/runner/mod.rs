@@ -1,0 +1,185 @@
+//! Orchestration, in the order a run takes: the probe, the declarative cases, the relations
+//! that walk each execution's pages, and the generated requests; then the always-on checks over
+//! every exchange all of them made. Every request is bounded by the transport's timeout and every
+//! walk by a page limit. The checks themselves are pure (`check/`); this is where the I/O is.
+//!
+//! - `probe.rs`: the first request; "not implemented" detection; what placeholders resolve to.
+//! - `cases.rs`: one declarative case, sent and judged; `snapshots.rs`: its snapshot file.
+//! - `relations.rs`: pagination walks and filter listings of one execution.
+//! - `generated.rs`: property-generated requests judged by the oracle, shrunk on failure.
+//! - `observe.rs`: the always-on checks across every exchange of the run.
+
+mod cases;
+pub mod generated;
+mod observe;
+mod probe;
+mod relations;
+pub mod snapshots;
+
+use futures::stream::{self, StreamExt};
+
+pub use generated::{GeneratedError, GeneratedPlan, GeneratedStop};
+pub use observe::Observations;
+pub use probe::not_implemented;
+pub use snapshots::{SnapshotError, SnapshotMode, SnapshotPlan};
+
+use crate::check::{CheckId, CheckOptions};
+use crate::contract;
+use crate::finding::{CaseResult, Exchange, Finding, Outcome, RunReport};
+use crate::request::Bindings;
+use crate::source::{Case, Origin};
+use crate::transport::{Client, TransportError};
+
+/// What a run needs, already validated.
+#[derive(Debug, Clone)]
+pub struct RunPlan {
+    /// The declarative cases.
+    pub cases: Vec<Case>,
+    /// Executions known to exist on the target.
+    pub execution_ids: Vec<String>,
+    /// How many requests may be in flight.
+    pub concurrency: usize,
+    /// What the checks demand.
+    pub check: CheckOptions,
+    /// Seed of the run's random values (the random id).
+    pub seed: u64,
+    /// Where accepted snapshots live and what to do with them; `None`: no snapshot checks.
+    pub snapshots: Option<SnapshotPlan>,
+    /// Called after each unit finishes.
+    pub progress: Option<Progress>,
+    /// Property-generated requests (`cases: 0` turns them off).
+    pub generated: GeneratedPlan,
+}
+
+/// A callback told (units done, units in all) after each unit finishes.
+#[derive(Clone)]
+pub struct Progress(pub std::sync::Arc<dyn Fn(usize, usize) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
+}
+
+/// Why a run could not finish (a harness error).
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The endpoint cannot be reached at all.
+    #[error("{0}")]
+    Unreachable(#[from] Unreachable),
+    /// A snapshot could not be read or written.
+    #[error("cannot use snapshot {0}")]
+    Snapshot(#[from] SnapshotError),
+    /// The generated phase could not do its job.
+    #[error("{0}")]
+    Generated(#[from] GeneratedError),
+}
+
+/// The harness could not reach the endpoint at all.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("cannot reach the endpoint: {0}")]
+pub struct Unreachable(#[from] pub TransportError);
+
+/// The report of an endpoint that does not implement the operation: one finding, and every case
+/// skipped.
+fn not_implemented_report(plan: &RunPlan, probe: CaseResult, why: String) -> RunReport {
+    let finding =
+        Finding::new(CheckId::OperationImplemented, format!("the endpoint to implement {}", contract::OPERATION), why);
+    let mut results = vec![CaseResult { outcome: Outcome::Failed(vec![finding]), ..probe }];
+    results.extend(
+        plan.cases.iter().map(|c| {
+            CaseResult::skipped(c.name.clone(), c.check, c.origin.clone(), "the operation is not implemented")
+        }),
+    );
+    RunReport { results, ..RunReport::default() }
+}
+
+/// Runs everything against `client`. Errors only when the harness cannot do its job: the
+/// endpoint cannot be reached at all, a snapshot file cannot be used, the generated phase fails.
+pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError> {
+    let random_id = probe::random_unknown_id(plan.seed, &plan.execution_ids);
+    let (probe_req, probe_resp) = probe::send_probe(client, &random_id).await.map_err(Unreachable)?;
+    let implemented = CaseResult::new(
+        "operation-implemented",
+        CheckId::OperationImplemented,
+        Origin::Builtin,
+        Outcome::of(Vec::new(), None),
+    )
+    .with_repro(Some(crate::repro::curl(client.url(), &probe_req)))
+    .with_exchange(Some(Exchange::capped(probe_req.clone(), Ok(probe_resp.clone()))));
+    if let Some(why) = not_implemented(&probe_resp) {
+        return Ok(not_implemented_report(plan, implemented, why));
+    }
+    let mut observations = Observations::default();
+    observations.record(client.url(), "probe", &probe_req, &probe_resp);
+    let bindings = probe::bindings(client, &plan.execution_ids, random_id, &mut observations).await;
+
+    let mut report = RunReport { results: vec![implemented], ..RunReport::default() };
+    let total = plan.cases.len() + plan.execution_ids.len();
+    run_cases_and_relations(client, plan, &bindings, total, &mut report, &mut observations).await?;
+    // Generated requests last, sequentially, so that a seed replays them exactly.
+    let progress = plan.progress.clone().map(|p| (p, total));
+    if let Some(generated) = generated::run_generated(client, &bindings, &plan.generated, plan.check, progress).await? {
+        report.results.extend(generated.results);
+        report.generated_requests = generated.requests;
+        report.saved_failures = generated.saved;
+    }
+    report.choices = observations.choices.clone();
+    report.results.extend(observations.into_results());
+    Ok(report)
+}
+
+/// The cases and the relations, `plan.concurrency` at a time; their results in a stable order.
+async fn run_cases_and_relations(
+    client: &Client,
+    plan: &RunPlan,
+    bindings: &Bindings,
+    total: usize,
+    report: &mut RunReport,
+    observations: &mut Observations,
+) -> Result<(), RunError> {
+    let concurrency = plan.concurrency.max(1);
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let tick = || {
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if let Some(p) = &plan.progress {
+            (p.0)(n, total);
+        }
+    };
+    let case_runs: Vec<_> = stream::iter(plan.cases.iter())
+        .map(|c| async {
+            let r = cases::run_case(client, c, bindings, plan.check, plan.snapshots.as_ref()).await;
+            tick();
+            r
+        })
+        .buffered(concurrency)
+        .collect()
+        .await;
+    let relation_runs: Vec<_> = stream::iter(plan.execution_ids.iter().cloned())
+        .map(|e| async {
+            let r = relations::relations(client, e).await;
+            tick();
+            r
+        })
+        .buffered(concurrency)
+        .collect()
+        .await;
+    for run in case_runs {
+        let run = run?;
+        observations.merge(run.observations);
+        report.results.push(run.result);
+        report.pending_snapshots.extend(run.pending);
+    }
+    for r in relation_runs {
+        observations.merge(r.observations);
+        report.results.extend(r.results);
+        report.walks.extend(r.walks);
+    }
+    if plan.execution_ids.is_empty() {
+        let why = "needs an execution known to hold tasks (give --execution-id)";
+        for check in [CheckId::PaginationWalk, CheckId::FilterStatus] {
+            report.results.push(CaseResult::skipped(check.name(), check, Origin::Builtin, why));
+        }
+    }
+    Ok(())
+}
