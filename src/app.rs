@@ -26,7 +26,7 @@ pub enum HarnessError {
     Usage(String),
     /// A case file has a mistake.
     #[error("{0}")]
-    CaseFile(#[from] CaseFileError),
+    CaseFile(Box<CaseFileError>),
     /// The run could not finish: the endpoint cannot be reached, or a snapshot cannot be used.
     #[error("{0}")]
     Run(#[from] RunError),
@@ -48,6 +48,12 @@ pub enum HarnessError {
     /// Output could not be written.
     #[error("cannot write the report: {0}")]
     Output(std::io::Error),
+}
+
+impl From<CaseFileError> for HarnessError {
+    fn from(e: CaseFileError) -> HarnessError {
+        HarnessError::CaseFile(Box::new(e))
+    }
 }
 
 /// Runs the parsed command line; returns the exit status.

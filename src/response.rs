@@ -3,7 +3,12 @@
 
 use serde_json::{Map, Value};
 
-use crate::contract::{self, output};
+use crate::contract::{self, error_body, output};
+
+/// The byte that opens a JSON object (an opening curly bracket).
+pub const JSON_OBJECT_START: u8 = 0x7B;
+/// The byte that opens a JSON array.
+pub const JSON_ARRAY_START: u8 = 0x5B;
 
 /// An HTTP response as received (body already capped by the transport).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,7 +68,7 @@ impl WireResponse {
             Err(why) => {
                 let text = excerpt(&String::from_utf8_lossy(&self.body), 120);
                 // Say why a body that looks like JSON is not (nesting, bad UTF-8, truncation).
-                if self.body.first().is_some_and(|b| *b == b'{' || *b == b'[') {
+                if self.body.first().is_some_and(|b| [JSON_OBJECT_START, JSON_ARRAY_START].contains(b)) {
                     format!("{} {text}; {why}", self.status)
                 } else {
                     format!("{} {text}", self.status)
@@ -119,16 +124,13 @@ impl ErrorShape {
     }
 
     fn from_object(resp: &WireResponse, map: &Map<String, Value>) -> ErrorShape {
-        let raw_type = map.get("__type").and_then(Value::as_str).map(str::to_owned);
+        let raw_type = map.get(error_body::TYPE).and_then(Value::as_str).map(str::to_owned);
         let resolved_type =
             raw_type.as_deref().map(|t| contract::resolve_error_type(t).to_owned()).filter(|t| !t.is_empty());
         let message =
-            ["message", "Message"].iter().find_map(|k| map.get(*k).and_then(Value::as_str)).map(str::to_owned);
+            error_body::MESSAGE_KEYS.iter().find_map(|k| map.get(*k).and_then(Value::as_str)).map(str::to_owned);
         let unread_message_key = if message.is_none() {
-            ["errorMessage", "ErrorMessage", "msg", "error"]
-                .iter()
-                .find(|k| map.contains_key(**k))
-                .map(|k| (*k).to_owned())
+            error_body::UNREAD_MESSAGE_KEYS.iter().find(|k| map.contains_key(**k)).map(|k| (*k).to_owned())
         } else {
             None
         };
@@ -137,7 +139,10 @@ impl ErrorShape {
             raw_type,
             resolved_type,
             header_type: resp.header(contract::ERROR_TYPE_HEADER).map(|t| contract::resolve_error_type(t).to_owned()),
-            code_member: map.get("code").and_then(Value::as_str).map(|t| contract::resolve_error_type(t).to_owned()),
+            code_member: map
+                .get(error_body::CODE)
+                .and_then(Value::as_str)
+                .map(|t| contract::resolve_error_type(t).to_owned()),
             message,
             unread_message_key,
         }

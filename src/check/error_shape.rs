@@ -55,7 +55,7 @@ fn check_type(resp: &WireResponse, shape: &ErrorShape) -> Option<Finding> {
         return None;
     }
     if let (false, Err(why)) = (shape.body_is_object, resp.json()) {
-        if resp.body.first().is_some_and(|b| *b == b'{') {
+        if resp.body.first() == Some(&crate::response::JSON_OBJECT_START) {
             let actual = format!("a body that is not valid JSON ({why}); no SDK can read __type from it");
             return Some(Finding::new(CheckId::ErrorType, "a JSON body with __type", actual));
         }

@@ -86,87 +86,98 @@ pub struct TokenReuse {
 
 /// Every pagination finding over the walks of one listing (one execution, one filter set).
 pub fn check_walks(walks: &[PaginationWalk], reuse: Option<&TokenReuse>) -> Vec<Finding> {
-    let mut out = Vec::new();
-    let f = |expected: &str, actual: String| Finding::new(CheckId::PaginationWalk, expected, actual);
-    for w in walks {
-        match &w.end {
-            WalkEnd::Complete => {}
-            WalkEnd::TokenRepeated { page } => out.push(f(
-                "a walk that ends",
-                format!("with {}, page {page} returned a NextToken the walk had already followed: a paginator would loop forever", w.label()),
-            )),
-            WalkEnd::PageRepeated { page } => out.push(f(
-                "a walk that ends",
-                format!("with {}, page {page} repeated the page before it", w.label()),
-            )),
-            WalkEnd::PageLimit { pages } => out.push(f("a walk that ends", format!("with {}, the walk was stopped after {pages} pages", w.label()))),
-            WalkEnd::Failed { page, summary } => out.push(f("every page of the walk to succeed", format!("with {}, page {page} got {summary}", w.label()))),
-        }
-        let items = w.items();
-        let mut seen = HashSet::new();
-        let dups: Vec<&String> = items.iter().filter(|i| !seen.insert(*i)).collect();
-        if !dups.is_empty() {
-            out.push(f(
-                "every item exactly once",
-                format!("with {}, {} item(s) repeated, first {}", w.label(), dups.len(), dups[0]),
-            ));
-        }
-        let unique = seen.len();
-        if w.end == WalkEnd::Complete && w.pages.len() > w.page_bound(unique) {
-            out.push(f(
-                "at most ⌈items ÷ MaxResults⌉ + 1 pages",
-                format!("with {}, {} pages for {unique} items", w.label(), w.pages.len()),
-            ));
-        }
-    }
-
-    // Compare complete walks with each other: same multiset, same order.
+    let mut out: Vec<Finding> = walks.iter().flat_map(check_walk).collect();
     let complete: Vec<&PaginationWalk> = walks.iter().filter(|w| w.end == WalkEnd::Complete).collect();
-    if let Some((base, rest)) = complete.split_first() {
-        let base_items = base.items();
-        let base_counts = counts(&base_items);
-        for w in rest {
-            let items = w.items();
-            let c = counts(&items);
-            if c != base_counts {
-                let missing: Vec<&String> = base_counts.keys().filter(|k| !c.contains_key(*k)).copied().collect();
-                let extra: Vec<&String> = c.keys().filter(|k| !base_counts.contains_key(*k)).copied().collect();
-                out.push(f(
-                    "the same items for every page size",
-                    format!(
-                        "{} gave {} items and {} gave {} ({} missing, {} extra{})",
-                        base.label(),
-                        base_items.len(),
-                        w.label(),
-                        items.len(),
-                        missing.len(),
-                        extra.len(),
-                        missing.first().or(extra.first()).map_or(String::new(), |k| format!(", e.g. {k}"))
-                    ),
-                ));
-            } else if items != base_items {
-                let at = items.iter().zip(&base_items).position(|(a, b)| a != b).unwrap_or(0);
-                out.push(f(
-                    "the same order on every walk",
-                    format!("{} and {} differ from item {} on", base.label(), w.label(), at + 1),
-                ));
-            }
+    out.extend(compare_walks(&complete));
+    out.extend(reuse.and_then(check_reuse));
+    out
+}
+
+fn finding(expected: &str, actual: String) -> Finding {
+    Finding::new(CheckId::PaginationWalk, expected, actual)
+}
+
+/// One walk on its own: it ends, holds every item once, and takes no more pages than needed.
+fn check_walk(w: &PaginationWalk) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let label = w.label();
+    let ends = "a walk that ends";
+    match &w.end {
+        WalkEnd::Complete => {}
+        WalkEnd::TokenRepeated { page } => out.push(finding(
+            ends,
+            format!("with {label}, page {page} returned a NextToken the walk had already followed: a paginator would loop forever"),
+        )),
+        WalkEnd::PageRepeated { page } => {
+            out.push(finding(ends, format!("with {label}, page {page} repeated the page before it")));
+        }
+        WalkEnd::PageLimit { pages } => {
+            out.push(finding(ends, format!("with {label}, the walk was stopped after {pages} pages")));
+        }
+        WalkEnd::Failed { page, summary } => {
+            out.push(finding("every page of the walk to succeed", format!("with {label}, page {page} got {summary}")));
         }
     }
+    let items = w.items();
+    let mut seen = HashSet::new();
+    let dups: Vec<&String> = items.iter().filter(|i| !seen.insert(*i)).collect();
+    if !dups.is_empty() {
+        let actual = format!("with {label}, {} item(s) repeated, first {}", dups.len(), dups[0]);
+        out.push(finding("every item exactly once", actual));
+    }
+    let unique = seen.len();
+    if w.end == WalkEnd::Complete && w.pages.len() > w.page_bound(unique) {
+        let actual = format!("with {label}, {} pages for {unique} items", w.pages.len());
+        out.push(finding("at most ⌈items ÷ MaxResults⌉ + 1 pages", actual));
+    }
+    out
+}
 
-    if let Some(r) = reuse {
-        match &r.second {
-            Ok(second) if *second == r.first => {}
-            Ok(second) => out.push(f(
-                "the same page when a token is reused",
-                format!("{} items the first time and {} the second, not the same", r.first.len(), second.len()),
-            )),
-            Err(summary) => {
-                out.push(f("the same page when a token is reused", format!("the second use got {summary}")));
-            }
+/// Complete walks compared with the first: the same multiset of items, in the same order.
+fn compare_walks(complete: &[&PaginationWalk]) -> Vec<Finding> {
+    let Some((base, rest)) = complete.split_first() else { return Vec::new() };
+    let base_items = base.items();
+    let base_counts = counts(&base_items);
+    let mut out = Vec::new();
+    for w in rest {
+        let items = w.items();
+        let c = counts(&items);
+        if c != base_counts {
+            let missing: Vec<&String> = base_counts.keys().filter(|k| !c.contains_key(*k)).copied().collect();
+            let extra: Vec<&String> = c.keys().filter(|k| !base_counts.contains_key(*k)).copied().collect();
+            let example = missing.first().or(extra.first()).map_or(String::new(), |k| format!(", e.g. {k}"));
+            out.push(finding(
+                "the same items for every page size",
+                format!(
+                    "{} gave {} items and {} gave {} ({} missing, {} extra{example})",
+                    base.label(),
+                    base_items.len(),
+                    w.label(),
+                    items.len(),
+                    missing.len(),
+                    extra.len(),
+                ),
+            ));
+        } else if items != base_items {
+            let at = items.iter().zip(&base_items).position(|(a, b)| a != b).unwrap_or(0);
+            let actual = format!("{} and {} differ from item {} on", base.label(), w.label(), at + 1);
+            out.push(finding("the same order on every walk", actual));
         }
     }
     out
+}
+
+/// A token followed twice gives the same page.
+fn check_reuse(r: &TokenReuse) -> Option<Finding> {
+    let expected = "the same page when a token is reused";
+    match &r.second {
+        Ok(second) if *second == r.first => None,
+        Ok(second) => Some(finding(
+            expected,
+            format!("{} items the first time and {} the second, not the same", r.first.len(), second.len()),
+        )),
+        Err(summary) => Some(finding(expected, format!("the second use got {summary}"))),
+    }
 }
 
 fn counts(items: &[String]) -> BTreeMap<&String, usize> {

@@ -43,6 +43,15 @@ pub fn write_markdown(ctx: &RunContext<'_>) -> String {
         if total.accepted > 0 { format!(", {} accepted by the baseline", total.accepted) } else { String::new() }
     );
 
+    by_family(&mut out, results);
+    by_check(&mut out, results);
+    either_choices(&mut out, ctx);
+    findings(&mut out, ctx);
+    out
+}
+
+/// One row per family.
+fn by_family(out: &mut String, results: &[CaseResult]) {
     let _ = writeln!(
         out,
         "## By family\n\n| family | verdict | passed | failed | skipped | accepted |\n|---|---|---:|---:|---:|---:|"
@@ -64,7 +73,10 @@ pub fn write_markdown(ctx: &RunContext<'_>) -> String {
             s.accepted
         );
     }
+}
 
+/// One row per check: the units named by it and the findings it made in other units.
+fn by_check(out: &mut String, results: &[CaseResult]) {
     let _ =
         writeln!(out, "\n## By check\n\n| check | family | verdict | units | first finding |\n|---|---|---|---:|---|");
     for check in CheckId::ALL {
@@ -88,7 +100,11 @@ pub fn write_markdown(ctx: &RunContext<'_>) -> String {
         let _ =
             writeln!(out, "| `{check}` | {} | {} | {} | {first} |", check.family().name(), verdict(&s), units.len());
     }
+}
 
+/// What the endpoint chose where the contract says EITHER.
+fn either_choices(out: &mut String, ctx: &RunContext<'_>) {
+    let results = &ctx.report.results;
     let _ = writeln!(out, "\n## EITHER rules: what this endpoint chose\n");
     let _ = writeln!(
         out,
@@ -110,7 +126,11 @@ pub fn write_markdown(ctx: &RunContext<'_>) -> String {
             choices.iter().map(|(c, n)| format!("{c} ({n} case{})", if *n == 1 { "" } else { "s" })).collect();
         let _ = writeln!(out, "| cases of `{check}` | {} |", cell(&list.join(", ")));
     }
+}
 
+/// Every finding, and the stale baseline entries.
+fn findings(out: &mut String, ctx: &RunContext<'_>) {
+    let results = &ctx.report.results;
     let failed: Vec<&CaseResult> = results.iter().filter(|r| matches!(r.outcome, Outcome::Failed(_))).collect();
     if !failed.is_empty() {
         let _ = writeln!(out, "\n## Findings\n");
@@ -135,5 +155,4 @@ pub fn write_markdown(ctx: &RunContext<'_>) -> String {
             let _ = writeln!(out, "- `{}` in {}", e.check, e.unit);
         }
     }
-    out
 }

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
 
-use super::Progress;
+use super::progress::Progress;
 use crate::check::{self, CheckId, CheckOptions};
 use crate::finding::{CaseResult, Exchange, Finding, Outcome};
 use crate::oracle::{self, World};

@@ -13,6 +13,7 @@ mod cases;
 pub mod generated;
 mod observe;
 mod probe;
+mod progress;
 mod relations;
 pub mod snapshots;
 
@@ -21,6 +22,7 @@ use futures::stream::{self, StreamExt};
 pub use generated::{GeneratedError, GeneratedPlan, GeneratedStop};
 pub use observe::Observations;
 pub use probe::not_implemented;
+pub use progress::Progress;
 pub use snapshots::{SnapshotError, SnapshotMode, SnapshotPlan};
 
 use crate::check::{CheckId, CheckOptions};
@@ -49,16 +51,6 @@ pub struct RunPlan {
     pub progress: Option<Progress>,
     /// Property-generated requests (`cases: 0` turns them off).
     pub generated: GeneratedPlan,
-}
-
-/// A callback told (units done, units in all) after each unit finishes.
-#[derive(Clone)]
-pub struct Progress(pub std::sync::Arc<dyn Fn(usize, usize) + Send + Sync>);
-
-impl std::fmt::Debug for Progress {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Progress")
-    }
 }
 
 /// Why a run could not finish (a harness error).

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::contract::{output, ALARM_STATES, STATUSES, TASK_TYPES};
+use crate::contract::{output, ALARM_STATES, SKIPPED_OVERLAPPING, STATUSES, TASK_TYPES};
 use crate::rng::SplitMix64;
 
 /// One task execution of a fixture execution.
@@ -64,7 +64,8 @@ pub fn fixtures() -> Vec<ExecutionFixture> {
                     let task_type = TASK_TYPES[(i / 2 + rng.below(4) as usize) % TASK_TYPES.len()];
                     let start = base_time + serial as f64 * 97.0 + (rng.below(1000) as f64) / 1000.0;
                     let (start_time, end_time) = match status {
-                        "PENDING" | "SKIPPED_OVERLAPPING" => (None, None),
+                        // Tasks that never started have no times.
+                        s if s == "PENDING" || s == SKIPPED_OVERLAPPING => (None, None),
                         "IN_PROGRESS" | "CANCELLING" => (Some(start), None),
                         _ => (Some(start), Some(start + 1.0 + rng.below(600_000) as f64 / 1000.0)),
                     };

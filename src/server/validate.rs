@@ -102,114 +102,135 @@ fn render_filters(filters: &[FilterInput]) -> String {
     format!("[{}]", items.join(", "))
 }
 
-/// Every violated constraint, in model member order.
-pub fn violations(inp: &OperationInput, fault: Option<Fault>) -> Vec<ValidationItem> {
-    let has = |f: Fault| fault == Some(f);
-    let mut items = Vec::new();
-    let mut push = |value: Option<String>, path: String, constraint: Constraint| {
-        items.push(ValidationItem { value, path, constraint });
-    };
+/// Collects violated constraints, skipping those a fault leaves unchecked.
+struct Violations {
+    fault: Option<Fault>,
+    items: Vec<ValidationItem>,
+}
 
-    let id_path = contract::member_path(input::WINDOW_EXECUTION_ID);
-    match &inp.window_execution_id {
-        None if !has(Fault::IdRequiredUnchecked) => push(None, id_path, Constraint::NotNull),
-        None => {}
-        Some(id) => {
-            let len = id.chars().count();
-            let check_length = !has(Fault::IdLengthUnchecked) && !has(Fault::IdPatternUnanchored);
-            if check_length && len < contract::ID_LENGTH {
-                push(Some(id.clone()), id_path.clone(), Constraint::LengthMin(contract::ID_LENGTH));
+impl Violations {
+    fn has(&self, f: Fault) -> bool {
+        self.fault == Some(f)
+    }
+
+    fn push(&mut self, value: Option<String>, path: String, constraint: Constraint) {
+        self.items.push(ValidationItem { value, path, constraint });
+    }
+
+    fn id(&mut self, id: Option<&String>) {
+        let id_path = contract::member_path(input::WINDOW_EXECUTION_ID);
+        let Some(id) = id else {
+            if !self.has(Fault::IdRequiredUnchecked) {
+                self.push(None, id_path, Constraint::NotNull);
             }
-            if check_length && len > contract::ID_LENGTH {
-                push(Some(id.clone()), id_path.clone(), Constraint::LengthMax(contract::ID_LENGTH));
-            }
-            let matches = if has(Fault::IdPatternUnchecked) {
-                true
-            } else if has(Fault::IdPatternUnanchored) {
-                let unanchored = contract::ID_PATTERN.trim_start_matches('^').trim_end_matches('$');
-                regex::Regex::new(unanchored).expect("pattern compiles").is_match(id)
-            } else if has(Fault::IdUppercaseRejected) {
-                contract::id_regex().is_match(id) && !id.chars().any(|c| c.is_ascii_uppercase())
-            } else {
-                contract::id_regex().is_match(id)
-            };
-            if !matches {
-                push(Some(id.clone()), id_path, Constraint::IdPattern);
-            }
+            return;
+        };
+        let len = id.chars().count();
+        let check_length = !self.has(Fault::IdLengthUnchecked) && !self.has(Fault::IdPatternUnanchored);
+        if check_length && len < contract::ID_LENGTH {
+            self.push(Some(id.clone()), id_path.clone(), Constraint::LengthMin(contract::ID_LENGTH));
+        }
+        if check_length && len > contract::ID_LENGTH {
+            self.push(Some(id.clone()), id_path.clone(), Constraint::LengthMax(contract::ID_LENGTH));
+        }
+        let matches = if self.has(Fault::IdPatternUnchecked) {
+            true
+        } else if self.has(Fault::IdPatternUnanchored) {
+            let unanchored = contract::ID_PATTERN.trim_start_matches('^').trim_end_matches('$');
+            regex::Regex::new(unanchored).expect("pattern compiles").is_match(id)
+        } else if self.has(Fault::IdUppercaseRejected) {
+            contract::id_regex().is_match(id) && !id.chars().any(|c| c.is_ascii_uppercase())
+        } else {
+            contract::id_regex().is_match(id)
+        };
+        if !matches {
+            self.push(Some(id.clone()), id_path, Constraint::IdPattern);
         }
     }
 
-    if let Some(filters) = &inp.filters {
+    fn filters(&mut self, filters: &[FilterInput]) {
         let path = contract::member_path(input::FILTERS);
-        let too_many = if has(Fault::FiltersMaxUnchecked) {
+        let too_many = if self.has(Fault::FiltersMaxUnchecked) {
             false
-        } else if has(Fault::FiltersMaxOffByOne) {
+        } else if self.has(Fault::FiltersMaxOffByOne) {
             filters.len() >= contract::FILTERS_MAX
         } else {
             filters.len() > contract::FILTERS_MAX
         };
         if too_many {
-            push(Some(render_filters(filters)), path.clone(), Constraint::LengthMax(contract::FILTERS_MAX));
+            self.push(Some(render_filters(filters)), path.clone(), Constraint::LengthMax(contract::FILTERS_MAX));
         }
-        if has(Fault::FiltersEmptyRejected) && filters.is_empty() {
-            push(Some("[]".into()), path, Constraint::LengthMin(1));
+        if self.has(Fault::FiltersEmptyRejected) && filters.is_empty() {
+            self.push(Some("[]".into()), path, Constraint::LengthMin(1));
         }
         for (i, f) in filters.iter().enumerate() {
-            if let Some(key) = &f.key {
-                let len = key.chars().count();
-                let key_path = contract::list_field_path(input::FILTERS, i, input::FILTER_KEY);
-                if len < contract::FILTER_KEY_MIN && !has(Fault::FilterKeyEmptyAccepted) {
-                    push(Some(key.clone()), key_path.clone(), Constraint::LengthMin(contract::FILTER_KEY_MIN));
-                }
-                if len > contract::FILTER_KEY_MAX && !has(Fault::FilterKeyMaxUnchecked) {
-                    push(Some(key.clone()), key_path, Constraint::LengthMax(contract::FILTER_KEY_MAX));
-                }
+            self.filter(i, f);
+        }
+    }
+
+    fn filter(&mut self, i: usize, f: &FilterInput) {
+        if let Some(key) = &f.key {
+            let len = key.chars().count();
+            let key_path = contract::list_field_path(input::FILTERS, i, input::FILTER_KEY);
+            if len < contract::FILTER_KEY_MIN && !self.has(Fault::FilterKeyEmptyAccepted) {
+                self.push(Some(key.clone()), key_path.clone(), Constraint::LengthMin(contract::FILTER_KEY_MIN));
             }
-            if let Some(values) = &f.values {
-                let bad = values.iter().any(|v| {
-                    let len = v.chars().count();
-                    (len < contract::FILTER_VALUE_MIN && !has(Fault::FilterValueEmptyAccepted))
-                        || (len > contract::FILTER_VALUE_MAX && !has(Fault::FilterValueMaxUnchecked))
-                });
-                if bad {
-                    push(
-                        Some(render_list(values)),
-                        contract::list_field_path(input::FILTERS, i, input::FILTER_VALUES),
-                        Constraint::FilterValueLengths,
-                    );
-                }
+            if len > contract::FILTER_KEY_MAX && !self.has(Fault::FilterKeyMaxUnchecked) {
+                self.push(Some(key.clone()), key_path, Constraint::LengthMax(contract::FILTER_KEY_MAX));
+            }
+        }
+        if let Some(values) = &f.values {
+            let bad = values.iter().any(|v| {
+                let len = v.chars().count();
+                (len < contract::FILTER_VALUE_MIN && !self.has(Fault::FilterValueEmptyAccepted))
+                    || (len > contract::FILTER_VALUE_MAX && !self.has(Fault::FilterValueMaxUnchecked))
+            });
+            if bad {
+                let values_path = contract::list_field_path(input::FILTERS, i, input::FILTER_VALUES);
+                self.push(Some(render_list(values)), values_path, Constraint::FilterValueLengths);
             }
         }
     }
 
-    if let Some(n) = inp.max_results {
+    fn max_results(&mut self, n: i64) {
         let path = contract::member_path(input::MAX_RESULTS);
-        let below = if has(Fault::MaxResultsMinUnchecked) {
+        let below = if self.has(Fault::MaxResultsMinUnchecked) {
             false
-        } else if has(Fault::MaxResultsMinOffByOne) {
+        } else if self.has(Fault::MaxResultsMinOffByOne) {
             n <= contract::MAX_RESULTS_MIN
         } else {
             n < contract::MAX_RESULTS_MIN
         };
-        let above = if has(Fault::MaxResultsMaxUnchecked) {
+        let above = if self.has(Fault::MaxResultsMaxUnchecked) {
             false
-        } else if has(Fault::MaxResultsMaxOffByOne) {
+        } else if self.has(Fault::MaxResultsMaxOffByOne) {
             n >= contract::MAX_RESULTS_MAX
         } else {
             n > contract::MAX_RESULTS_MAX
         };
         if below {
-            push(Some(n.to_string()), path.clone(), Constraint::ValueMin(contract::MAX_RESULTS_MIN));
+            self.push(Some(n.to_string()), path.clone(), Constraint::ValueMin(contract::MAX_RESULTS_MIN));
         }
         if above {
-            push(Some(n.to_string()), path, Constraint::ValueMax(contract::MAX_RESULTS_MAX));
+            self.push(Some(n.to_string()), path, Constraint::ValueMax(contract::MAX_RESULTS_MAX));
         }
     }
+}
 
-    if has(Fault::ValidationFirstOnly) {
-        items.truncate(1);
+/// Every violated constraint, in model member order.
+pub fn violations(inp: &OperationInput, fault: Option<Fault>) -> Vec<ValidationItem> {
+    let mut v = Violations { fault, items: Vec::new() };
+    v.id(inp.window_execution_id.as_ref());
+    if let Some(filters) = &inp.filters {
+        v.filters(filters);
     }
-    items
+    if let Some(n) = inp.max_results {
+        v.max_results(n);
+    }
+    if v.has(Fault::ValidationFirstOnly) {
+        v.items.truncate(1);
+    }
+    v.items
 }
 
 /// The validation message, in AWS's wording (or moto's, under that fault), with the items in

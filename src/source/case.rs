@@ -3,7 +3,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::check::CheckId;
+use crate::check_id::CheckId;
 use crate::contract::Constraint;
 
 /// Where a case came from; findings and repro lines cite it.

@@ -2,7 +2,6 @@
 //! and field. Knows nothing of HTTP.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -11,46 +10,10 @@ use toml::Spanned;
 use super::case::{
     BodyTemplate, Case, ErrorExpectation, Expectation, Origin, RequestSpec, StatusExpectation, ViolationSpec,
 };
+use super::file_error::{CaseFileError, CaseFileErrorKind as Kind};
 use super::placeholder::{self, Placeholder};
-use crate::check::CheckId;
+use crate::check_id::CheckId;
 use crate::contract;
-
-/// A mistake in a case file, located as precisely as the parser allows.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub struct CaseFileError {
-    /// The file.
-    pub path: PathBuf,
-    /// 1-based line, 0 when the error concerns the whole file.
-    pub line: usize,
-    /// 1-based column, 0 when unknown.
-    pub col: usize,
-    /// The case the error is in, when known.
-    pub case: Option<String>,
-    /// The field the error is in (`expect.status`), when known.
-    pub field: Option<String>,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl fmt::Display for CaseFileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.path.display())?;
-        if self.line > 0 {
-            write!(f, ":{}", self.line)?;
-            if self.col > 0 {
-                write!(f, ":{}", self.col)?;
-            }
-        }
-        f.write_str(": ")?;
-        if let Some(case) = &self.case {
-            write!(f, "case {case:?}: ")?;
-        }
-        if let Some(field) = &self.field {
-            write!(f, "{field}: ")?;
-        }
-        f.write_str(&self.message)
-    }
-}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -157,13 +120,7 @@ struct FileContext<'a> {
 }
 
 impl FileContext<'_> {
-    fn error(
-        &self,
-        offset: Option<usize>,
-        case: Option<&str>,
-        field: Option<&str>,
-        message: impl Into<String>,
-    ) -> CaseFileError {
+    fn error(&self, offset: Option<usize>, case: Option<&str>, field: Option<&str>, kind: Kind) -> CaseFileError {
         let (line, col) = offset.map_or((0, 0), |o| self.index.position(o));
         CaseFileError {
             path: self.path.to_owned(),
@@ -171,7 +128,7 @@ impl FileContext<'_> {
             col,
             case: case.map(str::to_owned),
             field: field.map(str::to_owned),
-            message: message.into(),
+            kind: Box::new(kind),
         }
     }
 }
@@ -197,16 +154,7 @@ pub fn parse_case_file(path: &Path, text: &str) -> Result<Vec<Case>, CaseFileErr
             _ => None,
         };
         let case = enclosing.and_then(|(_, n)| n);
-        // serde names our private structs; say what a person wrote instead.
-        let message = e
-            .message()
-            .trim()
-            .replace('\n', " ")
-            .replace("struct RawExpect", "a table ([case.expect])")
-            .replace("struct RawCase", "a table ([[case]])")
-            .replace("struct RawViolation", "a table ({ path = ..., constraint = ... })")
-            .replace("struct RawFile", "a case file");
-        ctx.error(offset, case.as_deref(), field.as_deref(), message)
+        ctx.error(offset, case.as_deref(), field.as_deref(), Kind::from_parser(e.message()))
     })?;
 
     let default_check = raw.check.as_ref().map(|c| parse_check(&ctx, c, None, "check")).transpose()?;
@@ -218,7 +166,7 @@ pub fn parse_case_file(path: &Path, text: &str) -> Result<Vec<Case>, CaseFileErr
         let rc = spanned.get_ref();
         let name = rc.name.get_ref().trim().to_owned();
         if name.is_empty() {
-            return Err(ctx.error(Some(rc.name.span().start), None, Some("name"), "a case needs a non-empty name"));
+            return Err(ctx.error(Some(rc.name.span().start), None, Some("name"), Kind::EmptyName));
         }
         if let Some(prev) = seen.insert(name.clone(), start) {
             let (line, _) = ctx.index.position(prev);
@@ -226,7 +174,7 @@ pub fn parse_case_file(path: &Path, text: &str) -> Result<Vec<Case>, CaseFileErr
                 Some(rc.name.span().start),
                 Some(&name),
                 Some("name"),
-                format!("duplicate case name (first used on line {line})"),
+                Kind::DuplicateName { first: format!("used on line {line}") },
             ));
         }
         cases.push(convert_case(&ctx, start, rc, &name, default_check)?);
@@ -240,10 +188,9 @@ fn parse_check(
     case: Option<&str>,
     field: &str,
 ) -> Result<CheckId, CaseFileError> {
-    c.get_ref().parse::<CheckId>().map_err(|e| {
-        let known: Vec<&str> = CheckId::ALL.iter().map(|c| c.name()).collect();
-        ctx.error(Some(c.span().start), case, Some(field), format!("{e}; known: {}", known.join(", ")))
-    })
+    c.get_ref()
+        .parse::<CheckId>()
+        .map_err(|e| ctx.error(Some(c.span().start), case, Some(field), Kind::UnknownCheck(e)))
 }
 
 fn convert_case(
@@ -257,71 +204,14 @@ fn convert_case(
     let check = match (&rc.check, default_check) {
         (Some(c), _) => parse_check(ctx, c, case, "check")?,
         (None, Some(c)) => c,
-        (None, None) => {
-            return Err(ctx.error(
-                Some(start),
-                case,
-                Some("check"),
-                "no check id: give `check = \"...\"` in the case or at the top of the file",
-            ));
-        }
+        (None, None) => return Err(ctx.error(Some(start), case, Some("check"), Kind::NoCheck)),
     };
-
-    let body = match (&rc.json, &rc.body) {
-        (Some(j), None) => {
-            check_placeholders(ctx, j, case, "json")?;
-            let probe = placeholder::substitute::<String>(j.get_ref(), |p| Ok(sample_value(p)))
-                .map_err(|e| ctx.error(Some(j.span().start), case, Some("json"), e))?;
-            if let Err(e) = serde_json::from_str::<serde_json::Value>(&probe) {
-                return Err(ctx.error(
-                    Some(j.span().start),
-                    case,
-                    Some("json"),
-                    format!("not valid JSON ({e}); use `body` for a deliberately malformed body"),
-                ));
-            }
-            BodyTemplate::Json(j.get_ref().clone())
-        }
-        (None, Some(b)) => {
-            check_placeholders(ctx, b, case, "body")?;
-            BodyTemplate::Raw(b.get_ref().clone())
-        }
-        (Some(_), Some(b)) => {
-            return Err(ctx.error(Some(b.span().start), case, Some("body"), "give `json` or `body`, not both"));
-        }
-        (None, None) => {
-            return Err(ctx.error(
-                Some(start),
-                case,
-                Some("json"),
-                "a case needs a request: `json = '{...}'` or `body = '...'`",
-            ));
-        }
-    };
-
+    let body = convert_body(ctx, start, rc, case)?;
     let Some(expect) = &rc.expect else {
-        return Err(ctx.error(Some(start), case, Some("expect"), "a case needs an `[case.expect]` table"));
+        return Err(ctx.error(Some(start), case, Some("expect"), Kind::NoExpect));
     };
     let expect = convert_expect(ctx, expect, case)?;
-    let snapshot = match &rc.snapshot {
-        None => None,
-        Some(s) => {
-            let valid = |n: &str| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-            match s.get_ref() {
-                toml::Value::Boolean(true) => Some(name.to_owned()),
-                toml::Value::Boolean(false) => None,
-                toml::Value::String(n) if valid(n) => Some(n.clone()),
-                v => {
-                    return Err(ctx.error(
-                        Some(s.span().start),
-                        case,
-                        Some("snapshot"),
-                        format!("expected true or a file name of letters, digits, - and _, found {v}"),
-                    ));
-                }
-            }
-        }
-    };
+    let snapshot = rc.snapshot.as_ref().map(|s| convert_snapshot(ctx, s, name)).transpose()?.flatten();
     Ok(Case {
         snapshot,
         name: name.to_owned(),
@@ -331,6 +221,48 @@ fn convert_case(
         request: RequestSpec { body, headers: rc.headers.iter().map(|(k, v)| (k.clone(), v.clone())).collect() },
         expect,
     })
+}
+
+/// The request body: `json` (valid JSON once placeholders are filled in) or `body` (as written).
+fn convert_body(
+    ctx: &FileContext<'_>,
+    start: usize,
+    rc: &RawCase,
+    case: Option<&str>,
+) -> Result<BodyTemplate, CaseFileError> {
+    match (&rc.json, &rc.body) {
+        (Some(j), None) => {
+            check_placeholders(ctx, j, case, "json")?;
+            let at = Some(j.span().start);
+            let probe = placeholder::substitute::<String>(j.get_ref(), |p| Ok(sample_value(p)))
+                .map_err(|e| ctx.error(at, case, Some("json"), Kind::Placeholder(e)))?;
+            if let Err(e) = serde_json::from_str::<serde_json::Value>(&probe) {
+                return Err(ctx.error(at, case, Some("json"), Kind::InvalidJson(e.to_string())));
+            }
+            Ok(BodyTemplate::Json(j.get_ref().clone()))
+        }
+        (None, Some(b)) => {
+            check_placeholders(ctx, b, case, "body")?;
+            Ok(BodyTemplate::Raw(b.get_ref().clone()))
+        }
+        (Some(_), Some(b)) => Err(ctx.error(Some(b.span().start), case, Some("body"), Kind::BothBodies)),
+        (None, None) => Err(ctx.error(Some(start), case, Some("json"), Kind::NoRequest)),
+    }
+}
+
+/// `snapshot = true` (named after the case), `false`, or a file name.
+fn convert_snapshot(
+    ctx: &FileContext<'_>,
+    s: &Spanned<toml::Value>,
+    name: &str,
+) -> Result<Option<String>, CaseFileError> {
+    let valid = |n: &str| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    match s.get_ref() {
+        toml::Value::Boolean(true) => Ok(Some(name.to_owned())),
+        toml::Value::Boolean(false) => Ok(None),
+        toml::Value::String(n) if valid(n) => Ok(Some(n.clone())),
+        v => Err(ctx.error(Some(s.span().start), Some(name), Some("snapshot"), Kind::BadSnapshot(v.to_string()))),
+    }
 }
 
 /// A stand-in value for each placeholder, to check at load time that a JSON template is JSON.
@@ -353,7 +285,72 @@ fn check_placeholders(
 ) -> Result<(), CaseFileError> {
     placeholder::scan(s.get_ref())
         .map(drop)
-        .map_err(|(off, msg)| ctx.error(Some(s.span().start + 1 + off), case, Some(field), msg))
+        .map_err(|(off, msg)| ctx.error(Some(s.span().start + 1 + off), case, Some(field), Kind::Placeholder(msg)))
+}
+
+/// `expect.status`: a status, a list of them (EITHER), or `"4xx"`.
+fn convert_status(
+    ctx: &FileContext<'_>,
+    e: &Spanned<RawExpect>,
+    case: Option<&str>,
+) -> Result<StatusExpectation, CaseFileError> {
+    let Some(s) = &e.get_ref().status else {
+        return Err(ctx.error(Some(e.span().start), case, Some("expect.status"), Kind::MissingStatus));
+    };
+    let err = |kind| ctx.error(Some(s.span().start), case, Some("expect.status"), kind);
+    let one = |v: &toml::Value| -> Result<u16, CaseFileError> {
+        match v.as_integer() {
+            Some(n) if (100..=599).contains(&n) => Ok(n as u16),
+            _ => Err(err(Kind::BadStatusCode(v.to_string()))),
+        }
+    };
+    match s.get_ref() {
+        toml::Value::String(c) if c == "4xx" => Ok(StatusExpectation::ClientError),
+        toml::Value::Array(list) if !list.is_empty() => {
+            Ok(StatusExpectation::AnyOf(list.iter().map(one).collect::<Result<_, _>>()?))
+        }
+        v @ toml::Value::Integer(_) => Ok(StatusExpectation::AnyOf(vec![one(v)?])),
+        v => Err(err(Kind::BadStatus(v.to_string()))),
+    }
+}
+
+/// `expect.error`: an error type, a list of them (EITHER), or `"*"`.
+fn convert_error(
+    ctx: &FileContext<'_>,
+    s: &Spanned<toml::Value>,
+    case: Option<&str>,
+) -> Result<ErrorExpectation, CaseFileError> {
+    let bad = |v: &toml::Value| {
+        ctx.error(Some(s.span().start), case, Some("expect.error"), Kind::BadErrorType(v.to_string()))
+    };
+    Ok(match s.get_ref() {
+        toml::Value::String(t) if t == "*" => ErrorExpectation::Any,
+        toml::Value::String(t) if !t.is_empty() => ErrorExpectation::AnyOf(vec![t.clone()]),
+        toml::Value::Array(list) if !list.is_empty() => ErrorExpectation::AnyOf(
+            list.iter()
+                .map(|v| v.as_str().filter(|t| !t.is_empty()).map(str::to_owned).ok_or_else(|| bad(v)))
+                .collect::<Result<_, _>>()?,
+        ),
+        v => return Err(bad(v)),
+    })
+}
+
+/// `expect.violations`: each path with a constraint the contract gives it.
+fn convert_violations(
+    ctx: &FileContext<'_>,
+    raw: &[Spanned<RawViolation>],
+    case: Option<&str>,
+) -> Result<Vec<ViolationSpec>, CaseFileError> {
+    raw.iter()
+        .map(|v| {
+            let rv = v.get_ref();
+            let constraint = contract::constraint_for(&rv.path, &rv.constraint).ok_or_else(|| {
+                let kind = Kind::NoConstraint { path: rv.path.clone(), constraint: rv.constraint.clone() };
+                ctx.error(Some(v.span().start), case, Some("expect.violations"), kind)
+            })?;
+            Ok(ViolationSpec { path: rv.path.clone(), constraint })
+        })
+        .collect()
 }
 
 fn convert_expect(
@@ -362,94 +359,18 @@ fn convert_expect(
     case: Option<&str>,
 ) -> Result<Expectation, CaseFileError> {
     let raw = e.get_ref();
-    let status_err = |span: usize, msg: String| ctx.error(Some(span), case, Some("expect.status"), msg);
-    let status = match &raw.status {
-        None => {
-            return Err(ctx.error(
-                Some(e.span().start),
-                case,
-                Some("expect.status"),
-                "missing: give a status (200), a list ([400, 404]) or \"4xx\"",
-            ));
-        }
-        Some(s) => {
-            let at = s.span().start;
-            let one = |v: &toml::Value| -> Result<u16, CaseFileError> {
-                match v.as_integer() {
-                    Some(n) if (100..=599).contains(&n) => Ok(n as u16),
-                    _ => Err(status_err(at, format!("expected an integer 100..=599, found {v}"))),
-                }
-            };
-            match s.get_ref() {
-                toml::Value::String(c) if c == "4xx" => StatusExpectation::ClientError,
-                toml::Value::Array(list) if !list.is_empty() => {
-                    StatusExpectation::AnyOf(list.iter().map(one).collect::<Result<_, _>>()?)
-                }
-                v @ toml::Value::Integer(_) => StatusExpectation::AnyOf(vec![one(v)?]),
-                v => return Err(status_err(at, format!("expected 200, [400, 404] or \"4xx\", found {v}"))),
-            }
-        }
-    };
-    let error = match &raw.error {
-        None => None,
-        Some(s) => {
-            let at = s.span().start;
-            let bad = |v: &toml::Value| {
-                ctx.error(
-                    Some(at),
-                    case,
-                    Some("expect.error"),
-                    format!("expected an error type, a list of them, or \"*\", found {v}"),
-                )
-            };
-            Some(match s.get_ref() {
-                toml::Value::String(t) if t == "*" => ErrorExpectation::Any,
-                toml::Value::String(t) if !t.is_empty() => ErrorExpectation::AnyOf(vec![t.clone()]),
-                toml::Value::Array(list) if !list.is_empty() => ErrorExpectation::AnyOf(
-                    list.iter()
-                        .map(|v| v.as_str().filter(|t| !t.is_empty()).map(str::to_owned).ok_or_else(|| bad(v)))
-                        .collect::<Result<_, _>>()?,
-                ),
-                v => return Err(bad(v)),
-            })
-        }
-    };
-    let mut violations = Vec::with_capacity(raw.violations.len());
-    for v in &raw.violations {
-        let rv = v.get_ref();
-        let constraint = contract::constraint_for(&rv.path, &rv.constraint).ok_or_else(|| {
-            ctx.error(
-                Some(v.span().start),
-                case,
-                Some("expect.violations"),
-                format!(
-                    "path {:?} has no constraint {:?} in the contract (kinds: {})",
-                    rv.path,
-                    rv.constraint,
-                    contract::CONSTRAINT_KINDS
-                ),
-            )
-        })?;
-        violations.push(ViolationSpec { path: rv.path.clone(), constraint });
-    }
+    let status = convert_status(ctx, e, case)?;
+    let error = raw.error.as_ref().map(|s| convert_error(ctx, s, case)).transpose()?;
+    let violations = convert_violations(ctx, &raw.violations, case)?;
     if let Some(list) = &raw.item_status_in {
         if let Some(bad) = list.get_ref().iter().find(|s| !contract::STATUSES.contains(&s.as_str())) {
-            return Err(ctx.error(
-                Some(list.span().start),
-                case,
-                Some("expect.item_status_in"),
-                format!("{bad:?} is not a status (known: {})", contract::STATUSES.join(", ")),
-            ));
+            let kind = Kind::UnknownStatus(bad.clone());
+            return Err(ctx.error(Some(list.span().start), case, Some("expect.item_status_in"), kind));
         }
     }
-    if let (Some(lo), Some(hi)) = (raw.items_min, raw.items_max) {
-        if lo > hi {
-            return Err(ctx.error(
-                Some(e.span().start),
-                case,
-                Some("expect.items_min"),
-                format!("items_min {lo} is above items_max {hi}"),
-            ));
+    if let (Some(min), Some(max)) = (raw.items_min, raw.items_max) {
+        if min > max {
+            return Err(ctx.error(Some(e.span().start), case, Some("expect.items_min"), Kind::ItemsRange { min, max }));
         }
     }
     Ok(Expectation {
@@ -472,7 +393,7 @@ pub fn load_cases(dir: &Path) -> Result<Vec<Case>, CaseFileError> {
         col: 0,
         case: None,
         field: None,
-        message: format!("cannot read: {e}"),
+        kind: Box::new(Kind::Read(e.to_string())),
     };
     let files: Vec<PathBuf> = if dir.is_file() {
         vec![dir.to_owned()]
@@ -499,7 +420,7 @@ pub fn load_cases(dir: &Path) -> Result<Vec<Case>, CaseFileError> {
                     col: 1,
                     case: Some(case.name.clone()),
                     field: Some("name".into()),
-                    message: format!("duplicate case name (first defined at {first})"),
+                    kind: Box::new(Kind::DuplicateName { first: format!("defined at {first}") }),
                 });
             }
             all.push(case);

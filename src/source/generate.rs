@@ -198,18 +198,18 @@ fn bad_char() -> impl Strategy<Value = char> {
 fn malformed_id() -> BoxedStrategy<String> {
     prop_oneof![
         // One character too few or too many, or far off.
-        (well_formed_text(), 0usize..36).prop_map(|(s, i)| {
+        (well_formed_text(), 0usize..contract::ID_LENGTH).prop_map(|(s, i)| {
             let mut c: Vec<char> = s.chars().collect();
             c.remove(i);
             c.into_iter().collect()
         }),
-        (well_formed_text(), hex_digit(), 0usize..=36).prop_map(|(s, h, i)| {
+        (well_formed_text(), hex_digit(), 0usize..=contract::ID_LENGTH).prop_map(|(s, h, i)| {
             let mut c: Vec<char> = s.chars().collect();
             c.insert(i, h);
             c.into_iter().collect()
         }),
         // A bad character in place of any one character (keeps the length 36).
-        (well_formed_text(), bad_char(), 0usize..36).prop_map(|(s, b, i)| {
+        (well_formed_text(), bad_char(), 0usize..contract::ID_LENGTH).prop_map(|(s, b, i)| {
             let mut c: Vec<char> = s.chars().collect();
             c[i] = b;
             c.into_iter().collect()
@@ -265,12 +265,18 @@ fn max_results() -> BoxedStrategy<Value> {
     .boxed()
 }
 
+/// Lengths adjacent to a string constraint `min..=max` (just below and at each bound) and one
+/// `far` beyond the top.
+fn lengths_around(min: usize, max: usize, far: usize) -> BoxedStrategy<usize> {
+    prop_oneof![Just(min.saturating_sub(1)), Just(min), Just(max), Just(max + 1), Just(far)].boxed()
+}
+
 fn status_value() -> BoxedStrategy<String> {
     prop_oneof![
         8 => proptest::sample::select(contract::STATUSES.to_vec()).prop_map(str::to_owned),
         1 => Just("success".to_owned()),
         1 => Just("BOGUS".to_owned()),
-        1 => prop_oneof![Just(0usize), Just(1), Just(256), Just(257), Just(300)].prop_map(|n| "A".repeat(n)),
+        1 => lengths_around(contract::FILTER_VALUE_MIN, contract::FILTER_VALUE_MAX, 300).prop_map(|n| "A".repeat(n)),
     ]
     .boxed()
 }
@@ -280,7 +286,7 @@ fn filter_key() -> BoxedStrategy<Value> {
         8 => Just(json!(contract::STATUS_FILTER_KEY)),
         1 => Just(json!("status")),
         1 => Just(json!("WindowTaskId")),
-        1 => prop_oneof![Just(0usize), Just(1), Just(128), Just(129), Just(200)].prop_map(|n| json!("K".repeat(n))),
+        1 => lengths_around(contract::FILTER_KEY_MIN, contract::FILTER_KEY_MAX, 200).prop_map(|n| json!("K".repeat(n))),
         1 => wrong_types(),
     ]
     .boxed()
@@ -319,9 +325,9 @@ fn filter() -> BoxedStrategy<Value> {
 }
 
 fn filters() -> BoxedStrategy<Value> {
-    let documented: Vec<&str> = contract::STATUSES.iter().copied().filter(|s| *s != "SKIPPED_OVERLAPPING").collect();
+    let documented: Vec<&str> = contract::FILTERABLE_STATUSES.to_vec();
     prop_oneof![
-        10 => proptest::collection::vec(filter(), 0..=8).prop_map(Value::Array),
+        10 => proptest::collection::vec(filter(), 0..=contract::FILTERS_MAX + 3).prop_map(Value::Array),
         // Runs of valid one-value STATUS filters around the limit of 5 (shrinks toward fewer,
         // and toward the first status): ANDed, they must agree.
         3 => proptest::collection::vec(proptest::sample::select(documented), 0..=contract::FILTERS_MAX + 1).prop_map(|v| {

@@ -1,7 +1,8 @@
-//! Where cases come from. Pure: nothing here knows HTTP.
+//! Where cases come from: case files, the generator, fuzz inputs. Pure: nothing here knows HTTP.
 
 mod case;
 mod file;
+mod file_error;
 #[cfg(feature = "fuzzing")]
 pub mod fuzz;
 pub mod generate;
@@ -11,6 +12,7 @@ mod write;
 pub use case::{
     BodyTemplate, Case, ErrorExpectation, Expectation, Origin, RequestSpec, StatusExpectation, ViolationSpec,
 };
-pub use file::{load_cases, parse_case_file, CaseFileError};
+pub use file::{load_cases, parse_case_file};
+pub use file_error::{CaseFileError, CaseFileErrorKind};
 pub use placeholder::{scan as scan_placeholders, substitute, Placeholder};
 pub use write::case_to_toml;

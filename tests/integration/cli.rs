@@ -1,11 +1,8 @@
 //! The command line as a user meets it: exit statuses, one-line errors, the serve subcommand.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-
 use ssm_conform::server::Fault;
 
-use crate::util::{reference, ssm_conform, stderr, stdout};
+use crate::util::{reference, ssm_conform, stderr, stdout, RawServer, TestCommand, TestServer};
 
 #[test]
 fn run_without_endpoint_uses_the_embedded_reference_and_passes() {
@@ -23,14 +20,7 @@ fn run_without_endpoint_uses_the_embedded_reference_and_passes() {
 fn endpoint_comes_from_the_sdk_environment_variables() {
     let server = reference(Some(Fault::RequestIdMissing));
     for var in ["AWS_ENDPOINT_URL_SSM", "AWS_ENDPOINT_URL"] {
-        let out = Command::new(env!("CARGO_BIN_EXE_ssm-conform"))
-            .args(["run"])
-            .env_remove("AWS_ENDPOINT_URL_SSM")
-            .env_remove("AWS_ENDPOINT_URL")
-            .env(var, &server.url)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .unwrap();
+        let out = TestCommand::new().args(["run"]).env(var, &server.url).run();
         assert_eq!(out.status.code(), Some(1), "{var}: {}", stdout(&out));
         assert!(stdout(&out).contains(&server.url), "{var}");
     }
@@ -66,16 +56,12 @@ fn an_unreachable_endpoint_is_a_harness_error() {
 
 #[test]
 fn an_endpoint_that_never_answers_times_out_instead_of_hanging() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
     // Accept connections and hold them open without answering.
-    std::thread::spawn(move || {
-        let mut held = Vec::new();
-        for s in listener.incoming().take(4) {
-            held.push(s);
-        }
-        std::thread::sleep(std::time::Duration::from_secs(30));
+    let server = RawServer::start(|stream, _| async move {
+        tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+        drop(stream);
     });
+    let url = server.url.clone();
     let started = std::time::Instant::now();
     let out = ssm_conform(&["run", "--endpoint", &url, "--timeout", "1"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
@@ -116,19 +102,11 @@ fn serve_lists_faults_and_fixtures() {
 
 #[test]
 fn serve_prints_its_url_and_answers() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ssm-conform"))
-        .args(["serve", "--port", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let url = line.trim().to_owned();
+    let serving = TestCommand::new().args(["serve", "--port", "0"]).serve();
+    let url = serving.url.clone();
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     let out = ssm_conform(&["run", "--endpoint", &url]);
-    child.kill().unwrap();
-    child.wait().unwrap();
+    drop(serving);
     // Without --execution-id the data checks are skipped, and everything else passes.
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(stdout(&out).contains("needs an execution known to hold tasks"), "{}", stdout(&out));
@@ -138,33 +116,28 @@ fn serve_prints_its_url_and_answers() {
 fn sign_sends_sigv4_and_never_prints_the_secret() {
     use std::sync::{Arc, Mutex};
     let seen: Arc<Mutex<Vec<String>>> = Arc::default();
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
     let record = seen.clone();
-    rt.spawn(async move {
-        let app = axum::Router::new().fallback(move |headers: axum::http::HeaderMap| {
-            let record = record.clone();
-            async move {
-                let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
-                record.lock().unwrap().push(auth);
-                (axum::http::StatusCode::NOT_IMPLEMENTED, "not here")
-            }
-        });
-        axum::serve(listener, app).await.unwrap();
-    });
+    let server = TestServer::router(axum::Router::new().fallback(move |headers: axum::http::HeaderMap| {
+        let record = record.clone();
+        async move {
+            let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+            record.lock().unwrap().push(auth);
+            (axum::http::StatusCode::NOT_IMPLEMENTED, "not here")
+        }
+    }));
+    let url = server.url.clone();
     let secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
     let run = |sign: bool, with_creds: bool| {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_ssm-conform"));
-        cmd.args(["run", "--endpoint", &url, "--region", "eu-west-1"]).current_dir(env!("CARGO_MANIFEST_DIR"));
+        let mut cmd = TestCommand::new();
+        cmd.args(["run", "--endpoint", &url, "--region", "eu-west-1"]);
         if sign {
-            cmd.arg("--sign");
+            cmd.args(["--sign"]);
         }
         cmd.env_remove("AWS_ACCESS_KEY_ID").env_remove("AWS_SECRET_ACCESS_KEY").env_remove("AWS_SESSION_TOKEN");
         if with_creds {
             cmd.env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE").env("AWS_SECRET_ACCESS_KEY", secret);
         }
-        cmd.output().unwrap()
+        cmd.run()
     };
     let out = run(true, false);
     assert_eq!(out.status.code(), Some(2));

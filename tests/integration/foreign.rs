@@ -2,14 +2,12 @@
 //! conformant in MaxResults validation, JSON handling and error shapes, but it checks only the
 //! id's length (not its pattern) and sends ISO-8601 timestamps. The harness must see both sides.
 
-use std::net::SocketAddr;
-
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
-use crate::util::{fail_lines, ssm_conform, stdout};
+use crate::util::{fail_lines, ssm_conform, stdout, TestServer};
 
 const EXECUTION: &str = "0123abcd-0000-4000-8000-00000000beef";
 const STATUSES: [&str; 3] = ["SUCCESS", "FAILED", "IN_PROGRESS"];
@@ -114,15 +112,10 @@ async fn handle(headers: HeaderMap, body: Bytes) -> Response {
     reply(200, out)
 }
 
-fn start() -> (tokio::runtime::Runtime, String) {
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-    let addr: SocketAddr = listener.local_addr().unwrap();
-    rt.spawn(async move {
-        let app = axum::Router::new().fallback(handle);
-        axum::serve(listener, app).await.unwrap();
-    });
-    (rt, format!("http://{addr}"))
+fn start() -> (TestServer, String) {
+    let server = TestServer::router(axum::Router::new().fallback(handle));
+    let url = server.url.clone();
+    (server, url)
 }
 
 fn failing_checks(lines: &[String]) -> Vec<String> {

@@ -1,6 +1,8 @@
 //! One integration test binary (ripgrep/nextest style): the CLI end to end against the
 //! reference endpoint, each fault, and endpoints that are not ours.
 
+mod architecture;
+mod case_files;
 mod cli;
 mod faults;
 mod foreign;

@@ -43,7 +43,7 @@ fn the_oracle_and_the_reference_agree() {
 }
 
 /// Runs the property phase alone (one trivial case) against a faulty reference.
-fn property_run(fault: Fault, dir: &std::path::Path, extra: &[&str]) -> std::process::Output {
+fn property_run(fault: Fault, dir: &std::path::Path, extra: &[&str]) -> crate::util::TestOutput {
     let server = reference(Some(fault));
     let cases = dir.join("cases");
     std::fs::create_dir_all(&cases).unwrap();

@@ -5,7 +5,7 @@ use ssm_conform::server::Fault;
 
 use crate::util::{fixture_id_args, reference, ssm_conform, stdout};
 
-fn run_with(fault: Fault, extra: &[&str]) -> std::process::Output {
+fn run_with(fault: Fault, extra: &[&str]) -> crate::util::TestOutput {
     let server = reference(Some(fault));
     let ids = fixture_id_args();
     // The cases and relations alone: these tests are about the report formats and the gate.
@@ -92,5 +92,65 @@ fn a_broken_baseline_is_a_harness_error() {
     let out = ssm_conform(&["run", "--baseline", baseline.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("b.toml: line 3: unknown field `chek`"), "{err}");
+    assert!(err.contains("b.toml:3: unknown field `chek`"), "{err}");
+}
+
+#[test]
+fn a_misspelt_check_id_in_a_baseline_names_its_line_and_the_closest_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = dir.path().join("b.toml");
+    std::fs::write(&baseline, "[[accepted]]\nunit = \"x\"\ncheck = \"item-timestamp\"\n").unwrap();
+    let out = ssm_conform(&["run", "--baseline", baseline.to_str().unwrap()]);
+    out.assert_code(2);
+    let err = out.stderr();
+    assert_eq!(err.lines().count(), 1, "{}", out.text());
+    assert!(
+        err.contains("b.toml:3: check: unknown check id \"item-timestamp\"; did you mean \"item-timestamps\"?"),
+        "{}",
+        out.text()
+    );
+}
+
+/// Replaces what differs from run to run (ports, timings, request ids) with placeholders.
+fn normalise(text: &str) -> String {
+    let rules = [
+        (r"127\.0\.0\.1:\d+", "127.0.0.1:[port]"),
+        (r"seed 7; \d+\.\d+s", "seed 7; [seconds]s"),
+        (r#""seconds": [0-9.e-]+"#, r#""seconds": "[seconds]""#),
+        (r#"(?i)("x-amzn-RequestId",\s*)"[0-9a-f-]{36}""#, r#"$1"[request-id]""#),
+        (r#"("date",\s*)"[^"]*""#, r#"$1"[date]""#),
+        (r"/tmp/[^ \n\x22]*", "[tmp]"),
+    ];
+    rules.iter().fold(text.to_owned(), |t, (re, to)| regex::Regex::new(re).unwrap().replace_all(&t, *to).into_owned())
+}
+
+/// The same small run written as every format: the terminal report (plain), JSON, JUnit and
+/// Markdown, each pinned as a snapshot people review.
+#[test]
+fn every_report_format_is_pinned() {
+    let server = reference(Some(Fault::TimestampsIso));
+    let dir = tempfile::tempdir().unwrap();
+    let path = |f: &str| dir.path().join(format!("report.{f}"));
+    let eleven = ssm_conform::server::Reference::new(None)
+        .executions()
+        .iter()
+        .find(|e| e.tasks.len() == 11)
+        .map(|e| e.window_execution_id.clone())
+        .unwrap();
+    let cases = "tests/data/report_cases.toml";
+    let mut args: Vec<String> = ["run", "--endpoint", &server.url, "--cases", cases, "--execution-id", &eleven]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    args.extend(["--property-cases", "0", "--seed", "7", "--color", "never"].map(str::to_owned));
+    for f in ["json", "junit", "markdown"] {
+        args.extend(["--report".to_owned(), format!("{f}:{}", path(f).display())]);
+    }
+    let out = ssm_conform(&args);
+    out.assert_code(1);
+    insta::assert_snapshot!("report_terminal", normalise(&out.stdout()));
+    for f in ["json", "junit", "markdown"] {
+        let text = std::fs::read_to_string(path(f)).unwrap();
+        insta::assert_snapshot!(format!("report_{f}"), normalise(&text));
+    }
 }

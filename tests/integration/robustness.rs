@@ -14,20 +14,18 @@
 //! Every run is killed at a one-minute hard limit, so a hang fails the test instead of stalling
 //! `cargo test`; each run prints its exit status, time and peak RSS (`--nocapture`).
 
-use std::io::Read;
-use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 use ssm_conform::request::WireRequest;
 use ssm_conform::response::WireResponse;
 use ssm_conform::server::Reference;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
-use crate::util::{fail_lines, fixture_id_args, stderr, stdout};
+use crate::util::{fixture_id_args, RawServer, TestCommand, TestOutput};
 
 /// What the server does to a request it misbehaves on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,26 +83,17 @@ const DEPTH: usize = 100_000;
 /// The transport's default body cap, as the message names it.
 const CAP_TEXT: &str = "larger than the limit of 16 MiB (16777216 bytes)";
 
-/// A misbehaving endpoint on its own runtime; dropping it stops it.
+/// A misbehaving endpoint; dropping it stops it.
 struct Endpoint {
     url: String,
     /// Requests read (one per connection: every answer closes).
     requests: Arc<AtomicUsize>,
     /// Body bytes of huge answers written to sockets.
     huge_bytes_sent: Arc<AtomicU64>,
-    runtime: Option<tokio::runtime::Runtime>,
-}
-
-impl Drop for Endpoint {
-    fn drop(&mut self) {
-        if let Some(rt) = self.runtime.take() {
-            rt.shutdown_timeout(Duration::from_secs(1));
-        }
-    }
+    _server: RawServer,
 }
 
 struct Ctx {
-    url: String,
     misbehaviour: Misbehaviour,
     trigger: Trigger,
     reference: Reference,
@@ -114,25 +103,17 @@ struct Ctx {
 
 impl Endpoint {
     fn start(misbehaviour: Misbehaviour, trigger: Trigger) -> Endpoint {
-        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-        let listener = runtime.block_on(TcpListener::bind("127.0.0.1:0")).unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
         let requests = Arc::new(AtomicUsize::new(0));
         let huge_bytes_sent = Arc::new(AtomicU64::new(0));
         let ctx = Arc::new(Ctx {
-            url: url.clone(),
             misbehaviour,
             trigger,
             reference: Reference::new(None),
             requests: requests.clone(),
             huge_bytes_sent: huge_bytes_sent.clone(),
         });
-        runtime.spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(handle(stream, ctx.clone()));
-            }
-        });
-        Endpoint { url, requests, huge_bytes_sent, runtime: Some(runtime) }
+        let server = RawServer::start(move |stream, url| handle(stream, ctx.clone(), url));
+        Endpoint { url: server.url.clone(), requests, huge_bytes_sent, _server: server }
     }
 }
 
@@ -200,7 +181,7 @@ fn marked(req: &WireRequest) -> bool {
         == Some(50)
 }
 
-async fn handle(mut s: TcpStream, ctx: Arc<Ctx>) {
+async fn handle(mut s: TcpStream, ctx: Arc<Ctx>, url: String) {
     let Ok(Some(req)) = tokio::time::timeout(Duration::from_secs(5), read_request(&mut s)).await else { return };
     let n = ctx.requests.fetch_add(1, Ordering::SeqCst);
     let good = ctx.reference.handle(&req);
@@ -265,7 +246,7 @@ async fn handle(mut s: TcpStream, ctx: Arc<Ctx>) {
                     [n % 4];
             let head = format!(
                 "HTTP/1.1 {code} {why}\r\nLocation: {}/\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-                ctx.url
+                url
             );
             let _ = s.write_all(head.as_bytes()).await;
         }
@@ -372,38 +353,19 @@ fn case_file() -> (tempfile::TempDir, String) {
     (dir, path)
 }
 
-/// A finished run of the binary: its output, how long it took, its peak resident memory.
-struct Run {
-    out: Output,
-    elapsed: Duration,
-    peak_rss_kib: Option<u64>,
-    /// Killed at the hard limit: it did not end by itself.
-    killed: bool,
+/// The verdicts every robustness run is held to.
+trait Verdicts {
+    fn fail_line(&self, unit: &str) -> String;
+    fn assert_verdict(&self, label: &str, code: i32, bound: Duration);
+    fn assert_controls_pass(&self);
+    fn assert_one_line_error(&self, url: &str, what: &str);
 }
 
-impl Run {
-    fn stdout(&self) -> String {
-        stdout(&self.out)
-    }
-
-    fn stderr(&self) -> String {
-        stderr(&self.out)
-    }
-
-    fn text(&self) -> String {
-        format!(
-            "exit {:?} after {:.2?}\n--- stdout\n{}--- stderr\n{}",
-            self.out.status.code(),
-            self.elapsed,
-            self.stdout(),
-            self.stderr()
-        )
-    }
-
+impl Verdicts for TestOutput {
     /// The FAIL line of `unit`.
     fn fail_line(&self, unit: &str) -> String {
         let prefix = format!("FAIL {unit} ");
-        let line = fail_lines(&self.out).into_iter().find(|l| l.starts_with(&prefix)).unwrap_or_else(|| {
+        let line = self.fail_lines().into_iter().find(|l| l.starts_with(&prefix)).unwrap_or_else(|| {
             panic!("no FAIL line for {unit}:\n{}", self.text());
         });
         eprintln!("  {line}");
@@ -415,13 +377,13 @@ impl Run {
     fn assert_verdict(&self, label: &str, code: i32, bound: Duration) {
         eprintln!(
             "robustness {label}: exit {:?} in {:.2?}{}",
-            self.out.status.code(),
+            self.status.code(),
             self.elapsed,
             self.peak_rss_kib.map_or(String::new(), |k| format!(", peak RSS {} MiB", k / 1024))
         );
         assert!(!self.killed, "{label}: still running after {:.2?}, killed\n{}", self.elapsed, self.text());
         assert!(!self.stderr().contains("panicked"), "{label}: a panic\n{}", self.text());
-        assert_eq!(self.out.status.code(), Some(code), "{label}\n{}", self.text());
+        assert_eq!(self.status.code(), Some(code), "{label}\n{}", self.text());
         assert!(self.elapsed < bound, "{label}: took {:.2?}, bound {bound:?}\n{}", self.elapsed, self.text());
     }
 
@@ -444,56 +406,13 @@ impl Run {
     }
 }
 
-/// Runs the binary like [`crate::util::ssm_conform`] (endpoint variables cleared), measuring its
-/// time and polling its peak resident set size (`VmHWM`, Linux only). A run still going after
-/// `hard_limit` is killed, so a regression that hangs fails the test instead of stalling it.
-fn run_within(args: &[&str], hard_limit: Duration) -> Run {
-    let started = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ssm-conform"))
-        .args(args)
-        .env_remove("AWS_ENDPOINT_URL_SSM")
-        .env_remove("AWS_ENDPOINT_URL")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    let drain = |mut r: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut v = Vec::new();
-            let _ = r.read_to_end(&mut v);
-            v
-        })
-    };
-    let out_reader = drain(Box::new(child.stdout.take().unwrap()));
-    let err_reader = drain(Box::new(child.stderr.take().unwrap()));
-    let status_path = format!("/proc/{}/status", child.id());
-    let mut peak: Option<u64> = None;
-    let mut killed = false;
-    let status = loop {
-        let hwm = std::fs::read_to_string(&status_path).ok().and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        });
-        if let Some(kib) = hwm {
-            peak = Some(peak.map_or(kib, |p| p.max(kib)));
-        }
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > hard_limit && !killed {
-            killed = true;
-            let _ = child.kill(); // our own child, by its handle
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    let out = Output { status, stdout: out_reader.join().unwrap(), stderr: err_reader.join().unwrap() };
-    Run { out, elapsed: started.elapsed(), peak_rss_kib: peak, killed }
+/// Runs the binary, killed at `hard_limit` so a regression that hangs fails the test.
+fn run_within(args: &[&str], hard_limit: Duration) -> TestOutput {
+    TestCommand::new().args(args).limit(hard_limit).run()
 }
 
 /// [`run_within`] with a one-minute hard limit (every bound asserted is far below it).
-fn run(args: &[&str]) -> Run {
+fn run(args: &[&str]) -> TestOutput {
     run_within(args, Duration::from_secs(60))
 }
 
@@ -540,7 +459,7 @@ fn resets_after_the_probe_are_findings_and_the_whole_suite_still_runs() {
     let ep = Endpoint::start(Misbehaviour::ResetEveryOther, Trigger::AfterProbe);
     let r = run(&["run", "--endpoint", &ep.url, "--timeout", "2", "--property-cases", "200"]);
     r.assert_verdict("resets after the probe (full suite)", 1, QUICK_BOUND);
-    let resets: Vec<String> = fail_lines(&r.out).into_iter().filter(|l| l.contains("reset")).collect();
+    let resets: Vec<String> = r.fail_lines().into_iter().filter(|l| l.contains("reset")).collect();
     assert!(!resets.is_empty(), "a FAIL line says the connection was reset:\n{}", r.text());
     assert!(resets[0].contains("before a complete response head arrived"), "{}", r.text());
     let summary = r.stdout().lines().find(|l| l.ends_with(" skipped")).map(str::to_owned).expect("summary line");
@@ -596,8 +515,8 @@ fn a_body_of_hundreds_of_mb_hits_the_cap_not_the_memory() {
 }
 
 /// Whether some FAIL line says the body is not JSON.
-fn says_not_json(r: &Run) -> bool {
-    fail_lines(&r.out).iter().any(|l| l.contains("not a JSON") || l.contains("not JSON"))
+fn says_not_json(r: &TestOutput) -> bool {
+    r.fail_lines().iter().any(|l| l.contains("not a JSON") || l.contains("not JSON"))
 }
 
 #[test]

@@ -9,7 +9,7 @@ use ssm_conform::request;
 use ssm_conform::server::{Fault, Reference};
 use ssm_conform::source::load_cases;
 
-use crate::util::{fail_lines, reference, ssm_conform, stdout};
+use crate::util::{fail_lines, reference, ssm_conform, stdout, TestCommand};
 
 const SNAPSHOTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots");
 
@@ -72,11 +72,10 @@ fn a_snapshot_mismatch_fails_with_a_readable_diff_and_update_writes_only_pending
 
     let accepted = std::fs::read_to_string(dir.path().join("max-results-9.snap")).unwrap();
     // Updating writes files, which is refused when CI is set (as it is in our own CI run).
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ssm-conform"))
+    let out = TestCommand::new()
         .args(["run", "--endpoint", &server.url, "--snapshot-dir", snap_dir, "--snapshots", "update"])
         .env_remove("CI")
-        .output()
-        .unwrap();
+        .run();
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert_eq!(
         std::fs::read_to_string(dir.path().join("max-results-9.snap")).unwrap(),
@@ -92,11 +91,10 @@ fn a_snapshot_mismatch_fails_with_a_readable_diff_and_update_writes_only_pending
     assert!(stdout(&out).contains("pending snapshot:"), "{}", stdout(&out));
 
     // Nothing is written in CI.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ssm-conform"))
+    let out = TestCommand::new()
         .args(["run", "--endpoint", &server.url, "--snapshot-dir", snap_dir, "--snapshots", "update"])
         .env("CI", "true")
-        .output()
-        .unwrap();
+        .run();
     assert_eq!(out.status.code(), Some(2));
 }
 

@@ -1,21 +1,39 @@
-//! Helpers: start servers on 127.0.0.1:0 (stopped on drop) and run the `ssm-conform` binary.
+//! The one way every test runs the binary ([`TestCommand`], ripgrep's `tests/util.rs`) and serves
+//! an endpoint: [`TestServer`] for the reference or any axum router, [`RawServer`] for a server
+//! that writes raw bytes, [`ServeProcess`] for `ssm-conform serve`. Servers bind 127.0.0.1:0 and
+//! stop on drop; a child process is killed by its own handle.
 
+use std::future::Future;
+use std::io::{BufRead, BufReader, Read};
 use std::net::{Ipv4Addr, SocketAddr};
-use std::process::{Command, Output};
+use std::ops::Deref;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use ssm_conform::server::{self, Fault, Reference, ServerHandle};
 
-/// A tokio runtime and a reference server running on it; both end on drop.
+/// The most any run may take before it is killed: a hang fails its test instead of stalling
+/// `cargo test`.
+pub const HARD_LIMIT: Duration = Duration::from_secs(120);
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap()
+}
+
+/// A tokio runtime and a server running on it; both end on drop.
 pub struct TestServer {
     pub url: String,
     handle: Option<ServerHandle>,
-    runtime: tokio::runtime::Runtime,
+    runtime: Option<tokio::runtime::Runtime>,
 }
 
 impl Drop for TestServer {
     fn drop(&mut self) {
-        if let Some(h) = self.handle.take() {
-            self.runtime.block_on(h.stop());
+        if let (Some(h), Some(rt)) = (self.handle.take(), self.runtime.as_ref()) {
+            rt.block_on(h.stop());
+        }
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_timeout(Duration::from_secs(1));
         }
     }
 }
@@ -23,9 +41,55 @@ impl Drop for TestServer {
 impl TestServer {
     /// Serves `reference` on 127.0.0.1:0.
     pub fn start(reference: Reference) -> TestServer {
-        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let runtime = runtime();
         let handle = runtime.block_on(server::spawn(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), reference)).unwrap();
-        TestServer { url: handle.url(), handle: Some(handle), runtime }
+        TestServer { url: handle.url(), handle: Some(handle), runtime: Some(runtime) }
+    }
+
+    /// Serves any axum router on 127.0.0.1:0 (a hand-written endpoint).
+    pub fn router(router: axum::Router) -> TestServer {
+        let runtime = runtime();
+        let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        runtime.spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        TestServer { url, handle: None, runtime: Some(runtime) }
+    }
+}
+
+/// A server that handles each connection with a function of the raw stream, so it controls every
+/// byte, reset and delay.
+pub struct RawServer {
+    pub url: String,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl Drop for RawServer {
+    fn drop(&mut self) {
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_timeout(Duration::from_secs(1));
+        }
+    }
+}
+
+impl RawServer {
+    /// Serves on 127.0.0.1:0; `handler` gets each accepted connection and the server's URL.
+    pub fn start<F, Fut>(handler: F) -> RawServer
+    where
+        F: Fn(tokio::net::TcpStream, String) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let runtime = runtime();
+        let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let own = url.clone();
+        runtime.spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                tokio::spawn(handler(stream, own.clone()));
+            }
+        });
+        RawServer { url, runtime: Some(runtime) }
     }
 }
 
@@ -44,15 +108,172 @@ pub fn fixture_id_args() -> Vec<String> {
         .collect()
 }
 
-/// Runs the binary with `args`, with the endpoint variables cleared.
-pub fn ssm_conform(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ssm-conform"))
-        .args(args)
-        .env_remove("AWS_ENDPOINT_URL_SSM")
-        .env_remove("AWS_ENDPOINT_URL")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the binary runs")
+/// One run of the `ssm-conform` binary: the endpoint variables cleared, the crate as the working
+/// directory, and a hard time limit.
+pub struct TestCommand {
+    command: Command,
+    shown: Vec<String>,
+    limit: Duration,
+}
+
+impl TestCommand {
+    /// The binary, with no arguments yet.
+    pub fn new() -> TestCommand {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_ssm-conform"));
+        command
+            .env_remove("AWS_ENDPOINT_URL_SSM")
+            .env_remove("AWS_ENDPOINT_URL")
+            .current_dir(env!("CARGO_MANIFEST_DIR"));
+        TestCommand { command, shown: vec!["ssm-conform".to_owned()], limit: HARD_LIMIT }
+    }
+
+    /// Adds arguments.
+    pub fn args<S: AsRef<str>>(&mut self, args: impl IntoIterator<Item = S>) -> &mut TestCommand {
+        for a in args {
+            self.command.arg(a.as_ref());
+            self.shown.push(a.as_ref().to_owned());
+        }
+        self
+    }
+
+    /// Sets an environment variable.
+    pub fn env(&mut self, key: &str, value: &str) -> &mut TestCommand {
+        self.command.env(key, value);
+        self.shown.insert(0, format!("{key}={value}"));
+        self
+    }
+
+    /// Removes an environment variable.
+    pub fn env_remove(&mut self, key: &str) -> &mut TestCommand {
+        self.command.env_remove(key);
+        self
+    }
+
+    /// Kills the run after `limit` instead of [`HARD_LIMIT`].
+    pub fn limit(&mut self, limit: Duration) -> &mut TestCommand {
+        self.limit = limit;
+        self
+    }
+
+    /// Runs to the end (or the limit), measuring the time and polling the peak resident set size
+    /// (`VmHWM`, Linux only).
+    pub fn run(&mut self) -> TestOutput {
+        let started = Instant::now();
+        let mut child = self.command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("the binary runs");
+        let drain = |mut r: Box<dyn Read + Send>| {
+            std::thread::spawn(move || {
+                let mut v = Vec::new();
+                let _ = r.read_to_end(&mut v);
+                v
+            })
+        };
+        let out_reader = drain(Box::new(child.stdout.take().unwrap()));
+        let err_reader = drain(Box::new(child.stderr.take().unwrap()));
+        let status_path = format!("/proc/{}/status", child.id());
+        let (mut peak, mut killed) = (None::<u64>, false);
+        let status = loop {
+            let hwm = std::fs::read_to_string(&status_path).ok().and_then(|s| {
+                s.lines()
+                    .find_map(|l| l.strip_prefix("VmHWM:"))
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            });
+            if let Some(kib) = hwm {
+                peak = Some(peak.map_or(kib, |p| p.max(kib)));
+            }
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if started.elapsed() > self.limit && !killed {
+                killed = true;
+                let _ = child.kill(); // our own child, by its handle
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        let output = Output { status, stdout: out_reader.join().unwrap(), stderr: err_reader.join().unwrap() };
+        TestOutput { output, elapsed: started.elapsed(), peak_rss_kib: peak, killed, command: self.shown.join(" ") }
+    }
+
+    /// Starts `ssm-conform serve` with these arguments and waits for the URL it prints.
+    pub fn serve(&mut self) -> ServeProcess {
+        let mut child = self.command.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("the binary runs");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        ServeProcess { url: line.trim().to_owned(), child }
+    }
+}
+
+/// A running `ssm-conform serve`, killed (by its own handle) on drop.
+pub struct ServeProcess {
+    pub url: String,
+    child: Child,
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// What a run printed, how it ended, how long it took and how much memory it used.
+pub struct TestOutput {
+    pub output: Output,
+    pub elapsed: Duration,
+    pub peak_rss_kib: Option<u64>,
+    /// Killed at the limit: it did not end by itself.
+    pub killed: bool,
+    command: String,
+}
+
+impl Deref for TestOutput {
+    type Target = Output;
+
+    fn deref(&self) -> &Output {
+        &self.output
+    }
+}
+
+impl TestOutput {
+    /// stdout as text.
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+
+    /// stderr as text.
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+
+    /// The command, its status, time and both streams, for a failing assertion.
+    pub fn text(&self) -> String {
+        format!(
+            "$ {}\nexit {:?} after {:.2?}{}\n--- stdout\n{}--- stderr\n{}",
+            self.command,
+            self.output.status.code(),
+            self.elapsed,
+            if self.killed { " (killed at the limit)" } else { "" },
+            self.stdout(),
+            self.stderr()
+        )
+    }
+
+    /// Panics, showing the command and both streams, unless the run exited with `code`.
+    #[track_caller]
+    pub fn assert_code(&self, code: i32) -> &TestOutput {
+        assert!(!self.killed, "still running at the limit, killed\n{}", self.text());
+        assert_eq!(self.output.status.code(), Some(code), "\n{}", self.text());
+        self
+    }
+
+    /// The `FAIL` lines of the terminal report.
+    pub fn fail_lines(&self) -> Vec<String> {
+        self.stdout().lines().filter(|l| l.starts_with("FAIL ")).map(str::to_owned).collect()
+    }
+}
+
+/// Runs the binary with `args`.
+pub fn ssm_conform<S: AsRef<str>>(args: &[S]) -> TestOutput {
+    TestCommand::new().args(args).run()
 }
 
 /// stdout as text.
