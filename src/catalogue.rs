@@ -1,5 +1,5 @@
 //! One idiom for every name ↔ enum table of the harness (check ids, families, faults, variants,
-//! EITHER rules, report formats): the [`catalogue!`] macro writes the enum, its `ALL` list, its
+//! EITHER rules, report formats): the `catalogue!` macro writes the enum, its `ALL` list, its
 //! stable names, `Display`, and a `FromStr` whose error names the kind and suggests the closest
 //! name ("did you mean …?"), so a typo in a flag, a case file or a baseline is caught the same way
 //! everywhere.
@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-/// What every catalogue enum offers (written by [`catalogue!`]).
+/// What every catalogue enum offers (written by `catalogue!`).
 pub trait Catalogue: Copy + Eq + 'static {
     /// What an entry is called in messages (`fault`, `check id`).
     const KIND: &'static str;

@@ -4,17 +4,21 @@
 //! The data's path, one module per stage:
 //!
 //! ```text
-//! source (case files)  ─▶ request ─▶ transport (HTTP) ─▶ response ─▶ check (the oracle)
-//!                                                                      │
-//!            server (reference endpoint, faults) ◀── beside it         ▼
-//!                                                  finding ─▶ report (terminal)
+//! source (case files | generator | fuzz input) ─▶ request ─▶ transport (HTTP, signing)
+//!        ─▶ response ─▶ check (the oracle: check::always_on for every exchange)
+//!        ─▶ finding (results, baselines) ─▶ report (terminal, JSON, JUnit, Markdown)
+//!
+//!              server (the reference endpoint, faults, variants) beside it
 //! ```
 //!
-//! `contract` holds every number and name of the contract; `request`, `response`, `check` and
-//! `source` are pure and synchronous; async lives in `transport`, `runner` and `server`.
+//! `runner` drives a run through those stages; `contract` holds every number, name and EITHER
+//! rule of the contract, `check_id` the stable check ids, `catalogue` the one idiom every
+//! name ↔ enum table uses. `request`, `response`, `oracle` and `check` are pure and
+//! synchronous; async lives in `transport`, `runner` and `server`. A module imports only from its
+//! own floor or below (`tests/integration/architecture.rs`).
 
 pub mod app;
-mod catalogue;
+pub mod catalogue;
 pub mod check;
 pub mod check_id;
 pub mod cli;

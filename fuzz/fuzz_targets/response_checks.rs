@@ -9,17 +9,16 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use ssm_conform::check::{error_shape, protocol, response_shape, snapshot};
+use ssm_conform::check::{self, error_shape, snapshot};
 use ssm_conform::response::{ErrorShape, Page};
 use ssm_conform_fuzz::ResponseInput;
 
 fuzz_target!(init: ssm_conform_fuzz::write_seeds_if_asked(), |input: ResponseInput<'_>| {
     let resp = input.response();
-    let req = input.page_request();
+    let req = input.request();
 
-    let mut findings = protocol::check_protocol(&resp);
-    findings.extend(error_shape::check_error_response(&resp));
-    findings.extend(response_shape::check_success(&req, &resp));
+    // The same always-on checks every exchange of a run goes through.
+    let findings = check::always_on(&req, &resp);
     // Findings end up in every report: make sure they format.
     for f in &findings {
         let _ = f.to_string();

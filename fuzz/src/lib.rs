@@ -9,7 +9,8 @@
 pub mod seeds;
 
 use arbitrary::{Arbitrary, Unstructured};
-use ssm_conform::check::response_shape::PageRequest;
+use ssm_conform::contract;
+use ssm_conform::request::WireRequest;
 use ssm_conform::response::WireResponse;
 
 /// The most headers a fuzz input keeps: the checks scan headers linearly, and an endpoint's
@@ -84,9 +85,17 @@ impl ResponseInput<'_> {
         }
     }
 
-    /// The request, as far as the success-shape checks read it.
-    pub fn page_request(&self) -> PageRequest {
-        PageRequest { window_execution_id: self.window_execution_id.clone(), max_results: self.max_results }
+    /// The request the response answers: its `WindowExecutionId` and `MaxResults`, the members
+    /// the success-shape checks read.
+    pub fn request(&self) -> WireRequest {
+        let mut body = serde_json::Map::new();
+        if let Some(id) = &self.window_execution_id {
+            body.insert(contract::input::WINDOW_EXECUTION_ID.into(), id.clone().into());
+        }
+        if let Some(n) = self.max_results {
+            body.insert(contract::input::MAX_RESULTS.into(), n.into());
+        }
+        WireRequest::json(&serde_json::Value::Object(body))
     }
 
     /// The bytes that `arbitrary` decodes into exactly this input, or `None` when the encoder

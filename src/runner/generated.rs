@@ -129,8 +129,19 @@ pub async fn run_generated(
     let (client, bindings, plan) = (client.clone(), bindings.clone(), plan.clone());
     let handle = tokio::runtime::Handle::current();
     let phase = move || {
-        let phase = Phase::new(&handle, &client, &bindings, &plan, opts, progress);
-        phase.run()
+        Phase {
+            handle: &handle,
+            client: &client,
+            bindings: &bindings,
+            plan: &plan,
+            opts,
+            progress,
+            world: world_of(&bindings),
+            deadline: Instant::now() + plan.budget,
+            sent: Cell::new(0),
+            stopped: RefCell::new(None),
+        }
+        .run()
     };
     let outcome = tokio::task::spawn_blocking(phase).await.map_err(|e| GeneratedError::Panicked(e.to_string()))?;
     outcome.map(Some)
@@ -158,29 +169,7 @@ struct Phase<'a> {
     stopped: RefCell<Option<GeneratedStop>>,
 }
 
-impl<'a> Phase<'a> {
-    fn new(
-        handle: &'a tokio::runtime::Handle,
-        client: &'a Client,
-        bindings: &'a Bindings,
-        plan: &'a GeneratedPlan,
-        opts: CheckOptions,
-        progress: Option<(Progress, usize)>,
-    ) -> Phase<'a> {
-        Phase {
-            handle,
-            client,
-            bindings,
-            plan,
-            opts,
-            progress,
-            world: world_of(bindings),
-            deadline: Instant::now() + plan.budget,
-            sent: Cell::new(0),
-            stopped: RefCell::new(None),
-        }
-    }
-
+impl Phase<'_> {
     fn is_stopped(&self) -> bool {
         self.stopped.borrow().is_some()
     }

@@ -91,7 +91,7 @@ catalogue! {
                 choices: Choices { unknown_members: UnknownMembers::Rejected, ..Choices::FAITHFUL },
             };
         ErrorTypeNamespaced = "error-type-namespaced",
-            "sends __type as com.amazonaws.ssm#Name:http://internal.amazon.com/coral/..." {
+            "sends __type as `com.amazonaws.ssm#Name:http://internal.amazon.com/coral/...`" {
                 rule: EitherRule::ErrorTypeForm,
                 choices: Choices { error_type_form: ErrorTypeForm::Namespaced, ..Choices::FAITHFUL },
             };

@@ -1,6 +1,6 @@
 //! Property-generated requests: proptest strategies that build whole requests, valid and invalid,
 //! for every member of the input and the protocol around it. Each [`GenRequest`] becomes a
-//! [`Case`] whose body is a JSON template (known executions and tokens stay placeholders, so a
+//! [`Case`](super::Case) whose body is a JSON template (known executions and tokens stay placeholders, so a
 //! failure saves as a case file that works against any target). Pure: no HTTP.
 //!
 //! Alternatives are ordered simplest first, and out-of-range numbers are built as a distance

@@ -4,6 +4,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::catalogue::{catalogue, did_you_mean};
+
 /// A placeholder a case body may use.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Placeholder {
@@ -33,41 +35,63 @@ pub enum Placeholder {
 /// The most a `repeat` placeholder may produce, so a typo cannot build a gigabyte body.
 pub const REPEAT_MAX: usize = 1 << 20;
 
+catalogue! {
+    /// The placeholders that take no argument, by name.
+    pub enum PlaceholderName: "placeholder", "" {
+        ExecutionId = "execution_id", "An execution known to exist on the target and hold tasks.";
+        OtherExecutionId = "other_execution_id", "A second known execution.";
+        RandomId = "random_id", "A fresh, well-formed, lower-case id that names no execution.";
+        RandomIdUpper = "random_id_upper", "The same, in upper-case hex.";
+        NextToken = "next_token", "A real token, from the first page of the first execution at MaxResults 10.";
+        NextTokenTampered = "next_token_tampered", "That token with one character changed.";
+        NextTokenTruncated = "next_token_truncated", "That token cut in half.";
+    }
+}
+
+impl From<PlaceholderName> for Placeholder {
+    fn from(name: PlaceholderName) -> Placeholder {
+        match name {
+            PlaceholderName::ExecutionId => Placeholder::ExecutionId,
+            PlaceholderName::OtherExecutionId => Placeholder::OtherExecutionId,
+            PlaceholderName::RandomId => Placeholder::RandomId,
+            PlaceholderName::RandomIdUpper => Placeholder::RandomIdUpper,
+            PlaceholderName::NextToken => Placeholder::NextToken,
+            PlaceholderName::NextTokenTampered => Placeholder::NextTokenTampered,
+            PlaceholderName::NextTokenTruncated => Placeholder::NextTokenTruncated,
+        }
+    }
+}
+
 /// The placeholder names, for error messages.
-pub const NAMES: &str = "execution_id, other_execution_id, random_id, random_id_upper, repeat:TEXT:COUNT, next_token, next_token_tampered, next_token_truncated";
+fn names() -> String {
+    let mut names: Vec<&str> = PlaceholderName::ALL.iter().map(|n| n.name()).collect();
+    names.insert(4, "repeat:TEXT:COUNT");
+    names.join(", ")
+}
 
 impl Placeholder {
     /// Parses the text between `{{` and `}}`.
     pub fn parse(inner: &str) -> Result<Placeholder, String> {
         let inner = inner.trim();
-        Ok(match inner {
-            "execution_id" => Placeholder::ExecutionId,
-            "other_execution_id" => Placeholder::OtherExecutionId,
-            "random_id" => Placeholder::RandomId,
-            "random_id_upper" => Placeholder::RandomIdUpper,
-            "next_token" => Placeholder::NextToken,
-            "next_token_tampered" => Placeholder::NextTokenTampered,
-            "next_token_truncated" => Placeholder::NextTokenTruncated,
-            _ => {
-                if let Some(rest) = inner.strip_prefix("repeat:") {
-                    let (text, count) = rest
-                        .rsplit_once(':')
-                        .ok_or_else(|| format!("`{{{{{inner}}}}}`: expected repeat:TEXT:COUNT"))?;
-                    let count: usize = count
-                        .parse()
-                        .map_err(|_| format!("`{{{{{inner}}}}}`: count {count:?} is not a whole number"))?;
-                    if text.is_empty() {
-                        return Err(format!("`{{{{{inner}}}}}`: the text to repeat is empty"));
-                    }
-                    if text.len().saturating_mul(count) > REPEAT_MAX {
-                        return Err(format!("`{{{{{inner}}}}}`: longer than {REPEAT_MAX} bytes"));
-                    }
-                    Placeholder::Repeat { text: text.to_owned(), count }
-                } else {
-                    return Err(format!("unknown placeholder `{{{{{inner}}}}}` (known: {NAMES})"));
-                }
-            }
-        })
+        if let Ok(name) = inner.parse::<PlaceholderName>() {
+            return Ok(name.into());
+        }
+        let Some(rest) = inner.strip_prefix("repeat:") else {
+            let suggestion = did_you_mean(inner, PlaceholderName::ALL.iter().map(|n| n.name()))
+                .map_or(String::new(), |s| format!("; did you mean `{{{{{s}}}}}`?"));
+            return Err(format!("unknown placeholder `{{{{{inner}}}}}`{suggestion} (known: {})", names()));
+        };
+        let (text, count) =
+            rest.rsplit_once(':').ok_or_else(|| format!("`{{{{{inner}}}}}`: expected repeat:TEXT:COUNT"))?;
+        let count: usize =
+            count.parse().map_err(|_| format!("`{{{{{inner}}}}}`: count {count:?} is not a whole number"))?;
+        if text.is_empty() {
+            return Err(format!("`{{{{{inner}}}}}`: the text to repeat is empty"));
+        }
+        if text.len().saturating_mul(count) > REPEAT_MAX {
+            return Err(format!("`{{{{{inner}}}}}`: longer than {REPEAT_MAX} bytes"));
+        }
+        Ok(Placeholder::Repeat { text: text.to_owned(), count })
     }
 
     /// Whether resolving it needs an execution known to exist on the target.
@@ -125,6 +149,9 @@ mod tests {
     fn parses_and_substitutes() {
         assert_eq!(Placeholder::parse("repeat:a:3").unwrap(), Placeholder::Repeat { text: "a".into(), count: 3 });
         assert!(Placeholder::parse("nope").unwrap_err().contains("unknown placeholder"));
+        let typo = Placeholder::parse("execution").unwrap_err();
+        assert!(typo.contains("did you mean `{{execution_id}}`?"), "{typo}");
+        assert!(typo.contains("(known: execution_id, other_execution_id, random_id, random_id_upper, repeat:TEXT:COUNT, next_token, next_token_tampered, next_token_truncated)"), "{typo}");
         let s: Result<String, String> = substitute("x{{repeat:ab:2}}y", |p| match p {
             Placeholder::Repeat { text, count } => Ok(text.repeat(*count)),
             _ => Err("no".into()),

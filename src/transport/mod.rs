@@ -1,5 +1,5 @@
-//! The only module that does network I/O on the harness side: send a [`WireRequest`], get a
-//! [`WireResponse`], bounded in time and size.
+//! The only module that does network I/O on the harness side: send a [`WireRequest`](crate::request::WireRequest), get a
+//! [`WireResponse`](crate::response::WireResponse), bounded in time and size.
 
 mod http;
 mod sign;

@@ -2,7 +2,7 @@
 
 use ssm_conform::server::Fault;
 
-use crate::util::{reference, ssm_conform, stderr, stdout, RawServer, TestCommand, TestServer};
+use crate::util::{reference, ssm_conform, stderr, stdout, unused_url, RawServer, TestCommand, TestServer};
 
 #[test]
 fn run_without_endpoint_uses_the_embedded_reference_and_passes() {
@@ -44,9 +44,7 @@ fn a_broken_case_file_is_one_line_naming_file_line_case_and_field() {
 
 #[test]
 fn an_unreachable_endpoint_is_a_harness_error() {
-    // Bind then drop a listener: nothing listens on that port any more.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let url = format!("http://127.0.0.1:{port}");
+    let url = unused_url();
     let out = ssm_conform(&["run", "--endpoint", &url]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);

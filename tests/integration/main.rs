@@ -10,5 +10,6 @@ mod property;
 mod reports;
 mod robustness;
 mod snapshots;
+mod transport;
 mod util;
 mod variants;

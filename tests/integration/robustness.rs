@@ -22,10 +22,10 @@ use serde_json::Value;
 use ssm_conform::request::WireRequest;
 use ssm_conform::response::WireResponse;
 use ssm_conform::server::Reference;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
-use crate::util::{fixture_id_args, RawServer, TestCommand, TestOutput};
+use crate::util::{fixture_id_args, read_request, unused_url, RawServer, TestCommand, TestOutput};
 
 /// What the server does to a request it misbehaves on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,43 +115,6 @@ impl Endpoint {
         let server = RawServer::start(move |stream, url| handle(stream, ctx.clone(), url));
         Endpoint { url: server.url.clone(), requests, huge_bytes_sent, _server: server }
     }
-}
-
-/// Reads one request (head up to 64 KiB, body up to its Content-Length, at most 1 MiB).
-async fn read_request(s: &mut TcpStream) -> Option<WireRequest> {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 8192];
-    let head_end = loop {
-        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i + 4;
-        }
-        if buf.len() > 64 << 10 {
-            return None;
-        }
-        match s.read(&mut chunk).await {
-            Ok(0) | Err(_) => return None,
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-        }
-    };
-    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
-    let mut lines = head.split("\r\n");
-    let mut request_line = lines.next()?.split(' ');
-    let (method, path) = (request_line.next()?.to_owned(), request_line.next()?.to_owned());
-    let headers: Vec<(String, String)> =
-        lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned())).collect();
-    let length = headers
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, v)| v.parse::<usize>().ok())
-        .unwrap_or(0)
-        .min(1 << 20);
-    while buf.len() < head_end + length {
-        match s.read(&mut chunk).await {
-            Ok(0) | Err(_) => return None,
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-        }
-    }
-    Some(WireRequest { method, path, headers, body: buf[head_end..head_end + length].to_vec() })
 }
 
 fn reason(status: u16) -> &'static str {
@@ -425,8 +388,7 @@ const QUICK_BOUND: Duration = Duration::from_secs(15);
 
 #[test]
 fn connection_refused_is_a_harness_error_naming_the_url() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let url = format!("http://127.0.0.1:{port}");
+    let url = unused_url();
     let r = run(&["run", "--endpoint", &url]);
     r.assert_verdict("connection refused", 2, QUICK_BOUND);
     r.assert_one_line_error(&url, "cannot connect");

@@ -10,7 +10,10 @@ use std::ops::Deref;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use ssm_conform::request::WireRequest;
 use ssm_conform::server::{self, Fault, Reference, ServerHandle};
+use tokio::io::AsyncReadExt;
+use tokio::net::TcpStream;
 
 /// The most any run may take before it is killed: a hang fails its test instead of stalling
 /// `cargo test`.
@@ -77,7 +80,7 @@ impl RawServer {
     /// Serves on 127.0.0.1:0; `handler` gets each accepted connection and the server's URL.
     pub fn start<F, Fut>(handler: F) -> RawServer
     where
-        F: Fn(tokio::net::TcpStream, String) -> Fut + Send + Sync + 'static,
+        F: Fn(TcpStream, String) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
         let runtime = runtime();
@@ -91,6 +94,48 @@ impl RawServer {
         });
         RawServer { url, runtime: Some(runtime) }
     }
+}
+
+/// Reads one request (head up to 64 KiB, body up to its Content-Length, at most 1 MiB).
+pub async fn read_request(s: &mut TcpStream) -> Option<WireRequest> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let head_end = loop {
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        if buf.len() > 64 << 10 {
+            return None;
+        }
+        match s.read(&mut chunk).await {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let mut request_line = lines.next()?.split(' ');
+    let (method, path) = (request_line.next()?.to_owned(), request_line.next()?.to_owned());
+    let headers: Vec<(String, String)> =
+        lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned())).collect();
+    let length = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse::<usize>().ok())
+        .unwrap_or(0)
+        .min(1 << 20);
+    while buf.len() < head_end + length {
+        match s.read(&mut chunk).await {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+    Some(WireRequest { method, path, headers, body: buf[head_end..head_end + length].to_vec() })
+}
+
+/// A loopback URL where nothing listens (a server was there and has stopped).
+pub fn unused_url() -> String {
+    RawServer::start(|_, _| async {}).url.clone()
 }
 
 /// Starts the reference endpoint, faithful or with `fault`.
