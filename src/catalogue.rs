@@ -73,7 +73,7 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
 /// optionally followed by `{ field: value, … }` when the catalogue declares `info Type`: the
 /// fields of that type, which `info()` returns. The description becomes the variant's doc.
 ///
-/// ```ignore
+/// ```text
 /// catalogue! {
 ///     /// A report file format.
 ///     pub enum ReportFormat: "report format", "json, junit or markdown" {
