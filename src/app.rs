@@ -16,7 +16,7 @@ use crate::report::{self, ReportError, RunContext, TerminalReport};
 use crate::runner::{self, GeneratedPlan, Progress, RunError, RunPlan, SnapshotMode, SnapshotPlan};
 use crate::server::{self, Fault, Reference, Variant};
 use crate::source::{self, CaseFileError};
-use crate::transport::{Client, ClientConfig, SignError, Signer, TransportError, TransportOptions};
+use crate::transport::{Client, ClientConfig, CredentialSource, SignError, Signer, TransportError, TransportOptions};
 
 /// Why the harness could not do its job (exit status 2).
 #[derive(Debug, thiserror::Error)]
@@ -152,6 +152,21 @@ fn signing_region(flag: Option<&str>, url: &str) -> String {
     }
 }
 
+/// How requests are signed: as every SDK signs, with the credentials the standard chain finds,
+/// else fake ones (real ones for AWS itself, or with `--sign`); never for the embedded reference
+/// (it checks no signature) unless asked, never with `--no-sign`.
+async fn signer_for(args: &RunArgs, target: &Target) -> Result<Option<Signer>, HarnessError> {
+    if args.no_sign || (target.server.is_some() && !args.sign) {
+        return Ok(None);
+    }
+    let region = signing_region(args.region.as_deref(), &target.url);
+    match Signer::from_chain(&region).await {
+        Ok(s) => Ok(Some(s)),
+        Err(e) if args.sign || is_aws_host(&target.url) => Err(e.into()),
+        Err(_) => Ok(Some(Signer::fake(&region))),
+    }
+}
+
 /// Checks the arguments that clap cannot, before anything runs.
 fn validate_args(args: &RunArgs) -> Result<(), HarnessError> {
     if args.concurrency == 0 || args.concurrency > 256 {
@@ -228,20 +243,27 @@ fn snapshot_plan(args: &RunArgs, against_reference: bool) -> Option<SnapshotPlan
 
 /// Writes the baseline and report files the arguments ask for, applies the baseline, and prints
 /// the terminal report; returns the exit status.
+/// What the reports say about the run besides its results.
+struct RunMeta<'a> {
+    target: &'a str,
+    notes: &'a [String],
+    seed: u64,
+    seconds: f64,
+}
+
 fn finish(
     args: &RunArgs,
     mut report: RunReport,
     baseline: Option<Baseline>,
-    target: &str,
-    seed: u64,
-    seconds: f64,
+    meta: RunMeta<'_>,
 ) -> Result<u8, HarnessError> {
     if let Some(path) = &args.write_baseline {
         std::fs::write(path, Baseline::of(&report.results).to_toml())
             .map_err(|e| HarnessError::Usage(format!("cannot write baseline {}: {e}", path.display())))?;
     }
     let stale = baseline.map(|b| b.apply(&mut report.results)).unwrap_or_default();
-    let ctx = RunContext { target, seed, seconds, stale: &stale, report: &report };
+    let RunMeta { target, notes, seed, seconds } = meta;
+    let ctx = RunContext { target, notes, seed, seconds, stale: &stale, report: &report };
     for r in &args.reports {
         report::write_report(r, &ctx)?;
     }
@@ -283,11 +305,15 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
     let target = start_target(endpoint).await?;
     let execution_ids =
         if args.execution_ids.is_empty() { target.execution_ids.clone() } else { args.execution_ids.clone() };
-    let signer = if args.sign || (target.server.is_none() && is_aws_host(&target.url)) {
-        Some(Signer::from_env(&signing_region(args.region.as_deref(), &target.url))?)
-    } else {
-        None
-    };
+    let signer = signer_for(&args, &target).await?;
+    let notes: Vec<String> = signer
+        .as_ref()
+        .filter(|s| *s.source() == CredentialSource::Fake)
+        .map(|_| {
+            "requests are signed with fake credentials: no AWS credentials were found (environment, AWS_PROFILE, shared files); --no-sign sends them unsigned".to_owned()
+        })
+        .into_iter()
+        .collect();
     let client = Client::new(&target.url, ClientConfig { options, signer })?;
     let (bar, progress) = progress_bar();
     let plan = RunPlan {
@@ -314,7 +340,7 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
     if let Some(s) = target.server {
         s.stop().await;
     }
-    finish(&args, report, baseline, &label, seed, seconds)
+    finish(&args, report, baseline, RunMeta { target: &label, notes: &notes, seed, seconds })
 }
 
 /// `run --list-checks`: every check id, its family and what it checks.

@@ -47,10 +47,16 @@ pub struct RunArgs {
     /// Also compare validation messages to AWS's wording exactly (STRICT rules).
     #[arg(long)]
     pub strict_messages: bool,
-    /// Sign requests with SigV4 using AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN
-    /// (on by default for *.amazonaws.com endpoints).
-    #[arg(long)]
+    /// Sign with real AWS credentials only, and fail (exit 2) when the standard chain finds none.
+    /// By default every request to an endpoint is signed with SigV4, as every AWS SDK signs:
+    /// with the credentials the standard chain finds (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY,
+    /// AWS_PROFILE and the shared files, credential processes), else with clearly fake ones
+    /// (real ones are required for *.amazonaws.com).
+    #[arg(long, conflicts_with = "no_sign")]
     pub sign: bool,
+    /// Send requests unsigned (for the rare endpoint that rejects signatures).
+    #[arg(long)]
+    pub no_sign: bool,
     /// The signing region. Default: $AWS_REGION, then $AWS_DEFAULT_REGION, then the endpoint's
     /// host (ssm.REGION.amazonaws.com), else us-east-1.
     #[arg(long, value_name = "REGION")]

@@ -67,6 +67,7 @@ pub fn write_json(ctx: &RunContext<'_>) -> String {
         "version": env!("CARGO_PKG_VERSION"),
         "operation": crate::contract::OPERATION,
         "target": ctx.target,
+        "notes": ctx.notes,
         "seed": ctx.seed,
         "seconds": ctx.seconds,
         "summary": { "passed": s.passed, "failed": s.failed, "skipped": s.skipped, "accepted": s.accepted },

@@ -21,6 +21,9 @@ use crate::finding::{BaselineEntry, RunReport};
 pub struct RunContext<'a> {
     /// The endpoint, as shown to people.
     pub target: &'a str,
+    /// Lines about how the run talked to the target (such as signing with fake credentials),
+    /// said once under the header.
+    pub notes: &'a [String],
     /// The run's seed.
     pub seed: u64,
     /// How long the run took, in seconds.

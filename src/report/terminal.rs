@@ -32,6 +32,9 @@ impl TerminalReport {
     pub fn write(&self, out: &mut dyn Write, ctx: &RunContext<'_>) -> io::Result<RunSummary> {
         let report = ctx.report;
         writeln!(out, "ssm-conform: {} against {}", crate::contract::OPERATION, ctx.target)?;
+        for note in ctx.notes {
+            writeln!(out, "note: {note}")?;
+        }
         for &family in CheckFamily::ALL {
             let units: Vec<&CaseResult> = report.results.iter().filter(|r| r.check.family() == family).collect();
             let shown: Vec<&&CaseResult> =

@@ -34,14 +34,14 @@ pub async fn run_case(
         Ok(r) => r,
         Err(why) => return Ok(CaseRun { result: unit(Outcome::Skipped(why.0)), observations, pending: None }),
     };
-    let repro = Some(crate::repro::curl(client.url(), &req));
+    let repro = Some(client.repro(&req));
     let mut pending = None;
     let (outcome, response) = match client.send(&req).await {
         Err(e) => {
             (Outcome::Failed(vec![Finding::new(case.check, "an HTTP answer", e.to_string())]), Err(e.to_string()))
         }
         Ok(resp) => {
-            observations.record(client.url(), &case.name, &req, &resp);
+            observations.record(client, &case.name, &req, &resp);
             let (mut findings, chose) = check_case(case, req.json_body().as_ref(), &resp, opts);
             if let (Some(name), Some(plan)) = (&case.snapshot, snapshot_plan) {
                 let compared = snapshots::compare(case, name, plan, bindings, &req, &resp)?;

@@ -197,7 +197,7 @@ impl Phase<'_> {
                 Some(Evaluation { case, request: req, response: resp, findings })
             }
             Err(e) => {
-                let repro = crate::repro::curl(self.client.url(), &req);
+                let repro = self.client.repro(&req);
                 *self.stopped.borrow_mut() = Some(GeneratedStop::NoAnswer { request: n, error: e.to_string(), repro });
                 None
             }
@@ -295,7 +295,7 @@ impl Phase<'_> {
             first.detail = Some(format!("ready-to-save case file:\n{}", toml.trim_end()));
         }
         let result = CaseResult::new(name, check, Origin::Generated { seed }, Outcome::Failed(findings))
-            .with_repro(Some(crate::repro::curl(self.client.url(), &ev.request)))
+            .with_repro(Some(self.client.repro(&ev.request)))
             .with_exchange(Some(Exchange::capped(ev.request, Ok(ev.response))));
         Ok((result, path))
     }

@@ -97,13 +97,13 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError>
         Origin::Builtin,
         Outcome::of(Vec::new(), None),
     )
-    .with_repro(Some(crate::repro::curl(client.url(), &probe_req)))
+    .with_repro(Some(client.repro(&probe_req)))
     .with_exchange(Some(Exchange::capped(probe_req.clone(), Ok(probe_resp.clone()))));
     if let Some(why) = not_implemented(&probe_resp) {
         return Ok(not_implemented_report(plan, implemented, why));
     }
     let mut observations = Observations::default();
-    observations.record(client.url(), "probe", &probe_req, &probe_resp);
+    observations.record(client, "probe", &probe_req, &probe_resp);
     let bindings = probe::bindings(client, &plan.execution_ids, random_id, &mut observations).await;
 
     let mut report = RunReport { results: vec![implemented], ..RunReport::default() };

@@ -11,6 +11,7 @@ use crate::finding::{CaseResult, Finding, Outcome};
 use crate::request::WireRequest;
 use crate::response::WireResponse;
 use crate::source::Origin;
+use crate::transport::Client;
 
 /// An always-on finding, with where it was seen and how to reproduce it.
 #[derive(Debug, Clone)]
@@ -57,10 +58,10 @@ const ALWAYS_ON: [(CheckId, Need); 12] = [
 ];
 
 impl Observations {
-    /// Runs the always-on checks on one exchange sent to `url`; `at` says where it was sent from.
-    pub fn record(&mut self, url: &str, at: &str, req: &WireRequest, resp: &WireResponse) {
+    /// Runs the always-on checks on one exchange `client` sent; `at` says where it was sent from.
+    pub fn record(&mut self, client: &Client, at: &str, req: &WireRequest, resp: &WireResponse) {
         for finding in check::always_on(req, resp) {
-            self.observed.push(Observed { at: at.to_owned(), finding, repro: crate::repro::curl(url, req) });
+            self.observed.push(Observed { at: at.to_owned(), finding, repro: client.repro(req) });
         }
         let seen = check::observe(resp);
         self.items |= seen.items;

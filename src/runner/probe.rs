@@ -77,7 +77,7 @@ pub async fn bindings(
     if let Some(exec) = execution_ids.first() {
         let req = page_request(exec, Some(contract::MAX_RESULTS_MIN), None, None);
         if let Ok(resp) = client.send(&req).await {
-            observations.record(client.url(), "first page of the first execution", &req, &resp);
+            observations.record(client, "first page of the first execution", &req, &resp);
             bindings.next_token = Page::of(&resp).ok().and_then(|p| p.next_token);
         }
     }

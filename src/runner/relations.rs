@@ -85,7 +85,7 @@ impl Walker<'_> {
                 Err(e) => break WalkEnd::Failed { page: page_no, summary: e.to_string() },
             };
             let at = format!("walk of {} with {size_label}, page {page_no}", self.exec);
-            self.observations.record(self.client.url(), &at, &req, &resp);
+            self.observations.record(self.client, &at, &req, &resp);
             match self.take_page(&mut state, size, &resp) {
                 Ok(Some(next)) => token = Some(next),
                 Ok(None) => break WalkEnd::Complete,
@@ -153,7 +153,7 @@ impl Walker<'_> {
         let req = page_request(self.exec, Some(REUSE_SIZE), None, Some(token));
         let resp = self.client.send(&req).await.map_err(|e| e.to_string())?;
         let at = format!("reuse of a token of {}", self.exec);
-        self.observations.record(self.client.url(), &at, &req, &resp);
+        self.observations.record(self.client, &at, &req, &resp);
         match Page::of(&resp) {
             Ok(p) if resp.status == 200 => Ok(p.items.iter().map(item_key).collect()),
             _ => Err(resp.summary()),

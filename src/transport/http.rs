@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use super::sign::Signer;
+use super::sign::{CredentialSource, Signer};
+use crate::repro::{CurlCredentials, CurlSigning};
 use crate::request::WireRequest;
 use crate::response::WireResponse;
 
@@ -124,6 +125,28 @@ impl Client {
     /// The endpoint URL.
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// The signer, if requests are signed.
+    pub fn signer(&self) -> Option<&Signer> {
+        self.signer.as_ref()
+    }
+
+    /// A `curl` command that sends `req` as this client does, with no secret in it.
+    pub fn repro(&self, req: &WireRequest) -> String {
+        let signing = self.signer.as_ref().map(|s| CurlSigning {
+            region: s.region().to_owned(),
+            credentials: match s.source() {
+                CredentialSource::Found { session_token } => {
+                    CurlCredentials::Variables { session_token: *session_token }
+                }
+                CredentialSource::Fake => CurlCredentials::Literal {
+                    access_key_id: super::sign::FAKE_ACCESS_KEY_ID.to_owned(),
+                    secret_access_key: super::sign::FAKE_SECRET_ACCESS_KEY.to_owned(),
+                },
+            },
+        });
+        crate::repro::curl(&self.url, req, signing.as_ref())
     }
 
     fn error(&self, kind: TransportErrorKind) -> TransportError {

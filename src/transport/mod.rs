@@ -5,4 +5,4 @@ mod http;
 mod sign;
 
 pub use http::{Client, ClientConfig, TransportError, TransportErrorKind, TransportOptions};
-pub use sign::{SignError, Signer};
+pub use sign::{CredentialSource, SignError, Signer};

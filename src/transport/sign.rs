@@ -8,10 +8,34 @@ use std::time::SystemTime;
 use aws_credential_types::Credentials;
 use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
 use aws_sigv4::sign::v4;
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpConnector,
+};
 use aws_smithy_runtime_api::client::identity::Identity;
+use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_runtime_api::client::result::ConnectorError;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 
 use crate::contract;
 use crate::request::WireRequest;
+
+/// Where the credentials a [`Signer`] signs with came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CredentialSource {
+    /// The standard chain found them (environment variables, then the shared config and
+    /// credentials files with `AWS_PROFILE`, credential processes).
+    Found {
+        /// Whether they carry a session token (`x-amz-security-token` is sent).
+        session_token: bool,
+    },
+    /// None were found: clearly fake ones, which emulators accept and AWS rejects.
+    Fake,
+}
+
+/// The access key id of the fake credentials: not a secret, and plainly not a real key.
+pub const FAKE_ACCESS_KEY_ID: &str = "SSMCONFORMFAKEKEYID0";
+/// The secret of the fake credentials.
+pub const FAKE_SECRET_ACCESS_KEY: &str = "ssm-conform-fake-secret-access-key";
 
 /// Signs requests for one region with one set of credentials.
 #[derive(Clone)]
@@ -19,24 +43,48 @@ pub struct Signer {
     identity: Identity,
     access_key_id: String,
     region: String,
+    source: CredentialSource,
 }
 
 impl fmt::Debug for Signer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Never print the secret; the key id alone is not a secret but is enough to tell keys apart.
-        f.debug_struct("Signer").field("access_key_id", &self.access_key_id).field("region", &self.region).finish()
+        f.debug_struct("Signer")
+            .field("access_key_id", &self.access_key_id)
+            .field("region", &self.region)
+            .field("source", &self.source)
+            .finish()
     }
 }
 
 /// Why signing is not possible.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SignError {
-    /// No credentials in the environment.
-    #[error("signing needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment")]
-    NoCredentials,
+    /// The standard chain found no credentials, and real ones are needed.
+    #[error(
+        "signing needs AWS credentials, and none were found ({0}): set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE with a shared credentials file"
+    )]
+    NoCredentials(String),
     /// The signer refused the request.
     #[error("cannot sign the request: {0}")]
     Failed(String),
+}
+
+/// An HTTP client for credential providers that refuses every request.
+#[derive(Debug, Clone, Copy)]
+struct NoNetwork;
+
+impl HttpConnector for NoNetwork {
+    fn call(&self, _request: HttpRequest) -> HttpConnectorFuture {
+        let why = "ssm-conform asks no credential provider over the network";
+        HttpConnectorFuture::ready(Err(ConnectorError::other(why.into(), None)))
+    }
+}
+
+impl HttpClient for NoNetwork {
+    fn http_connector(&self, _: &HttpConnectorSettings, _: &RuntimeComponents) -> SharedHttpConnector {
+        SharedHttpConnector::new(*self)
+    }
 }
 
 impl Signer {
@@ -44,17 +92,49 @@ impl Signer {
     pub fn new(access_key_id: &str, secret_access_key: &str, session_token: Option<&str>, region: &str) -> Signer {
         let creds =
             Credentials::new(access_key_id, secret_access_key, session_token.map(str::to_owned), None, "ssm-conform");
-        Signer { identity: creds.into(), access_key_id: access_key_id.to_owned(), region: region.to_owned() }
+        let source = CredentialSource::Found { session_token: session_token.is_some() };
+        Signer { identity: creds.into(), access_key_id: access_key_id.to_owned(), region: region.to_owned(), source }
     }
 
-    /// A signer from the standard environment variables (`AWS_ACCESS_KEY_ID`,
-    /// `AWS_SECRET_ACCESS_KEY`, optional `AWS_SESSION_TOKEN`).
-    pub fn from_env(region: &str) -> Result<Signer, SignError> {
-        let get = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-        match (get("AWS_ACCESS_KEY_ID"), get("AWS_SECRET_ACCESS_KEY")) {
-            (Some(id), Some(secret)) => Ok(Signer::new(&id, &secret, get("AWS_SESSION_TOKEN").as_deref(), region)),
-            _ => Err(SignError::NoCredentials),
+    /// A signer with clearly fake credentials, for endpoints that want a signature but check none.
+    pub fn fake(region: &str) -> Signer {
+        Signer {
+            source: CredentialSource::Fake,
+            ..Signer::new(FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY, None, region)
         }
+    }
+
+    /// A signer with the credentials the standard chain finds (aws-config: the environment, then
+    /// the shared config and credentials files for `AWS_PROFILE`, credential processes). No
+    /// provider that calls the network (instance metadata, STS, SSO) is asked.
+    pub async fn from_chain(region: &str) -> Result<Signer, SignError> {
+        use aws_config::environment::EnvironmentVariableCredentialsProvider;
+        use aws_config::meta::credentials::CredentialsProviderChain;
+        use aws_config::profile::ProfileFileCredentialsProvider;
+        use aws_credential_types::provider::ProvideCredentials;
+
+        use aws_config::provider_config::ProviderConfig;
+
+        // Profiles that would call STS or SSO meet a client that refuses every request: the
+        // harness asks no credential provider over the network.
+        let config = ProviderConfig::default().with_http_client(NoNetwork);
+        let profile = ProfileFileCredentialsProvider::builder().configure(&config).build();
+        let chain = CredentialsProviderChain::first_try("Environment", EnvironmentVariableCredentialsProvider::new())
+            .or_else("Profile", profile);
+        let creds = chain.provide_credentials().await.map_err(|e| SignError::NoCredentials(e.to_string()))?;
+        let source = CredentialSource::Found { session_token: creds.session_token().is_some() };
+        let access_key_id = creds.access_key_id().to_owned();
+        Ok(Signer { identity: creds.into(), access_key_id, region: region.to_owned(), source })
+    }
+
+    /// Where its credentials came from.
+    pub fn source(&self) -> &CredentialSource {
+        &self.source
+    }
+
+    /// The signing region.
+    pub fn region(&self) -> &str {
+        &self.region
     }
 
     /// The headers to add to `req`, sent to `url`, to sign it now.

@@ -125,30 +125,58 @@ fn sign_sends_sigv4_and_never_prints_the_secret() {
     }));
     let url = server.url.clone();
     let secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-    let run = |sign: bool, with_creds: bool| {
+    let creds = [("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"), ("AWS_SECRET_ACCESS_KEY", secret)];
+    let run = |flags: &[&str], env: &[(&str, &str)]| {
         let mut cmd = TestCommand::new();
-        cmd.args(["run", "--endpoint", &url, "--region", "eu-west-1"]);
-        if sign {
-            cmd.args(["--sign"]);
+        cmd.args(["run", "--endpoint", &url, "--region", "eu-west-1"]).args(flags);
+        for (k, v) in env {
+            cmd.env(k, v);
         }
-        cmd.env_remove("AWS_ACCESS_KEY_ID").env_remove("AWS_SECRET_ACCESS_KEY").env_remove("AWS_SESSION_TOKEN");
-        if with_creds {
-            cmd.env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE").env("AWS_SECRET_ACCESS_KEY", secret);
-        }
-        cmd.run()
+        let out = cmd.run();
+        let all = format!("{}{}", out.stdout(), out.stderr());
+        assert!(!all.contains(secret) && !all.contains("AWS4-HMAC"), "{all}");
+        let auth = seen.lock().unwrap().last().cloned().unwrap_or_default();
+        (out, auth)
     };
-    let out = run(true, false);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("signing needs AWS_ACCESS_KEY_ID"), "{}", stderr(&out));
+    // --sign demands real credentials.
+    let (out, _) = run(&["--sign"], &[]);
+    out.assert_code(2);
+    assert!(out.stderr().contains("signing needs AWS credentials, and none were found"), "{}", out.text());
 
-    let out = run(true, true);
-    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
-    let all = format!("{}{}", stdout(&out), stderr(&out));
-    assert!(!all.contains(secret) && !all.contains("AWS4-HMAC"), "{all}");
-    let auth = seen.lock().unwrap().last().cloned().unwrap();
-    assert!(auth.starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"), "{auth}");
-    assert!(auth.contains("/eu-west-1/ssm/aws4_request"), "{auth}");
+    // By default every request is signed, as every SDK signs: with the credentials found...
+    for flags in [&["--sign"][..], &[]] {
+        let (out, auth) = run(flags, &creds);
+        out.assert_code(1);
+        assert!(auth.starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"), "{auth}");
+        assert!(auth.contains("/eu-west-1/ssm/aws4_request"), "{auth}");
+        // ...and the repro line signs the same way, from the shell's variables.
+        assert!(
+            out.stdout()
+                .contains(r#"--aws-sigv4 'aws:amz:eu-west-1:ssm' --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY""#),
+            "{}",
+            out.text()
+        );
+        assert!(!out.stdout().contains("fake credentials"), "{}", out.text());
+    }
 
-    run(false, true);
-    assert_eq!(seen.lock().unwrap().last().map(String::as_str), Some(""), "unsigned unless asked");
+    // ...the standard chain's shared credentials file and AWS_PROFILE too (aws-config)...
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("credentials");
+    std::fs::write(&file, format!("[team]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = {secret}\n"))
+        .unwrap();
+    let (out, auth) = run(&[], &[("AWS_SHARED_CREDENTIALS_FILE", file.to_str().unwrap()), ("AWS_PROFILE", "team")]);
+    out.assert_code(1);
+    assert!(auth.starts_with("AWS4-HMAC-SHA256 Credential=AKIDPROFILE/"), "{auth}");
+
+    // ...else clearly fake ones, said once under the header.
+    let (out, auth) = run(&[], &[]);
+    out.assert_code(1);
+    assert!(auth.starts_with("AWS4-HMAC-SHA256 Credential=SSMCONFORMFAKEKEYID0/"), "{auth}");
+    assert_eq!(out.stdout().matches("signed with fake credentials").count(), 1, "{}", out.text());
+
+    // --no-sign sends them unsigned.
+    let (out, auth) = run(&["--no-sign"], &creds);
+    out.assert_code(1);
+    assert_eq!(auth, "", "unsigned with --no-sign");
+    assert!(!out.stdout().contains("--aws-sigv4"), "{}", out.text());
 }
