@@ -3,7 +3,6 @@
 
 use std::io::Write;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use std::io::IsTerminal;
@@ -13,7 +12,7 @@ use crate::cli::{Cli, ColorArg, Command, RunArgs, ServeArgs, SnapshotArg};
 use crate::exit;
 use crate::finding::{Baseline, BaselineError, RunReport};
 use crate::report::{self, ReportError, RunContext, TerminalReport};
-use crate::runner::{self, GeneratedPlan, Progress, RunError, RunPlan, SnapshotMode, SnapshotPlan};
+use crate::runner::{self, GeneratedPlan, Progress, RunError, RunPlan, SnapshotMode, SnapshotPlan, SnapshotSource};
 use crate::server::{self, Fault, Reference, Variant};
 use crate::source::{self, CaseFileError};
 use crate::transport::{Client, ClientConfig, CredentialSource, SignError, Signer, TransportError, TransportOptions};
@@ -68,16 +67,6 @@ pub async fn main(cli: Cli) -> u8 {
             eprintln!("ssm-conform: error: {e}");
             exit::HARNESS_ERROR
         }
-    }
-}
-
-/// A default folder: `./NAME`, else the one beside the crate's sources.
-fn default_dir(name: &str) -> PathBuf {
-    let local = PathBuf::from(name);
-    if local.is_dir() {
-        local
-    } else {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(name)
     }
 }
 
@@ -227,22 +216,44 @@ async fn start_target(endpoint: Option<String>) -> Result<Target, HarnessError> 
     Ok(Target { url: handle.url(), server: Some(handle), execution_ids })
 }
 
-/// The snapshot settings. The shipped snapshots were recorded against the reference; a foreign
-/// endpoint is compared with a snapshot set only when the user names one (or asks for
-/// snapshots explicitly).
-fn snapshot_plan(args: &RunArgs, against_reference: bool) -> Option<SnapshotPlan> {
-    match args.snapshots {
-        Some(SnapshotArg::Off) => None,
-        explicit if explicit.is_some() || args.snapshot_dir.is_some() || against_reference => Some(SnapshotPlan {
-            dir: args.snapshot_dir.clone().unwrap_or_else(|| default_dir("snapshots")),
-            mode: if explicit == Some(SnapshotArg::Update) { SnapshotMode::Update } else { SnapshotMode::Check },
-        }),
-        _ => None,
-    }
+/// The snapshot settings. The built-in snapshots were recorded against the reference: a
+/// foreign endpoint is compared with a snapshot set only when the user names one (or asks for
+/// snapshots explicitly). A named folder must hold snapshots to check against; updating needs a
+/// folder to write to.
+fn snapshot_plan(args: &RunArgs, against_reference: bool) -> Result<Option<SnapshotPlan>, HarnessError> {
+    let mode = match args.snapshots {
+        Some(SnapshotArg::Off) => return Ok(None),
+        Some(SnapshotArg::Update) => SnapshotMode::Update,
+        Some(SnapshotArg::Check) => SnapshotMode::Check,
+        None if args.snapshot_dir.is_some() || against_reference => SnapshotMode::Check,
+        None => return Ok(None),
+    };
+    let source = match (&args.snapshot_dir, mode) {
+        (None, SnapshotMode::Update) => {
+            return Err(HarnessError::Usage(
+                "--snapshots update needs --snapshot-dir DIR to write pending snapshots to (in a checkout: --snapshot-dir snapshots)".to_owned(),
+            ))
+        }
+        (None, _) => SnapshotSource::Builtin,
+        (Some(dir), SnapshotMode::Check) => {
+            let snaps = std::fs::read_dir(dir)
+                .map_err(|e| HarnessError::Usage(format!("--snapshot-dir {}: {e}", dir.display())))?
+                .filter_map(Result::ok)
+                .filter(|e| e.path().extension().is_some_and(|x| x == "snap"))
+                .count();
+            if snaps == 0 {
+                return Err(HarnessError::Usage(format!(
+                    "--snapshot-dir {}: no .snap files to check against (record some with --snapshots update)",
+                    dir.display()
+                )));
+            }
+            SnapshotSource::Dir(dir.clone())
+        }
+        (Some(dir), _) => SnapshotSource::Dir(dir.clone()),
+    };
+    Ok(Some(SnapshotPlan { source, mode }))
 }
 
-/// Writes the baseline and report files the arguments ask for, applies the baseline, and prints
-/// the terminal report; returns the exit status.
 /// What the reports say about the run besides its results.
 struct RunMeta<'a> {
     target: &'a str,
@@ -290,10 +301,13 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
         validate_url(url)?;
     }
     let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
-    let cases_path = args.cases.clone().unwrap_or_else(|| default_dir("cases"));
-    let cases = source::load_cases(&cases_path)?;
-    if cases.is_empty() {
-        return Err(HarnessError::Usage(format!("{}: no cases found", cases_path.display())));
+    // The built-in suite wherever the binary runs; a user's own cases only when named.
+    let cases = match &args.cases {
+        Some(path) => source::load_cases(path)?,
+        None => source::builtin_cases()?,
+    };
+    if let (true, Some(path)) = (cases.is_empty(), &args.cases) {
+        return Err(HarnessError::Usage(format!("{}: no cases found", path.display())));
     }
     let seed = args.seed.unwrap_or_else(|| {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)
@@ -303,6 +317,7 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
     let options = TransportOptions { timeout: Duration::from_secs_f64(args.timeout), body_limit };
 
     let target = start_target(endpoint).await?;
+    let snapshots = snapshot_plan(&args, target.server.is_some())?;
     let execution_ids =
         if args.execution_ids.is_empty() { target.execution_ids.clone() } else { args.execution_ids.clone() };
     let signer = signer_for(&args, &target).await?;
@@ -322,7 +337,7 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
         concurrency: args.concurrency,
         check: CheckOptions { strict_messages: args.strict_messages },
         seed,
-        snapshots: snapshot_plan(&args, target.server.is_some()),
+        snapshots,
         progress: Some(progress),
         generated: GeneratedPlan {
             cases: args.property_cases,

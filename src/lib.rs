@@ -18,6 +18,7 @@
 //! own floor or below (`tests/integration/architecture.rs`).
 
 pub mod app;
+pub mod builtin;
 pub mod catalogue;
 pub mod check;
 pub mod check_id;

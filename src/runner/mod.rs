@@ -23,7 +23,7 @@ pub use generated::{GeneratedError, GeneratedPlan, GeneratedStop};
 pub use observe::Observations;
 pub use probe::not_implemented;
 pub use progress::Progress;
-pub use snapshots::{SnapshotError, SnapshotMode, SnapshotPlan};
+pub use snapshots::{SnapshotError, SnapshotMode, SnapshotPlan, SnapshotSource};
 
 use crate::check::{CheckId, CheckOptions};
 use crate::contract;

@@ -23,11 +23,20 @@ pub enum SnapshotMode {
     Off,
 }
 
+/// Where the accepted snapshots are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SnapshotSource {
+    /// The built-in set, recorded against the reference (read-only).
+    Builtin,
+    /// A folder of `.snap` files (`--snapshot-dir`), e.g. one recorded against real AWS.
+    Dir(PathBuf),
+}
+
 /// Snapshot settings of a run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SnapshotPlan {
-    /// The folder of `.snap` files.
-    pub dir: PathBuf,
+    /// Where the accepted snapshots are.
+    pub source: SnapshotSource,
     /// Check, update or off.
     pub mode: SnapshotMode,
 }
@@ -46,6 +55,24 @@ pub struct SnapshotError {
 /// The accepted file of snapshot `name` in `dir`.
 pub fn snap_path(dir: &Path, name: &str) -> PathBuf {
     dir.join(format!("{name}.snap"))
+}
+
+impl SnapshotSource {
+    /// Where snapshot `name` is (built-in ones are cited under `snapshots/`).
+    pub fn path(&self, name: &str) -> PathBuf {
+        match self {
+            SnapshotSource::Builtin => snap_path(Path::new(crate::builtin::SNAPSHOTS_DIR), name),
+            SnapshotSource::Dir(dir) => snap_path(dir, name),
+        }
+    }
+
+    /// The contents of accepted snapshot `name`, or `None` if there is none.
+    pub fn accepted(&self, name: &str) -> Result<Option<String>, SnapshotError> {
+        match self {
+            SnapshotSource::Builtin => Ok(crate::builtin::snapshot(&format!("{name}.snap")).map(snapshot::contents_of)),
+            SnapshotSource::Dir(_) => read_accepted(&self.path(name)),
+        }
+    }
 }
 
 /// The contents of a `.snap` file (what follows the metadata block), or `None` if absent.
@@ -88,8 +115,8 @@ pub fn compare(
 ) -> Result<SnapshotOutcome, SnapshotError> {
     let redactions = bindings.redactions();
     let actual = snapshot::render(resp, &redactions);
-    let path = snap_path(&plan.dir, name);
-    let accepted = read_accepted(&path)?;
+    let path = plan.source.path(name);
+    let accepted = plan.source.accepted(name)?;
     if accepted.as_deref() == Some(actual.as_str()) {
         return Ok(SnapshotOutcome::default());
     }

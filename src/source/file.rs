@@ -407,10 +407,27 @@ pub fn load_cases(dir: &Path) -> Result<Vec<Case>, CaseFileError> {
         files.sort();
         files
     };
+    let texts = files
+        .into_iter()
+        .map(|file| std::fs::read_to_string(&file).map(|text| (file.clone(), text)).map_err(|e| io_err(&file, e)))
+        .collect::<Result<Vec<_>, _>>()?;
+    parse_case_files(texts)
+}
+
+/// The built-in cases, embedded at build time, cited as `cases/<file>:<line>`.
+pub fn builtin_cases() -> Result<Vec<Case>, CaseFileError> {
+    let texts = crate::builtin::CASE_FILES
+        .iter()
+        .map(|(name, text)| (Path::new(crate::builtin::CASES_DIR).join(name), (*text).to_owned()))
+        .collect();
+    parse_case_files(texts)
+}
+
+/// Parses case files given as (path, text); case names must be unique across them.
+fn parse_case_files(files: Vec<(PathBuf, String)>) -> Result<Vec<Case>, CaseFileError> {
     let mut all: Vec<Case> = Vec::new();
     let mut names: HashMap<String, Origin> = HashMap::new();
-    for file in files {
-        let text = std::fs::read_to_string(&file).map_err(|e| io_err(&file, e))?;
+    for (file, text) in files {
         for case in parse_case_file(&file, &text)? {
             if let Some(first) = names.insert(case.name.clone(), case.origin.clone()) {
                 let Origin::File { line, .. } = &case.origin else { unreachable!("file cases have file origins") };

@@ -12,7 +12,7 @@ mod write;
 pub use case::{
     BodyTemplate, Case, ErrorExpectation, Expectation, Origin, RequestSpec, StatusExpectation, ViolationSpec,
 };
-pub use file::{load_cases, parse_case_file};
+pub use file::{builtin_cases, load_cases, parse_case_file};
 pub use file_error::{CaseFileError, CaseFileErrorKind};
 pub use placeholder::{scan as scan_placeholders, substitute, Placeholder};
 pub use write::case_to_toml;

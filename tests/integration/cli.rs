@@ -180,3 +180,38 @@ fn sign_sends_sigv4_and_never_prints_the_secret() {
     assert_eq!(auth, "", "unsigned with --no-sign");
     assert!(!out.stdout().contains("--aws-sigv4"), "{}", out.text());
 }
+
+#[test]
+fn the_built_in_suite_is_used_wherever_the_binary_runs() {
+    // A user's folder with unrelated `cases/` and `snapshots/`: neither replaces the built-in set.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("cases")).unwrap();
+    std::fs::write(dir.path().join("cases/app.toml"), "[database]\nurl = 'postgres://localhost'\n").unwrap();
+    std::fs::create_dir_all(dir.path().join("snapshots")).unwrap();
+    std::fs::write(dir.path().join("snapshots/max-results-9.snap"), "---\nsource: x\n---\nsomething else\n").unwrap();
+    let out = TestCommand::new().args(["run", "--property-cases", "0"]).current_dir(dir.path()).run();
+    out.assert_code(0);
+    assert!(out.stdout().contains(" 0 failed, 0 skipped"), "{}", out.text());
+    // Built-in cases are cited as cases/FILE:LINE, whatever the working directory.
+    let report = dir.path().join("report.json");
+    let json_arg = format!("json:{}", report.display());
+    TestCommand::new().args(["run", "--property-cases", "0", "--report", &json_arg]).current_dir(dir.path()).run();
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert!(text.contains("\"origin\": \"cases/max_results.toml:"), "{text}");
+}
+
+#[test]
+fn a_snapshot_dir_with_nothing_to_check_against_is_a_harness_error() {
+    let empty = tempfile::tempdir().unwrap();
+    for dir in [empty.path().to_str().unwrap(), "/nonexistent/ssm-conform-snapshots"] {
+        let out = ssm_conform(&["run", "--snapshot-dir", dir, "--property-cases", "0"]);
+        out.assert_code(2);
+        assert_eq!(out.stderr().lines().count(), 1, "{}", out.text());
+        assert!(out.stderr().contains(&format!("--snapshot-dir {dir}")), "{}", out.text());
+        assert!(out.stdout().is_empty(), "nothing is blamed on the endpoint:\n{}", out.text());
+    }
+    // Updating needs a folder to write to.
+    let out = TestCommand::new().args(["run", "--snapshots", "update"]).env_remove("CI").run();
+    out.assert_code(2);
+    assert!(out.stderr().contains("--snapshots update needs --snapshot-dir"), "{}", out.text());
+}

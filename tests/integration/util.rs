@@ -194,6 +194,12 @@ impl TestCommand {
         self
     }
 
+    /// Runs in `dir` instead of the crate's folder.
+    pub fn current_dir(&mut self, dir: &std::path::Path) -> &mut TestCommand {
+        self.command.current_dir(dir);
+        self
+    }
+
     /// Kills the run after `limit` instead of [`HARD_LIMIT`].
     pub fn limit(&mut self, limit: Duration) -> &mut TestCommand {
         self.limit = limit;
