@@ -9,7 +9,8 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
 use super::progress::Progress;
 use crate::check::{self, CheckId, CheckOptions};
@@ -29,6 +30,21 @@ pub const MAX_FAILURES: usize = 5;
 
 /// The default time budget of the phase; past it, no more requests are sent.
 pub const DEFAULT_BUDGET: Duration = Duration::from_secs(120);
+
+/// The most shrinking steps (requests) spent on one failure.
+const MAX_SHRINK_STEPS: u32 = 4096;
+
+/// The most time spent shrinking one failure.
+const MAX_SHRINK_TIME: Duration = Duration::from_secs(30);
+
+/// The most generated requests in a row that cannot be built against this target (they need an
+/// execution or a token it does not have) before a hunt gives up.
+const MAX_REJECTS: u32 = 100_000;
+
+/// Whether `ev` fails a check not yet in `found`.
+fn is_new_failure(ev: &Evaluation, found: &BTreeSet<CheckId>) -> bool {
+    ev.findings.iter().any(|f| !found.contains(&f.check))
+}
 
 /// Settings of the generated phase.
 #[derive(Debug, Clone)]
@@ -204,44 +220,63 @@ impl Phase<'_> {
         }
     }
 
-    /// Hunts one new failure (a check not in `found`) with `cases` requests; returns the
-    /// requests run and the shrunk failing request, if any.
-    fn hunt(&self, round: usize, cases: u32, found: &BTreeSet<CheckId>) -> (u32, Option<GenRequest>) {
+    /// A fresh runner for hunt number `round`: its own deterministic stream of requests.
+    fn runner(&self, round: usize) -> TestRunner {
         let mut seed = [0u8; 32];
         seed[..8].copy_from_slice(&self.plan.seed.to_le_bytes());
         seed[8] = round as u8;
-        let config = Config {
-            cases,
-            failure_persistence: None,
-            max_shrink_iters: 4096,
-            max_shrink_time: 30_000,
-            max_global_rejects: 100_000,
-            ..Config::default()
-        };
-        let mut runner = TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed));
+        TestRunner::new_with_rng(Config::default(), TestRng::from_seed(RngAlgorithm::ChaCha, &seed))
+    }
+
+    /// Hunts one new failure (a check not in `found`), spending generated requests from
+    /// `remaining`; returns it shrunk as far as the budget and the shrink limits allow. Stops at
+    /// once when the phase stops (the budget, or a request without an answer).
+    fn hunt(&self, round: usize, remaining: &mut u32, found: &BTreeSet<CheckId>) -> Option<Evaluation> {
+        let mut runner = self.runner(round);
         let strategy = requests(Capabilities {
             known_executions: self.bindings.execution_ids.len(),
             token: self.world.token.is_some(),
         });
-        let ran = Cell::new(0u32);
-        let result = runner.run(&strategy, |gen| {
-            ran.set(ran.get() + 1);
-            let Some(ev) = self.evaluate(&gen) else {
-                // Stopped (budget or transport): pass without sending, so the runner winds down.
-                if self.is_stopped() {
-                    return Ok(());
-                }
-                return Err(TestCaseError::reject("placeholder not available"));
+        let mut rejects = 0u32;
+        while *remaining > 0 && !self.is_stopped() && rejects < MAX_REJECTS {
+            let Ok(tree) = strategy.new_tree(&mut runner) else { break };
+            let Some(ev) = self.evaluate(&tree.current()) else {
+                rejects += 1; // a placeholder this target cannot resolve (or the phase stopped)
+                continue;
             };
-            match ev.findings.iter().find(|f| !found.contains(&f.check)) {
-                Some(f) => Err(TestCaseError::fail(format!("[{}] {}", f.check, f.actual))),
-                None => Ok(()),
+            *remaining -= 1;
+            if is_new_failure(&ev, found) {
+                return Some(self.shrink(tree, ev, found));
             }
-        });
-        match result {
-            Err(TestError::Fail(_, minimal)) => (ran.get(), Some(minimal)),
-            Ok(()) | Err(TestError::Abort(_)) => (ran.get(), None),
         }
+        None
+    }
+
+    /// Shrinks a failing request (proptest's value tree: simplify while it still fails, else
+    /// complicate) and returns the smallest failing evaluation. The failure found is kept even
+    /// when the budget ends the shrinking early.
+    fn shrink(&self, mut tree: impl ValueTree<Value = GenRequest>, failing: Evaluation, found: &BTreeSet<CheckId>) -> Evaluation {
+        let started = Instant::now();
+        let mut best = failing;
+        let mut more = tree.simplify();
+        let mut steps = 0;
+        while more && steps < MAX_SHRINK_STEPS && started.elapsed() < MAX_SHRINK_TIME {
+            steps += 1;
+            let Some(ev) = self.evaluate(&tree.current()) else {
+                if self.is_stopped() {
+                    break;
+                }
+                more = tree.complicate(); // cannot be built against this target: not smaller
+                continue;
+            };
+            if is_new_failure(&ev, found) {
+                best = ev;
+                more = tree.simplify();
+            } else {
+                more = tree.complicate();
+            }
+        }
+        best
     }
 
     /// Runs the phase: up to [`MAX_FAILURES`] distinct failures, each shrunk and reported.
@@ -251,13 +286,7 @@ impl Phase<'_> {
         let mut saved = Vec::new();
         let mut remaining = self.plan.cases;
         for round in 0..MAX_FAILURES {
-            if remaining == 0 {
-                break;
-            }
-            let (ran, minimal) = self.hunt(round, remaining, &found);
-            let Some(minimal) = minimal else { break };
-            remaining = remaining.saturating_sub(ran);
-            let Some(ev) = self.evaluate(&minimal) else { break };
+            let Some(ev) = self.hunt(round, &mut remaining, &found) else { break };
             let Some(new) = ev.findings.iter().find(|f| !found.contains(&f.check)).map(|f| f.check) else { break };
             found.insert(new);
             let (result, path) = self.failure_unit(new, ev)?;
@@ -313,6 +342,14 @@ impl Phase<'_> {
                 format!("request {request} got no answer ({error}): {repro}; the generated requests stopped there"),
             )]))),
             _ if !nothing_failed => None,
+            // Nothing was compared: never a pass.
+            GeneratedStop::BudgetSpent { budget } if requests == 0 => Some(unit(Outcome::Skipped(format!(
+                "no generated request was sent: the time budget of {}s ran out before the first",
+                budget.as_secs_f64()
+            )))),
+            GeneratedStop::Completed if requests == 0 => Some(unit(Outcome::Skipped(
+                "no generated request was sent: none could be built against this target".to_owned(),
+            ))),
             GeneratedStop::BudgetSpent { budget } => Some(unit(Outcome::of(
                 Vec::new(),
                 Some(format!(

@@ -15,6 +15,7 @@ use crate::check::CheckId;
 use crate::contract::{self, input, output, EitherRule};
 use crate::finding::{CaseResult, WalkSummary};
 use crate::response::{Page, WireResponse};
+use crate::source::Origin;
 use crate::transport::Client;
 
 /// The page sizes of the unfiltered walks: 100, 10, 11, a prime in between, absent, and 100
@@ -277,11 +278,6 @@ pub async fn relations(client: &Client, exec: String) -> RelationOutcome {
     let full_complete = walks[0].end == WalkEnd::Complete;
     let (listings, or_walks) = filter_listings(&mut walker, &full).await;
     walk_findings.extend(check_walks(&or_walks, None));
-    let filter_findings = if full_complete {
-        check_filters(&full, &listings)
-    } else {
-        Vec::new() // without a full listing there is nothing to compare with; the walk check says why
-    };
     let walk_note = walker
         .summaries
         .iter()
@@ -289,19 +285,24 @@ pub async fn relations(client: &Client, exec: String) -> RelationOutcome {
         .map(|s| format!("{}: {} pages", s.label(), s.pages))
         .collect::<Vec<_>>()
         .join(", ");
+    let walk_unit = format!("{} {exec}", CheckId::PaginationWalk);
+    let filter_unit = format!("{} {exec}", CheckId::FilterStatus);
+    let filter_result = if full_complete {
+        let note = format!("{} filtered listings", listings.len());
+        CaseResult::builtin(filter_unit, CheckId::FilterStatus, check_filters(&full, &listings), note)
+    } else {
+        // Without a full listing there is nothing to compare with: never a pass.
+        let why = "the unfiltered walk the filtered listings are compared with did not complete (see pagination-walk)";
+        CaseResult::skipped(filter_unit, CheckId::FilterStatus, Origin::Builtin, why)
+    };
     let results = vec![
         CaseResult::builtin(
-            format!("{} {exec}", CheckId::PaginationWalk),
+            walk_unit,
             CheckId::PaginationWalk,
             walk_findings,
             format!("{} items; {walk_note}", full.len()),
         ),
-        CaseResult::builtin(
-            format!("{} {exec}", CheckId::FilterStatus),
-            CheckId::FilterStatus,
-            filter_findings,
-            format!("{} filtered listings", listings.len()),
-        ),
+        filter_result,
     ];
     RelationOutcome { results, walks: walker.summaries, observations: walker.observations }
 }

@@ -82,3 +82,24 @@ fn not_implemented_is_one_finding() {
         assert!(stdout(&out).contains("0 passed, 1 failed"), "{}", stdout(&out));
     }
 }
+
+#[test]
+fn a_filter_relation_without_its_full_listing_is_skipped_not_passed() {
+    // With the token ignored, the unfiltered walk never completes: the filter relation has
+    // nothing to compare with, so it must not pass (the walk's own check fails instead).
+    let server = reference(Some(Fault::NextTokenIgnored));
+    let mut args = vec!["run", "--endpoint", server.url.as_str(), "--property-cases", "0", "-v"];
+    let ids = fixture_id_args();
+    args.extend(ids.iter().map(String::as_str));
+    let out = ssm_conform(&args);
+    out.assert_code(1);
+    let text = out.stdout();
+    let large = &ids[1];
+    assert!(text.contains(&format!("FAIL pagination-walk {large}")), "{}", out.text());
+    assert!(
+        text.contains(&format!("SKIP filter-status {large} [filter-status]: the unfiltered walk")),
+        "{}",
+        out.text()
+    );
+    assert!(!text.contains(&format!("PASS filter-status {large}")), "{}", out.text());
+}

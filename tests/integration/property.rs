@@ -10,7 +10,12 @@ use ssm_conform::runner::generated::{generated_case, world_of};
 use ssm_conform::server::{Fault, Reference};
 use ssm_conform::source::generate::{requests, Capabilities};
 
-use crate::util::{fixture_id_args, reference, ssm_conform, stdout};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use ssm_conform::request::WireRequest;
+
+use crate::util::{fixture_id_args, reference, ssm_conform, stdout, TestCommand, TestServer};
 
 #[test]
 fn the_oracle_and_the_reference_agree() {
@@ -175,4 +180,85 @@ fn the_same_seed_gives_the_same_report() {
     let first = run();
     assert!(first.contains("FAIL generated-"), "{first}");
     assert_eq!(first, run());
+}
+
+/// The one trivial case of a generated-phase run, written to `dir`.
+fn one_case(dir: &std::path::Path) -> String {
+    let path = dir.join("one.toml");
+    std::fs::write(
+        &path,
+        "[[case]]\nname = \"one\"\ncheck = \"unknown-execution\"\njson = '{\"WindowExecutionId\": \"{{random_id}}\"}'\n[case.expect]\nstatus = [200, 400, 404, 500]\n",
+    )
+    .unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn the_budget_ends_the_generated_phase_and_a_phase_that_sent_nothing_is_skipped() {
+    // A million requests with no time to send any: the phase ends at once, sends nothing, and
+    // says so, rather than generating every request before noticing the deadline.
+    let dir = tempfile::tempdir().unwrap();
+    let cases = one_case(dir.path());
+    let out = TestCommand::new()
+        .args(["run", "--cases", &cases, "--property-cases", "1000000", "--property-budget", "0", "-v"])
+        .limit(std::time::Duration::from_secs(60))
+        .run();
+    out.assert_code(0);
+    let line = out.stdout().lines().find(|l| l.contains("generated-requests")).map(str::to_owned);
+    let line = line.unwrap_or_else(|| panic!("a generated-requests unit:\n{}", out.text()));
+    assert!(line.starts_with("SKIP generated-requests"), "compared nothing, so not passed:\n{}", out.text());
+    assert!(line.contains("no generated request was sent"), "{}", out.text());
+}
+
+#[test]
+fn a_failure_found_before_the_deadline_is_reported_when_shrinking_is_cut_short() {
+    // The reference with `max-results-max-unchecked`, slowed to a second per request once the
+    // first request beyond the limit has been answered: the failure is found fast, and the
+    // budget runs out while it is being shrunk.
+    let reference = Arc::new(Reference::new(Some(Fault::MaxResultsMaxUnchecked)));
+    let seen_failure = Arc::new(AtomicBool::new(false));
+    let router = axum::Router::new().fallback(move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
+        let (reference, seen_failure) = (reference.clone(), seen_failure.clone());
+        async move {
+            if seen_failure.load(Ordering::SeqCst) {
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            }
+            let mut req = WireRequest::operation(body.to_vec());
+            for (k, v) in &headers {
+                req.set_header(k.as_str(), v.to_str().unwrap_or(""));
+            }
+            let over = serde_json::from_slice::<serde_json::Value>(&req.body)
+                .ok()
+                .and_then(|v| v.get("MaxResults").and_then(serde_json::Value::as_i64))
+                .is_some_and(|n| n > 100);
+            let resp = reference.handle(&req);
+            if over && resp.status == 200 {
+                seen_failure.store(true, Ordering::SeqCst);
+            }
+            let mut out = axum::response::Response::new(axum::body::Body::from(resp.body));
+            *out.status_mut() = axum::http::StatusCode::from_u16(resp.status).unwrap();
+            for (k, v) in resp.headers {
+                out.headers_mut().insert(
+                    axum::http::HeaderName::try_from(k).unwrap(),
+                    axum::http::HeaderValue::try_from(v).unwrap(),
+                );
+            }
+            out
+        }
+    });
+    let server = TestServer::router(router);
+    let dir = tempfile::tempdir().unwrap();
+    let cases = one_case(dir.path());
+    let mut args: Vec<String> =
+        ["run", "--endpoint", &server.url, "--cases", &cases, "--property-budget", "4", "--seed", "3"]
+            .map(str::to_owned)
+            .to_vec();
+    args.extend(fixture_id_args());
+    let out = ssm_conform(&args);
+    out.assert_code(1);
+    assert!(
+        out.fail_lines().iter().any(|l| l.starts_with("FAIL generated-max-results-max ")),
+        "the failure is reported:\n{}",
+        out.text()
+    );
 }
