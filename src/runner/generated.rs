@@ -255,7 +255,12 @@ impl Phase<'_> {
     /// Shrinks a failing request (proptest's value tree: simplify while it still fails, else
     /// complicate) and returns the smallest failing evaluation. The failure found is kept even
     /// when the budget ends the shrinking early.
-    fn shrink(&self, mut tree: impl ValueTree<Value = GenRequest>, failing: Evaluation, found: &BTreeSet<CheckId>) -> Evaluation {
+    fn shrink(
+        &self,
+        mut tree: impl ValueTree<Value = GenRequest>,
+        failing: Evaluation,
+        found: &BTreeSet<CheckId>,
+    ) -> Evaluation {
         let started = Instant::now();
         let mut best = failing;
         let mut more = tree.simplify();

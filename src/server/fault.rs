@@ -33,6 +33,9 @@ catalogue! {
         IdLengthUnchecked = "id-length-unchecked",
             "omits the length items from validation messages (only the pattern is checked)"
             { check: CheckId::ValidationMessage, strict_only: true, deform: None };
+        IdLengthTruncated = "id-length-truncated",
+            "truncates ids longer than 36 characters to their first 36 before validating and looking them up"
+            { check: CheckId::IdLength, strict_only: false, deform: None };
         IdPatternUnchecked = "id-pattern-unchecked",
             "checks only the id's length, so a 36-character non-hex id is looked up"
             { check: CheckId::IdPattern, strict_only: false, deform: None };
@@ -201,6 +204,9 @@ catalogue! {
         NotImplemented501 = "not-implemented-501",
             "does not implement the operation: HTTP 501 InternalFailure (LocalStack)"
             { check: CheckId::OperationImplemented, strict_only: false, deform: Some(deform::not_implemented_501) };
+        DropsManyFilterValues = "drops-many-filter-values",
+            "drops the connection without an answer when one filter holds 8 to 11 values (a size only generated requests send)"
+            { check: CheckId::GeneratedRequests, strict_only: false, deform: None };
     }
 }
 

@@ -95,6 +95,20 @@ impl Reference {
         self.fault == Some(f)
     }
 
+    /// Whether the HTTP layer must drop the connection instead of answering `req` (the
+    /// `drops-many-filter-values` fault: no answer at all, which a pure answer cannot say).
+    pub fn drops_connection(&self, req: &WireRequest) -> bool {
+        const MANY: std::ops::RangeInclusive<usize> = 8..=11;
+        self.has(Fault::DropsManyFilterValues)
+            && serde_json::from_slice::<Value>(&req.body).ok().is_some_and(|body| {
+                body.get(input::FILTERS).and_then(Value::as_array).is_some_and(|filters| {
+                    filters.iter().any(|f| {
+                        f.get(input::FILTER_VALUES).and_then(Value::as_array).is_some_and(|v| MANY.contains(&v.len()))
+                    })
+                })
+            })
+    }
+
     /// Answers one request.
     pub fn handle(&self, req: &WireRequest) -> WireResponse {
         let n = self.requests.fetch_add(1, Ordering::Relaxed);
@@ -131,7 +145,12 @@ impl Reference {
                 _ => return self.serialization_error(),
             }
         };
-        let Ok(inp) = validate::read_input(&obj, self.fault) else { return self.serialization_error() };
+        let Ok(mut inp) = validate::read_input(&obj, self.fault) else { return self.serialization_error() };
+        if self.has(Fault::IdLengthTruncated) {
+            if let Some(id) = inp.window_execution_id.as_mut() {
+                *id = id.chars().take(contract::ID_LENGTH).collect();
+            }
+        }
         if self.choices.unknown_members == UnknownMembers::Rejected {
             if let Some(k) = unknown_member(&obj) {
                 return self.error(400, error_type::VALIDATION, Some(format!("Unknown member {k}.")));

@@ -65,6 +65,11 @@ async fn serve_one(
             .collect(),
         body: body.to_vec(),
     };
+    if reference.drops_connection(&req) {
+        // A body that fails after the head: the connection ends with no complete answer.
+        let broken = futures::stream::once(async { Err::<Bytes, std::io::Error>(std::io::Error::other("dropped")) });
+        return Response::new(axum::body::Body::from_stream(broken));
+    }
     let resp = reference.handle(&req);
     let mut out =
         (StatusCode::from_u16(resp.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), resp.body).into_response();
