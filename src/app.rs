@@ -287,7 +287,7 @@ fn finish(
     let mut out = stdout.lock();
     let summary =
         TerminalReport { verbose: args.verbose, colour }.write(&mut out, &ctx).map_err(HarnessError::Output)?;
-    Ok(if summary.failed > 0 { exit::FINDINGS } else { exit::CONFORMANT })
+    Ok(if summary.fails() { exit::FINDINGS } else { exit::CONFORMANT })
 }
 
 async fn run(args: RunArgs) -> Result<u8, HarnessError> {

@@ -169,6 +169,9 @@ pub mod error_type {
     pub const INVALID_NEXT_TOKEN: &str = "InvalidNextToken";
     /// LocalStack's answer for operations it does not implement.
     pub const INTERNAL_FAILURE: &str = "InternalFailure";
+    /// The client errors this operation can produce; each comes with HTTP 400 (an
+    /// `UnknownOperationException` may also be 404).
+    pub const CLIENT: [&str; 5] = [VALIDATION, DOES_NOT_EXIST, SERIALIZATION, UNKNOWN_OPERATION, INVALID_NEXT_TOKEN];
     /// Error types that must carry a message (contract §6).
     pub const MESSAGE_REQUIRED: [&str; 2] = [VALIDATION, DOES_NOT_EXIST];
 }

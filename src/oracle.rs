@@ -24,6 +24,17 @@ pub struct World {
     pub token: Option<(String, String)>,
 }
 
+impl World {
+    /// The oracle's view of a target, from a run's bindings: its known executions, and the real
+    /// token of the first one's first page.
+    pub fn of(bindings: &Bindings) -> World {
+        World {
+            known: bindings.execution_ids.clone(),
+            token: bindings.next_token.clone().zip(bindings.execution_ids.first().cloned()),
+        }
+    }
+}
+
 /// The expected outcome of one request.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verdict {

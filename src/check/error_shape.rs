@@ -6,16 +6,6 @@ use crate::contract::error_type;
 use crate::finding::Finding;
 use crate::response::{ErrorShape, WireResponse};
 
-/// Client error types this operation can produce; each must come with HTTP 400 (an
-/// `UnknownOperationException` may also be 404).
-const CLIENT_ERROR_TYPES: [&str; 5] = [
-    error_type::VALIDATION,
-    error_type::DOES_NOT_EXIST,
-    error_type::SERIALIZATION,
-    error_type::UNKNOWN_OPERATION,
-    error_type::INVALID_NEXT_TOKEN,
-];
-
 /// Whether the response is (or claims to be) an error: a status of 300 or more, or a body that
 /// names an error type.
 pub fn is_error(resp: &WireResponse, shape: &ErrorShape) -> bool {
@@ -36,7 +26,7 @@ pub fn check_error_response(resp: &WireResponse) -> Vec<Finding> {
 
 fn check_status(resp: &WireResponse, shape: &ErrorShape) -> Option<Finding> {
     let ty = shape.resolved_type.as_deref().or(shape.code_member.as_deref()).or(shape.header_type.as_deref())?;
-    if !CLIENT_ERROR_TYPES.contains(&ty) {
+    if !error_type::CLIENT.contains(&ty) {
         return None;
     }
     let ok = resp.status == 400 || (ty == error_type::UNKNOWN_OPERATION && resp.status == 404);

@@ -31,6 +31,7 @@ pub mod expectation;
 pub mod filters;
 mod observe;
 pub mod pagination;
+pub mod precondition;
 pub mod protocol;
 pub mod response_shape;
 pub mod snapshot;
@@ -60,10 +61,30 @@ pub fn always_on(req: &WireRequest, resp: &WireResponse) -> Vec<Finding> {
     findings
 }
 
-/// Every finding on one exchange judged against `case`'s expectation: the expectation's own and
-/// the always-on checks'. Generated, fuzzed and proxied exchanges are judged this way.
+/// Every finding on one exchange judged against `case`'s expectation: the expectation's own
+/// (under the check whose rule broke first, see [`precondition`]) and the always-on checks'.
+/// Generated, fuzzed and proxied exchanges are judged this way.
 pub fn judge(case: &Case, req: &WireRequest, resp: &WireResponse, opts: CheckOptions) -> Vec<Finding> {
-    let (mut findings, _) = expectation::check_case(case, req.json_body().as_ref(), resp, opts);
+    let (findings, _) = expectation::check_case(case, req.json_body().as_ref(), resp, opts);
+    let mut findings = match precondition::blocked_by(case, resp, None) {
+        Some(root) => attribute(case, findings, root),
+        None => findings,
+    };
     findings.extend(always_on(req, resp));
     findings
+}
+
+/// A case's findings when its own check could not be evaluated: those it made under its own
+/// check move to `root`, the check whose rule the answer broke first, and say so.
+pub fn attribute(case: &Case, findings: Vec<Finding>, root: CheckId) -> Vec<Finding> {
+    findings
+        .into_iter()
+        .map(|mut f| {
+            if f.check == case.check {
+                f.check = root;
+                f.actual = format!("{} (so {} could not be evaluated)", f.actual, case.check);
+            }
+            f
+        })
+        .collect()
 }

@@ -122,7 +122,10 @@ impl Baseline {
     pub fn apply(&self, results: &mut [CaseResult]) -> Vec<BaselineEntry> {
         let mut used = vec![false; self.accepted.len()];
         for r in results.iter_mut() {
-            let Outcome::Failed(findings) = &r.outcome else { continue };
+            let findings = match &r.outcome {
+                Outcome::Failed(f) | Outcome::Blocked(f) => f,
+                _ => continue,
+            };
             let mut all = true;
             for f in findings {
                 match self.accepted.iter().position(|e| e.unit == r.name && e.check == f.check) {

@@ -43,6 +43,9 @@ pub enum Outcome {
     },
     /// It did not hold.
     Failed(Vec<Finding>),
+    /// Its own check could not be evaluated: the answer broke another rule first. The findings
+    /// are under the checks of the rules it broke (the unit's own check is `CaseResult::check`).
+    Blocked(Vec<Finding>),
     /// It could not run against this target, and why.
     Skipped(String),
     /// It did not hold, but every finding is accepted by the baseline.
@@ -67,12 +70,17 @@ impl Outcome {
         }
     }
 
-    /// The findings of a failed or accepted unit; empty otherwise.
+    /// The findings of a failed, blocked or accepted unit; empty otherwise.
     pub fn findings(&self) -> &[Finding] {
         match self {
-            Outcome::Failed(f) | Outcome::Accepted(f) => f,
+            Outcome::Failed(f) | Outcome::Blocked(f) | Outcome::Accepted(f) => f,
             _ => &[],
         }
+    }
+
+    /// Whether the unit fails the run (failed, or blocked by another check's rule).
+    pub fn fails(&self) -> bool {
+        matches!(self, Outcome::Failed(_) | Outcome::Blocked(_))
     }
 }
 
@@ -155,6 +163,8 @@ pub struct RunSummary {
     pub passed: usize,
     /// Units with findings.
     pub failed: usize,
+    /// Units whose own check could not be evaluated because another rule broke first.
+    pub blocked: usize,
     /// Units that could not run.
     pub skipped: usize,
     /// Units whose findings the baseline accepts.
@@ -169,6 +179,7 @@ impl RunSummary {
             match r.outcome {
                 Outcome::Passed { .. } => s.passed += 1,
                 Outcome::Failed(_) => s.failed += 1,
+                Outcome::Blocked(_) => s.blocked += 1,
                 Outcome::Skipped(_) => s.skipped += 1,
                 Outcome::Accepted(_) => s.accepted += 1,
             }
@@ -177,9 +188,20 @@ impl RunSummary {
     }
 }
 
+impl RunSummary {
+    /// Whether the run has findings that are not accepted (exit status 1).
+    pub fn fails(&self) -> bool {
+        self.failed + self.blocked > 0
+    }
+}
+
 impl fmt::Display for RunSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} passed, {} failed, {} skipped", self.passed, self.failed, self.skipped)
+        write!(f, "{} passed, {} failed, ", self.passed, self.failed)?;
+        if self.blocked > 0 {
+            write!(f, "{} blocked, ", self.blocked)?;
+        }
+        write!(f, "{} skipped", self.skipped)
     }
 }
 

@@ -43,6 +43,11 @@ fn unit(r: &CaseResult) -> Value {
             ("passed", Vec::new(), note.clone().or_else(|| chose.as_ref().map(|c| format!("chose {c}"))))
         }
         Outcome::Failed(f) => ("failed", f.iter().map(finding).collect(), None),
+        Outcome::Blocked(f) => (
+            "blocked",
+            f.iter().map(finding).collect(),
+            Some(format!("{} could not be evaluated: the answer broke the findings' rules first", r.check)),
+        ),
         Outcome::Accepted(f) => ("accepted", f.iter().map(finding).collect(), None),
         Outcome::Skipped(why) => ("skipped", Vec::new(), Some(why.clone())),
     };
@@ -70,7 +75,7 @@ pub fn write_json(ctx: &RunContext<'_>) -> String {
         "notes": ctx.notes,
         "seed": ctx.seed,
         "seconds": ctx.seconds,
-        "summary": { "passed": s.passed, "failed": s.failed, "skipped": s.skipped, "accepted": s.accepted },
+        "summary": { "passed": s.passed, "failed": s.failed, "blocked": s.blocked, "skipped": s.skipped, "accepted": s.accepted },
         "results": ctx.report.results.iter().map(unit).collect::<Vec<_>>(),
         "walks": ctx.report.walks.iter().map(|w| json!({
             "execution_id": w.execution_id, "walk": w.label(), "pages": w.pages, "items": w.items,

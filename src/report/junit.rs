@@ -3,9 +3,31 @@
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
-use super::RunContext;
+use super::{escape, RunContext};
 use crate::check::CheckFamily;
-use crate::finding::Outcome;
+use crate::finding::{CaseResult, Finding, Outcome};
+
+/// The failure status of a unit with `findings` (XML cannot carry every character an endpoint
+/// may send: those become escapes).
+fn failure(r: &CaseResult, findings: &[Finding]) -> TestCaseStatus {
+    let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+    if let Some(first) = findings.first() {
+        let blocked = if matches!(r.outcome, Outcome::Blocked(_)) {
+            format!(" ({} could not be evaluated)", r.check)
+        } else {
+            String::new()
+        };
+        s.set_message(escape::xml(&format!("[{}] expected {}{blocked}", first.check, first.expected)));
+    }
+    s.set_type(findings.first().map_or("finding", |f| f.check.name()));
+    let mut text: Vec<String> = findings.iter().map(|f| f.to_string()).collect();
+    text.extend(findings.iter().filter_map(|f| f.detail.clone()));
+    if let Some(repro) = &r.repro {
+        text.push(format!("repro: {repro}"));
+    }
+    s.set_description(escape::xml(&text.join("\n")));
+    s
+}
 
 /// The JUnit XML text.
 pub fn write_junit(ctx: &RunContext<'_>) -> Result<String, quick_junit::SerializeError> {
@@ -17,29 +39,16 @@ pub fn write_junit(ctx: &RunContext<'_>) -> Result<String, quick_junit::Serializ
                 Outcome::Passed { .. } | Outcome::Accepted(_) => TestCaseStatus::success(),
                 Outcome::Skipped(why) => {
                     let mut s = TestCaseStatus::skipped();
-                    s.set_message(why.as_str());
+                    s.set_message(escape::xml(why));
                     s
                 }
-                Outcome::Failed(findings) => {
-                    let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
-                    if let Some(first) = findings.first() {
-                        s.set_message(format!("[{}] expected {}", first.check, first.expected));
-                    }
-                    s.set_type(findings.first().map_or("finding", |f| f.check.name()));
-                    let mut text: Vec<String> = findings.iter().map(|f| f.to_string()).collect();
-                    text.extend(findings.iter().filter_map(|f| f.detail.clone()));
-                    if let Some(repro) = &r.repro {
-                        text.push(format!("repro: {repro}"));
-                    }
-                    s.set_description(text.join("\n"));
-                    s
-                }
+                Outcome::Failed(findings) | Outcome::Blocked(findings) => failure(r, findings),
             };
-            let mut case = TestCase::new(r.name.as_str(), status);
+            let mut case = TestCase::new(escape::xml(&r.name), status);
             case.set_classname(r.check.name());
             if let Outcome::Accepted(findings) = &r.outcome {
                 let known: Vec<String> = findings.iter().map(|f| format!("accepted by the baseline: {f}")).collect();
-                case.set_system_out(known.join("\n"));
+                case.set_system_out(escape::xml(&known.join("\n")));
             }
             suite.add_test_case(case);
         }

@@ -4,23 +4,29 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::RunContext;
+use super::{escape, RunContext};
 use crate::check::{CheckFamily, CheckId};
 use crate::finding::{CaseResult, Outcome, RunSummary};
 
+/// Text in a table cell or list item: nothing in it renders as table syntax or HTML, and no
+/// control character reaches the reader.
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    escape::markdown(s)
 }
 
 fn counts(results: &[&CaseResult]) -> RunSummary {
     RunSummary::of(results.iter().copied())
 }
 
+/// A verdict: ✅ only when something was compared and held, never for units that compared
+/// nothing (skipped) or could not be evaluated (blocked).
 fn verdict(s: &RunSummary) -> &'static str {
     if s.failed > 0 {
         "❌ fails"
     } else if s.accepted > 0 {
         "☑️ known deviations"
+    } else if s.blocked > 0 {
+        "⚠️ not evaluated"
     } else if s.passed > 0 {
         "✅ conforms"
     } else {
@@ -36,8 +42,8 @@ pub fn write_markdown(ctx: &RunContext<'_>) -> String {
     let _ = writeln!(out, "# ssm-conform: `{}` conformance\n", crate::contract::OPERATION);
     let _ = writeln!(
         out,
-        "Target `{}` · ssm-conform {} · seed {} · **{total}**{}\n",
-        ctx.target,
+        "Target {} · ssm-conform {} · seed {} · **{total}**{}\n",
+        cell(ctx.target),
         env!("CARGO_PKG_VERSION"),
         ctx.seed,
         if total.accepted > 0 { format!(", {} accepted by the baseline", total.accepted) } else { String::new() }
@@ -54,7 +60,7 @@ pub fn write_markdown(ctx: &RunContext<'_>) -> String {
 fn by_family(out: &mut String, results: &[CaseResult]) {
     let _ = writeln!(
         out,
-        "## By family\n\n| family | verdict | passed | failed | skipped | accepted |\n|---|---|---:|---:|---:|---:|"
+        "## By family\n\n| family | verdict | passed | failed | blocked | skipped | accepted |\n|---|---|---:|---:|---:|---:|---:|"
     );
     for &family in CheckFamily::ALL {
         let units: Vec<&CaseResult> = results.iter().filter(|r| r.check.family() == family).collect();
@@ -64,11 +70,12 @@ fn by_family(out: &mut String, results: &[CaseResult]) {
         let s = counts(&units);
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} |",
             family.name(),
             verdict(&s),
             s.passed,
             s.failed,
+            s.blocked,
             s.skipped,
             s.accepted
         );
@@ -85,7 +92,9 @@ fn by_check(out: &mut String, results: &[CaseResult]) {
         let findings: Vec<String> = results
             .iter()
             .filter_map(|r| match &r.outcome {
-                Outcome::Failed(f) => f.iter().find(|f| f.check == *check).map(|f| format!("{}: {}", r.name, f.actual)),
+                Outcome::Failed(f) | Outcome::Blocked(f) => {
+                    f.iter().find(|f| f.check == *check).map(|f| format!("{}: {}", r.name, f.actual))
+                }
                 _ => None,
             })
             .collect();
@@ -131,28 +140,25 @@ fn either_choices(out: &mut String, ctx: &RunContext<'_>) {
 /// Every finding, and the stale baseline entries.
 fn findings(out: &mut String, ctx: &RunContext<'_>) {
     let results = &ctx.report.results;
-    let failed: Vec<&CaseResult> = results.iter().filter(|r| matches!(r.outcome, Outcome::Failed(_))).collect();
+    let failed: Vec<&CaseResult> = results.iter().filter(|r| r.outcome.fails()).collect();
     if !failed.is_empty() {
         let _ = writeln!(out, "\n## Findings\n");
         for r in failed {
-            if let Outcome::Failed(findings) = &r.outcome {
-                for f in findings {
-                    let _ = writeln!(
-                        out,
-                        "- **{}** (`{}`): expected {}; got {}",
-                        cell(&r.name),
-                        f.check,
-                        cell(&f.expected),
-                        cell(&f.actual)
-                    );
-                }
+            let blocked = if matches!(r.outcome, Outcome::Blocked(_)) {
+                format!(" (`{}` could not be evaluated)", r.check)
+            } else {
+                String::new()
+            };
+            for f in r.outcome.findings() {
+                let (name, expected, actual) = (cell(&r.name), cell(&f.expected), cell(&f.actual));
+                let _ = writeln!(out, "- **{name}** (`{}`){blocked}: expected {expected}; got {actual}", f.check);
             }
         }
     }
     if !ctx.stale.is_empty() {
         let _ = writeln!(out, "\n## Stale baseline entries (fixed since: remove them)\n");
         for e in ctx.stale {
-            let _ = writeln!(out, "- `{}` in {}", e.check, e.unit);
+            let _ = writeln!(out, "- `{}` in {}", e.check, cell(&e.unit));
         }
     }
 }

@@ -4,8 +4,9 @@
 use super::observe::Observations;
 use super::snapshots::{self, SnapshotError, SnapshotPlan};
 use crate::check::expectation::check_case;
-use crate::check::CheckOptions;
+use crate::check::{self, precondition, CheckOptions};
 use crate::finding::{CaseResult, Exchange, Finding, Outcome};
+use crate::oracle::{self, World};
 use crate::request::{self, Bindings};
 use crate::source::Case;
 use crate::transport::Client;
@@ -42,13 +43,25 @@ pub async fn run_case(
         }
         Ok(resp) => {
             observations.record(client, &case.name, &req, &resp);
-            let (mut findings, chose) = check_case(case, req.json_body().as_ref(), &resp, opts);
+            let (findings, chose) = check_case(case, req.json_body().as_ref(), &resp, opts);
+            // The oracle reads bodies only: it says what rule a request tests unless the case
+            // changes its headers.
+            let verdict = case.request.headers.is_empty().then(|| oracle::expect(&req.body, &World::of(bindings)));
+            let root = precondition::blocked_by(case, &resp, verdict.as_ref()).filter(|_| !findings.is_empty());
+            let mut findings = match root {
+                Some(root) => check::attribute(case, findings, root),
+                None => findings,
+            };
             if let (Some(name), Some(plan)) = (&case.snapshot, snapshot_plan) {
                 let compared = snapshots::compare(case, name, plan, bindings, &req, &resp)?;
                 findings.extend(compared.finding);
                 pending = compared.pending;
             }
-            (Outcome::of(findings, None).with_choice(chose), Ok(resp))
+            let outcome = match root {
+                Some(_) => Outcome::Blocked(findings),
+                None => Outcome::of(findings, None).with_choice(chose),
+            };
+            (outcome, Ok(resp))
         }
     };
     let result = unit(outcome).with_repro(repro).with_exchange(Some(Exchange::capped(req, response)));

@@ -113,10 +113,7 @@ pub enum GeneratedError {
 
 /// The oracle's view of the target, from the run's bindings.
 pub fn world_of(bindings: &Bindings) -> World {
-    World {
-        known: bindings.execution_ids.clone(),
-        token: bindings.next_token.clone().zip(bindings.execution_ids.first().cloned()),
-    }
+    World::of(bindings)
 }
 
 /// A generated request as a case, with the oracle's expectation for its resolved body.

@@ -118,3 +118,31 @@ fn every_check_has_a_fault_of_its_own() {
         CheckId::ALL.iter().filter(|c| !named.contains(*c) && **c != CheckId::Snapshot).collect();
     assert!(without.is_empty(), "check ids no fault names: {without:?}");
 }
+
+#[test]
+fn one_deviation_reads_as_one_problem_under_the_check_it_breaks() {
+    let ids = fixture_id_args();
+    let run = |fault| {
+        let server = reference(Some(fault));
+        let mut args = vec!["run", "--endpoint", server.url.as_str(), "--property-cases", "0"];
+        args.extend(ids.iter().map(String::as_str));
+        let out = ssm_conform(&args);
+        out.assert_code(1);
+        out
+    };
+    // An unknown id answered 200 with an empty list: the cases that wanted an error to inspect
+    // (request id, content type, type, status, message) are not blamed on those checks, which
+    // this endpoint passes; they are grouped under unknown-execution, the rule it breaks.
+    let out = run(Fault::UnknownExecutionEmpty);
+    let text = out.stdout();
+    for check in ["request-id", "error-content-type", "error-type", "error-status", "error-message"] {
+        assert!(!out.fail_lines().iter().any(|l| l.contains(&format!("[{check}]"))), "{check}:\n{}", out.text());
+    }
+    let group = text.lines().find(|l| l.starts_with("BLOCKED unknown-execution: ")).map(str::to_owned);
+    let group = group.unwrap_or_else(|| panic!("a group under the cause:\n{}", out.text()));
+    assert!(group.contains("units affected") && group.contains("error-type ×1"), "{group}");
+    // The type only in a header: one problem, not one per case that reads the type.
+    let out = run(Fault::ErrorTypeHeaderOnly);
+    assert!(out.fail_lines().len() <= 5, "{}", out.text());
+    assert!(out.stdout().lines().any(|l| l.starts_with("BLOCKED error-type: ")), "{}", out.text());
+}

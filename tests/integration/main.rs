@@ -6,6 +6,7 @@ mod case_files;
 mod cli;
 mod faults;
 mod foreign;
+mod hostile;
 mod property;
 mod reports;
 mod robustness;

@@ -325,10 +325,12 @@ trait Verdicts {
 }
 
 impl Verdicts for TestOutput {
-    /// The FAIL line of `unit`.
+    /// The line reporting `unit`'s finding: `FAIL unit`, or `BLOCKED unit` when the misbehaviour
+    /// broke another check's rule first (an unreadable error has no type to compare).
     fn fail_line(&self, unit: &str) -> String {
-        let prefix = format!("FAIL {unit} ");
-        let line = self.fail_lines().into_iter().find(|l| l.starts_with(&prefix)).unwrap_or_else(|| {
+        let (fail, blocked) = (format!("FAIL {unit} "), format!("BLOCKED {unit} "));
+        let line = self.stdout().lines().find(|l| l.starts_with(&fail) || l.starts_with(&blocked)).map(str::to_owned);
+        let line = line.unwrap_or_else(|| {
             panic!("no FAIL line for {unit}:\n{}", self.text());
         });
         eprintln!("  {line}");
