@@ -47,19 +47,61 @@ pub fn render(resp: &WireResponse, values: &[(String, String)]) -> String {
         out.push('\n');
     }
     out.push_str("body:\n");
+    let redactions = Redactions::new(values);
     match serde_json::from_slice::<Value>(&resp.body) {
         Ok(mut v) => {
             redact_members(&mut v);
+            redactions.apply_json(&mut v);
             out.push_str(&serde_json::to_string_pretty(&v).unwrap_or_default());
         }
-        Err(_) => out.push_str(&String::from_utf8_lossy(&resp.body)),
-    }
-    let mut values: Vec<&(String, String)> = values.iter().filter(|(a, _)| !a.is_empty()).collect();
-    values.sort_by_key(|(a, _)| std::cmp::Reverse(a.len()));
-    for (actual, placeholder) in values {
-        out = out.replace(actual.as_str(), placeholder);
+        Err(_) => out.push_str(&redactions.apply_text(&String::from_utf8_lossy(&resp.body))),
     }
     out.trim_end().to_owned()
+}
+
+/// Run-specific values (actual text → placeholder) to redact. They are redacted only inside JSON
+/// string values, never in member names, numbers or the status line: a string that is exactly
+/// such a value becomes its placeholder, and a value long enough not to occur by chance
+/// (an id, a real token) is also redacted where a longer string quotes it (a message naming the
+/// id). An endpoint that issues the token `"10"` cannot turn `"MaxResults": 10` into a
+/// placeholder.
+pub struct Redactions<'a> {
+    /// Longest first, so a value that contains another is redacted whole.
+    values: Vec<&'a (String, String)>,
+}
+
+/// The shortest value redacted where a longer string quotes it.
+const MIN_EMBEDDED_LEN: usize = 8;
+
+impl<'a> Redactions<'a> {
+    /// The redactions of `values`, empty values left out.
+    pub fn new(values: &'a [(String, String)]) -> Redactions<'a> {
+        let mut values: Vec<&(String, String)> = values.iter().filter(|(a, _)| !a.is_empty()).collect();
+        values.sort_by_key(|(a, _)| std::cmp::Reverse(a.len()));
+        Redactions { values }
+    }
+
+    /// One string value, redacted.
+    pub fn apply_text(&self, text: &str) -> String {
+        if let Some((_, placeholder)) = self.values.iter().find(|(a, _)| a == text) {
+            return placeholder.clone();
+        }
+        let mut out = text.to_owned();
+        for (actual, placeholder) in self.values.iter().filter(|(a, _)| a.len() >= MIN_EMBEDDED_LEN) {
+            out = out.replace(actual.as_str(), placeholder);
+        }
+        out
+    }
+
+    /// Every string value of `v`, redacted in place.
+    pub fn apply_json(&self, v: &mut Value) {
+        match v {
+            Value::String(s) => *s = self.apply_text(s),
+            Value::Array(items) => items.iter_mut().for_each(|i| self.apply_json(i)),
+            Value::Object(map) => map.values_mut().for_each(|i| self.apply_json(i)),
+            _ => {}
+        }
+    }
 }
 
 /// The contents of snapshot file text: after the second `---` line when there is a metadata
@@ -129,7 +171,31 @@ mod tests {
             "{text}"
         );
         let file = file_text("cases/x.toml", "a \"quoted\" case", "{\"a\":1}", &text);
+        assert!(!text.contains("E1"), "{text}");
         assert_eq!(contents_of(&file), text);
         assert!(diff("a\nb\nc\n", "a\nB\nc\n").contains("-b\n+B"));
+    }
+
+    #[test]
+    fn redaction_follows_json_strings_never_names_numbers_or_the_status() {
+        // An endpoint issuing the token "10" (and "1" truncated), and a long id quoted in a message.
+        let id = "0123abcd-0000-4000-8000-00000000cafe";
+        let resp = WireResponse {
+            status: 400,
+            headers: Vec::new(),
+            body: format!(r#"{{"__type":"ValidationException","message":"Value '10' at 'maxResults' for {id}","MaxResults":10,"Echo":"10","Id":"{id}"}}"#).into_bytes(),
+        };
+        let values = [
+            ("10".to_owned(), "[next_token]".to_owned()),
+            ("1".to_owned(), "[next_token_truncated]".to_owned()),
+            (id.to_owned(), "[random_id]".to_owned()),
+        ];
+        let text = render(&resp, &values);
+        assert!(text.starts_with("status: 400\nerror: ValidationException\n"), "{text}");
+        assert!(text.contains(r#""MaxResults": 10"#), "{text}");
+        assert!(text.contains(r#""Echo": "[next_token]""#), "{text}");
+        assert!(text.contains(r#""Id": "[random_id]""#), "{text}");
+        assert!(text.contains("Value '10' at 'maxResults' for [random_id]"), "{text}");
+        assert!(!text.contains("[next_token_truncated]"), "{text}");
     }
 }

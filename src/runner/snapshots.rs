@@ -123,12 +123,14 @@ pub fn compare(
     match plan.mode {
         SnapshotMode::Off => Ok(SnapshotOutcome::default()),
         SnapshotMode::Update => {
-            let mut expression = String::from_utf8_lossy(&req.body).into_owned();
-            for (value, placeholder) in &redactions {
-                if !value.is_empty() {
-                    expression = expression.replace(value.as_str(), placeholder);
+            let rules = snapshot::Redactions::new(&redactions);
+            let expression = match serde_json::from_slice::<serde_json::Value>(&req.body) {
+                Ok(mut v) => {
+                    rules.apply_json(&mut v);
+                    v.to_string()
                 }
-            }
+                Err(_) => rules.apply_text(&String::from_utf8_lossy(&req.body)),
+            };
             let source = case.origin.to_string();
             let description = format!("{}: {}", case.name, case.description.as_deref().unwrap_or(""));
             let text = snapshot::file_text(&source, description.trim_end_matches(": "), &expression, &actual);
