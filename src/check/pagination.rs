@@ -10,6 +10,10 @@ use crate::finding::Finding;
 /// The most pages one walk may take before the harness stops it, whatever the endpoint says.
 pub const MAX_WALK_PAGES: usize = 1000;
 
+/// The most items one walk may keep before the harness stops it: far more than an execution
+/// holds, and with every kept key bounded, a bound on the walk's memory.
+pub const MAX_WALK_ITEMS: usize = 100_000;
+
 /// How a walk ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WalkEnd {
@@ -29,6 +33,11 @@ pub enum WalkEnd {
     PageLimit {
         /// Pages taken.
         pages: usize,
+    },
+    /// The walk reached the item limit.
+    ItemLimit {
+        /// Items seen.
+        items: usize,
     },
     /// A page request failed (non-200 or an unreadable body).
     Failed {
@@ -113,6 +122,9 @@ fn check_walk(w: &PaginationWalk) -> Vec<Finding> {
         }
         WalkEnd::PageLimit { pages } => {
             out.push(finding(ends, format!("with {label}, the walk was stopped after {pages} pages")));
+        }
+        WalkEnd::ItemLimit { items } => {
+            out.push(finding(ends, format!("with {label}, the walk was stopped after {items} items")));
         }
         WalkEnd::Failed { page, summary } => {
             out.push(finding("every page of the walk to succeed", format!("with {label}, page {page} got {summary}")));

@@ -6,11 +6,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Value};
+use sha2::Digest as _;
 
 use super::observe::Observations;
 use super::probe::page_request;
 use crate::check::filters::{check_filters, FilteredListing};
-use crate::check::pagination::{check_walks, PaginationWalk, TokenReuse, WalkEnd, MAX_WALK_PAGES};
+use crate::check::pagination::{check_walks, PaginationWalk, TokenReuse, WalkEnd, MAX_WALK_ITEMS, MAX_WALK_PAGES};
 use crate::check::CheckId;
 use crate::contract::{self, input, output, EitherRule};
 use crate::finding::{CaseResult, WalkSummary};
@@ -42,13 +43,30 @@ struct Walked {
     first_token: Option<String>,
 }
 
-/// The key an item is known by in walks: its `TaskExecutionId`, or its JSON text.
+/// The longest text a walk keeps as it came: longer keys, statuses and tokens are kept as a
+/// digest, so what a walk keeps is bounded by its item count, whatever the endpoint sends.
+const KEPT_TEXT_MAX: usize = 64;
+
+/// `text` as a walk keeps it: itself when short, else a digest that tells it apart.
+fn bounded(text: &str) -> String {
+    if text.len() <= KEPT_TEXT_MAX {
+        return text.to_owned();
+    }
+    let digest = sha2::Sha256::digest(text.as_bytes());
+    let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{}…#{hex}", text.chars().take(16).collect::<String>())
+}
+
+/// The key an item is known by in walks: its `TaskExecutionId`, or its JSON text (bounded).
 fn item_key(item: &Value) -> String {
-    item.get(output::TASK_EXECUTION_ID).and_then(Value::as_str).map_or_else(|| item.to_string(), str::to_owned)
+    match item.get(output::TASK_EXECUTION_ID).and_then(Value::as_str) {
+        Some(id) => bounded(id),
+        None => bounded(&item.to_string()),
+    }
 }
 
 fn item_status(item: &Value) -> String {
-    item.get(output::STATUS).and_then(Value::as_str).unwrap_or("").to_owned()
+    bounded(item.get(output::STATUS).and_then(Value::as_str).unwrap_or(""))
 }
 
 fn status_filter(values: &[&str]) -> Value {
@@ -68,6 +86,7 @@ struct Walker<'a> {
 struct WalkState {
     pages: Vec<Vec<String>>,
     items: Vec<(String, String)>,
+    /// The tokens followed, bounded: a repeated token is found without keeping every token.
     followed: BTreeSet<String>,
     first_token: Option<String>,
 }
@@ -132,6 +151,9 @@ impl Walker<'_> {
                 self.observations.chose(EitherRule::TrailingEmptyPage, "yes");
             }
         }
+        if state.items.len() + keys.len() > MAX_WALK_ITEMS {
+            return Err(WalkEnd::ItemLimit { items: state.items.len() + keys.len() });
+        }
         state.items.extend(page.items.iter().map(|i| (item_key(i), item_status(i))));
         let repeated = !keys.is_empty() && state.pages.last() == Some(&keys);
         state.pages.push(keys);
@@ -140,7 +162,7 @@ impl Walker<'_> {
         }
         let Some(t) = page.next_token else { return Ok(None) };
         state.first_token.get_or_insert_with(|| t.clone());
-        if !state.followed.insert(t.clone()) {
+        if !state.followed.insert(bounded(&t)) {
             return Err(WalkEnd::TokenRepeated { page: page_no });
         }
         if state.pages.len() >= MAX_WALK_PAGES {

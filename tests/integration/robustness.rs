@@ -600,3 +600,58 @@ fn the_property_phase_stays_bounded_against_an_endpoint_that_times_out() {
     r.assert_verdict("endless bodies, property phase on", 1, Duration::from_secs(20));
     r.fail_line("robust-trigger");
 }
+
+// ---- a walk whose pages carry huge keys and tokens: bounded memory -----------------------------
+
+/// The walk at `MaxResults` 37 over the first fixture: 400 pages, each of 50 items whose
+/// `TaskExecutionId` is 8 KiB, with a 32 KiB token; every other request gets the reference's
+/// answer.
+async fn fat_walk(reference: Arc<Reference>, req: WireRequest) -> WireResponse {
+    let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
+    if body.get("MaxResults").and_then(Value::as_i64) != Some(37) || body.get("Filters").is_some() {
+        return reference.handle(&req);
+    }
+    let page: usize =
+        body.get("NextToken").and_then(Value::as_str).and_then(|t| t.split('-').next()?.parse().ok()).unwrap_or(0);
+    let exec = body.get("WindowExecutionId").cloned().unwrap_or(Value::Null);
+    let items: Vec<Value> = (0..50)
+        .map(|i| {
+            serde_json::json!({
+                "WindowExecutionId": exec,
+                "TaskExecutionId": format!("{:08}-{}", page * 50 + i, "k".repeat(8 << 10)),
+                "Status": "SUCCESS",
+            })
+        })
+        .collect();
+    let mut out = serde_json::json!({ "WindowExecutionTaskIdentities": items });
+    if page + 1 < 400 {
+        out["NextToken"] = Value::String(format!("{}-{}", page + 1, "t".repeat(32 << 10)));
+    }
+    WireResponse {
+        status: 200,
+        headers: vec![("Content-Type".to_owned(), "application/x-amz-json-1.1".to_owned())],
+        body: out.to_string().into_bytes(),
+    }
+}
+
+#[test]
+fn a_walk_keeps_bounded_memory_whatever_its_pages_carry() {
+    // About 170 MB of keys and tokens over the walk: kept whole, they would be the run's memory.
+    let reference = Arc::new(Reference::new(None));
+    let endpoint = RawServer::start(move |mut s, _| {
+        let reference = reference.clone();
+        async move {
+            let Some(req) = read_request(&mut s).await else { return };
+            let resp = fat_walk(reference, req).await;
+            let _ = s.write_all(&wire(&resp, "HTTP/1.1")).await;
+            let _ = s.shutdown().await;
+        }
+    });
+    let ids = fixture_id_args();
+    let args = ["run", "--endpoint", &endpoint.url, "--property-cases", "0", "--snapshots", "off", &ids[0], &ids[1]];
+    let r = run_within(&args, Duration::from_secs(110));
+    r.assert_verdict("a walk of fat pages", 1, Duration::from_secs(100));
+    assert!(r.stdout().contains("FAIL pagination-walk"), "{}", r.text());
+    let kib = r.peak_rss_kib.expect("peak RSS is measured on Linux");
+    assert!(kib < 200 << 10, "peak RSS {} MiB: the walk kept what its pages carried", kib >> 10);
+}
