@@ -262,31 +262,54 @@ struct RunMeta<'a> {
     seconds: f64,
 }
 
+/// Checks, before anything runs, that every file the run will write can be written: its folder
+/// exists or can be made, and the file can be opened for writing. A file made only to check is
+/// removed again.
+fn validate_outputs(args: &RunArgs) -> Result<(), HarnessError> {
+    let paths = args.reports.iter().map(|r| ("report", &r.path)).chain(args.write_baseline.iter().map(|p| ("baseline", p)));
+    for (what, path) in paths {
+        let fail = |e: std::io::Error| HarnessError::Usage(format!("cannot write {what} {}: {e}", path.display()));
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(fail)?;
+        }
+        let existed = path.exists();
+        std::fs::OpenOptions::new().append(true).create(true).open(path).map_err(fail)?;
+        if !existed {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+    Ok(())
+}
+
+/// Prints the terminal report, then writes the baseline and report files. A file that still
+/// cannot be written is an error (exit 2) only after the results were printed: nothing is lost.
 fn finish(
     args: &RunArgs,
     mut report: RunReport,
     baseline: Option<Baseline>,
     meta: RunMeta<'_>,
 ) -> Result<u8, HarnessError> {
-    if let Some(path) = &args.write_baseline {
-        std::fs::write(path, Baseline::of(&report.results).to_toml())
-            .map_err(|e| HarnessError::Usage(format!("cannot write baseline {}: {e}", path.display())))?;
-    }
+    let new_baseline = args.write_baseline.as_ref().map(|_| Baseline::of(&report.results).to_toml());
     let stale = baseline.map(|b| b.apply(&mut report.results)).unwrap_or_default();
     let RunMeta { target, notes, seed, seconds } = meta;
     let ctx = RunContext { target, notes, seed, seconds, stale: &stale, report: &report };
-    for r in &args.reports {
-        report::write_report(r, &ctx)?;
-    }
     let colour = match args.color {
         ColorArg::Always => true,
         ColorArg::Never => false,
         ColorArg::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let summary =
-        TerminalReport { verbose: args.verbose, colour }.write(&mut out, &ctx).map_err(HarnessError::Output)?;
+    let summary = {
+        let stdout = std::io::stdout();
+        let mut out = stdout.lock();
+        TerminalReport { verbose: args.verbose, colour }.write(&mut out, &ctx).map_err(HarnessError::Output)?
+    };
+    if let (Some(path), Some(text)) = (&args.write_baseline, new_baseline) {
+        std::fs::write(path, text)
+            .map_err(|e| HarnessError::Usage(format!("cannot write baseline {}: {e}", path.display())))?;
+    }
+    for r in &args.reports {
+        report::write_report(r, &ctx)?;
+    }
     Ok(if summary.fails() { exit::FINDINGS } else { exit::CONFORMANT })
 }
 
@@ -296,6 +319,7 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
     }
     // Validate everything before anything runs.
     validate_args(&args)?;
+    validate_outputs(&args)?;
     let endpoint = endpoint_from(&args);
     if let Some(url) = &endpoint {
         validate_url(url)?;

@@ -215,3 +215,31 @@ fn a_snapshot_dir_with_nothing_to_check_against_is_a_harness_error() {
     out.assert_code(2);
     assert!(out.stderr().contains("--snapshots update needs --snapshot-dir"), "{}", out.text());
 }
+
+#[test]
+fn an_unwritable_output_path_is_refused_before_the_run() {
+    // A path under a regular file can never be written. The endpoint does not even exist: the
+    // path is checked first, so nothing runs and nothing is lost.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "").unwrap();
+    let bad = file.join("report.json");
+    let url = unused_url();
+    for flag in [vec!["--report".to_owned(), format!("json:{}", bad.display())], vec![
+        "--write-baseline".to_owned(),
+        bad.display().to_string(),
+    ]] {
+        let mut args = vec!["run".to_owned(), "--endpoint".to_owned(), url.clone()];
+        args.extend(flag);
+        let out = ssm_conform(&args);
+        out.assert_code(2);
+        assert!(out.stderr().contains(&format!("cannot write")), "{}", out.text());
+        assert!(out.stderr().contains(&bad.display().to_string()), "{}", out.text());
+        assert!(!out.stderr().contains("cannot reach"), "checked before the run:\n{}", out.text());
+    }
+    // A writable path is not left behind as an empty file when the run then fails.
+    let good = dir.path().join("out/report.json");
+    let out = ssm_conform(&["run", "--endpoint", &url, "--report", &format!("json:{}", good.display())]);
+    out.assert_code(2);
+    assert!(!good.exists(), "{}", out.text());
+}
