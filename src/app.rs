@@ -12,7 +12,9 @@ use crate::cli::{Cli, ColorArg, Command, RunArgs, ServeArgs, SnapshotArg};
 use crate::exit;
 use crate::finding::{Baseline, BaselineError, RunReport};
 use crate::report::{self, ReportError, RunContext, TerminalReport};
-use crate::runner::{self, GeneratedPlan, Progress, RunError, RunPlan, SnapshotMode, SnapshotPlan, SnapshotSource};
+use crate::runner::{
+    self, GeneratedPlan, Progress, RunError, RunPlan, SnapshotMode, SnapshotPlan, SnapshotSource, StopFlag,
+};
 use crate::server::{self, Fault, Reference, Variant};
 use crate::source::{self, CaseFileError};
 use crate::transport::{Client, ClientConfig, CredentialSource, SignError, Signer, TransportError, TransportOptions};
@@ -266,7 +268,8 @@ struct RunMeta<'a> {
 /// exists or can be made, and the file can be opened for writing. A file made only to check is
 /// removed again.
 fn validate_outputs(args: &RunArgs) -> Result<(), HarnessError> {
-    let paths = args.reports.iter().map(|r| ("report", &r.path)).chain(args.write_baseline.iter().map(|p| ("baseline", p)));
+    let paths =
+        args.reports.iter().map(|r| ("report", &r.path)).chain(args.write_baseline.iter().map(|p| ("baseline", p)));
     for (what, path) in paths {
         let fail = |e: std::io::Error| HarnessError::Usage(format!("cannot write {what} {}: {e}", path.display()));
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -310,7 +313,13 @@ fn finish(
     for r in &args.reports {
         report::write_report(r, &ctx)?;
     }
-    Ok(if summary.fails() { exit::FINDINGS } else { exit::CONFORMANT })
+    Ok(if report.interrupted {
+        exit::INTERRUPTED
+    } else if summary.fails() {
+        exit::FINDINGS
+    } else {
+        exit::CONFORMANT
+    })
 }
 
 async fn run(args: RunArgs) -> Result<u8, HarnessError> {
@@ -369,9 +378,12 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
             save_failures: args.save_failures.clone(),
             budget: Duration::from_secs_f64(args.property_budget),
         },
+        stop: StopFlag::default(),
     };
     let started = Instant::now();
+    let watcher = tokio::spawn(watch_interrupts(plan.stop.clone(), bar.clone()));
     let result = runner::run(&client, &plan).await;
+    watcher.abort();
     bar.finish_and_clear();
     let report = result?;
     let seconds = started.elapsed().as_secs_f64();
@@ -380,6 +392,23 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
         s.stop().await;
     }
     finish(&args, report, baseline, RunMeta { target: &label, notes: &notes, seed, seconds })
+}
+
+/// The first Ctrl-C stops the run from sending (what is in flight finishes, bounded by the
+/// timeout, and the reports are written for what ran); a second exits at once.
+async fn watch_interrupts(stop: StopFlag, bar: indicatif::ProgressBar) {
+    if tokio::signal::ctrl_c().await.is_err() {
+        return;
+    }
+    stop.set();
+    bar.suspend(|| {
+        eprintln!(
+            "ssm-conform: interrupted: finishing the requests in flight, then the reports (Ctrl-C again exits at once)"
+        );
+    });
+    if tokio::signal::ctrl_c().await.is_ok() {
+        std::process::exit(i32::from(exit::INTERRUPTED));
+    }
 }
 
 /// `run --list-checks`: every check id, its family and what it checks.

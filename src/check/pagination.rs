@@ -34,6 +34,8 @@ pub enum WalkEnd {
         /// Pages taken.
         pages: usize,
     },
+    /// The run was interrupted before the walk ended (no finding: nothing was compared).
+    Interrupted,
     /// The walk reached the item limit.
     ItemLimit {
         /// Items seen.
@@ -112,7 +114,7 @@ fn check_walk(w: &PaginationWalk) -> Vec<Finding> {
     let label = w.label();
     let ends = "a walk that ends";
     match &w.end {
-        WalkEnd::Complete => {}
+        WalkEnd::Complete | WalkEnd::Interrupted => {}
         WalkEnd::TokenRepeated { page } => out.push(finding(
             ends,
             format!("with {label}, page {page} returned a NextToken the walk had already followed: a paginator would loop forever"),

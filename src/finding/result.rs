@@ -251,4 +251,6 @@ pub struct RunReport {
     pub generated_requests: usize,
     /// Case files written by `--save-failures`.
     pub saved_failures: Vec<PathBuf>,
+    /// Whether the run was interrupted (what did not run is skipped).
+    pub interrupted: bool,
 }

@@ -74,6 +74,7 @@ pub fn write_json(ctx: &RunContext<'_>) -> String {
         "target": ctx.target,
         "notes": ctx.notes,
         "seed": ctx.seed,
+        "interrupted": ctx.report.interrupted,
         "seconds": ctx.seconds,
         "summary": { "passed": s.passed, "failed": s.failed, "blocked": s.blocked, "skipped": s.skipped, "accepted": s.accepted },
         "results": ctx.report.results.iter().map(unit).collect::<Vec<_>>(),

@@ -52,6 +52,10 @@ impl TerminalReport {
             write_walk_lines(out, report)?;
         }
         write_skipped(out, &report.results)?;
+        if report.interrupted {
+            let line = "interrupted: the run was stopped by Ctrl-C; the results cover what ran before it";
+            writeln!(out, "{}", self.paint("33;1", line))?;
+        }
         for e in ctx.stale {
             let unit = escape::terminal(&e.unit);
             writeln!(out, "stale baseline entry: [{}] {unit} no longer fails; remove it from the baseline", e.check)?;

@@ -21,6 +21,12 @@ pub struct CaseRun {
     pub pending: Option<std::path::PathBuf>,
 }
 
+/// A case the run did not get to (it was interrupted).
+pub fn not_run(case: &Case) -> CaseRun {
+    let result = CaseResult::skipped(case.name.clone(), case.check, case.origin.clone(), super::stop::INTERRUPTED);
+    CaseRun { result, observations: Observations::default(), pending: None }
+}
+
 /// Runs one case against `client`.
 pub async fn run_case(
     client: &Client,

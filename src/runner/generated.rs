@@ -13,6 +13,7 @@ use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
 use super::progress::Progress;
+use super::stop::StopFlag;
 use crate::check::{self, CheckId, CheckOptions};
 use crate::finding::{CaseResult, Exchange, Finding, Outcome};
 use crate::oracle::{self, World};
@@ -64,6 +65,8 @@ pub struct GeneratedPlan {
 pub enum GeneratedStop {
     /// Every request was generated and sent.
     Completed,
+    /// The run was interrupted (Ctrl-C).
+    Interrupted,
     /// The time budget ran out.
     BudgetSpent {
         /// The budget.
@@ -135,11 +138,12 @@ pub async fn run_generated(
     plan: &GeneratedPlan,
     opts: CheckOptions,
     progress: Option<(Progress, usize)>,
+    stop: &StopFlag,
 ) -> Result<Option<GeneratedOutcome>, GeneratedError> {
     if plan.cases == 0 {
         return Ok(None);
     }
-    let (client, bindings, plan) = (client.clone(), bindings.clone(), plan.clone());
+    let (client, bindings, plan, stop) = (client.clone(), bindings.clone(), plan.clone(), stop.clone());
     let handle = tokio::runtime::Handle::current();
     let phase = move || {
         Phase {
@@ -149,6 +153,7 @@ pub async fn run_generated(
             plan: &plan,
             opts,
             progress,
+            stop: &stop,
             world: world_of(&bindings),
             deadline: Instant::now() + plan.budget,
             sent: Cell::new(0),
@@ -176,6 +181,7 @@ struct Phase<'a> {
     plan: &'a GeneratedPlan,
     opts: CheckOptions,
     progress: Option<(Progress, usize)>,
+    stop: &'a StopFlag,
     world: World,
     deadline: Instant,
     sent: Cell<usize>,
@@ -191,6 +197,10 @@ impl Phase<'_> {
     /// stops now) or the request cannot be built against this target.
     fn evaluate(&self, gen: &GenRequest) -> Option<Evaluation> {
         if self.is_stopped() {
+            return None;
+        }
+        if self.stop.is_set() {
+            *self.stopped.borrow_mut() = Some(GeneratedStop::Interrupted);
             return None;
         }
         if Instant::now() >= self.deadline {
@@ -344,6 +354,9 @@ impl Phase<'_> {
                 format!("request {request} got no answer ({error}): {repro}; the generated requests stopped there"),
             )]))),
             _ if !nothing_failed => None,
+            GeneratedStop::Interrupted => Some(unit(Outcome::Skipped(format!(
+                "the run was interrupted after {requests} generated requests, none of which failed"
+            )))),
             // Nothing was compared: never a pass.
             GeneratedStop::BudgetSpent { budget } if requests == 0 => Some(unit(Outcome::Skipped(format!(
                 "no generated request was sent: the time budget of {}s ran out before the first",

@@ -16,6 +16,7 @@ mod probe;
 mod progress;
 mod relations;
 pub mod snapshots;
+mod stop;
 
 use futures::stream::{self, StreamExt};
 
@@ -24,6 +25,7 @@ pub use observe::Observations;
 pub use probe::not_implemented;
 pub use progress::Progress;
 pub use snapshots::{SnapshotError, SnapshotMode, SnapshotPlan, SnapshotSource};
+pub use stop::StopFlag;
 
 use crate::check::{CheckId, CheckOptions};
 use crate::contract;
@@ -51,6 +53,8 @@ pub struct RunPlan {
     pub progress: Option<Progress>,
     /// Property-generated requests (`cases: 0` turns them off).
     pub generated: GeneratedPlan,
+    /// Set to stop sending (Ctrl-C): what ran is reported, the rest skipped.
+    pub stop: StopFlag,
 }
 
 /// Why a run could not finish (a harness error).
@@ -111,11 +115,13 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError>
     run_cases_and_relations(client, plan, &bindings, total, &mut report, &mut observations).await?;
     // Generated requests last, sequentially, so that a seed replays them exactly.
     let progress = plan.progress.clone().map(|p| (p, total));
-    if let Some(generated) = generated::run_generated(client, &bindings, &plan.generated, plan.check, progress).await? {
+    let generated_run = generated::run_generated(client, &bindings, &plan.generated, plan.check, progress, &plan.stop);
+    if let Some(generated) = generated_run.await? {
         report.results.extend(generated.results);
         report.generated_requests = generated.requests;
         report.saved_failures = generated.saved;
     }
+    report.interrupted = plan.stop.is_set();
     report.choices = observations.choices.clone();
     report.results.extend(observations.into_results());
     Ok(report)
@@ -140,7 +146,11 @@ async fn run_cases_and_relations(
     };
     let case_runs: Vec<_> = stream::iter(plan.cases.iter())
         .map(|c| async {
-            let r = cases::run_case(client, c, bindings, plan.check, plan.snapshots.as_ref()).await;
+            let r = if plan.stop.is_set() {
+                Ok(cases::not_run(c))
+            } else {
+                cases::run_case(client, c, bindings, plan.check, plan.snapshots.as_ref()).await
+            };
             tick();
             r
         })
@@ -149,7 +159,7 @@ async fn run_cases_and_relations(
         .await;
     let relation_runs: Vec<_> = stream::iter(plan.execution_ids.iter().cloned())
         .map(|e| async {
-            let r = relations::relations(client, e).await;
+            let r = relations::relations(client, e, &plan.stop).await;
             tick();
             r
         })

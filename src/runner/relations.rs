@@ -10,6 +10,7 @@ use sha2::Digest as _;
 
 use super::observe::Observations;
 use super::probe::page_request;
+use super::stop::StopFlag;
 use crate::check::filters::{check_filters, FilteredListing};
 use crate::check::pagination::{check_walks, PaginationWalk, TokenReuse, WalkEnd, MAX_WALK_ITEMS, MAX_WALK_PAGES};
 use crate::check::CheckId;
@@ -77,6 +78,7 @@ fn status_filter(values: &[&str]) -> Value {
 struct Walker<'a> {
     client: &'a Client,
     exec: &'a str,
+    stop: &'a StopFlag,
     observations: Observations,
     summaries: Vec<WalkSummary>,
 }
@@ -98,6 +100,9 @@ impl Walker<'_> {
         let mut token: Option<String> = None;
         let size_label = size.map_or("MaxResults absent".to_owned(), |n| format!("MaxResults {n}"));
         let end = loop {
+            if self.stop.is_set() {
+                break WalkEnd::Interrupted;
+            }
             let page_no = state.pages.len() + 1;
             let req = page_request(self.exec, size, filter.map(|f| f.1), token.as_deref());
             let resp = match self.client.send(&req).await {
@@ -293,8 +298,9 @@ async fn filter_listings(
 }
 
 /// The pagination and filter relations for one execution.
-pub async fn relations(client: &Client, exec: String) -> RelationOutcome {
-    let mut walker = Walker { client, exec: &exec, observations: Observations::default(), summaries: Vec::new() };
+pub async fn relations(client: &Client, exec: String, stop: &StopFlag) -> RelationOutcome {
+    let observations = Observations::default();
+    let mut walker = Walker { client, exec: &exec, stop, observations, summaries: Vec::new() };
     let (walks, reuse, full) = pagination_walks(&mut walker).await;
     let mut walk_findings = check_walks(&walks, reuse.as_ref());
     let full_complete = walks[0].end == WalkEnd::Complete;
@@ -309,6 +315,11 @@ pub async fn relations(client: &Client, exec: String) -> RelationOutcome {
         .join(", ");
     let walk_unit = format!("{} {exec}", CheckId::PaginationWalk);
     let filter_unit = format!("{} {exec}", CheckId::FilterStatus);
+    if stop.is_set() {
+        let skipped = |name, check| CaseResult::skipped(name, check, Origin::Builtin, super::stop::INTERRUPTED);
+        let results = vec![skipped(walk_unit, CheckId::PaginationWalk), skipped(filter_unit, CheckId::FilterStatus)];
+        return RelationOutcome { results, walks: walker.summaries, observations: walker.observations };
+    }
     let filter_result = if full_complete {
         let note = format!("{} filtered listings", listings.len());
         CaseResult::builtin(filter_unit, CheckId::FilterStatus, check_filters(&full, &listings), note)

@@ -225,10 +225,10 @@ fn an_unwritable_output_path_is_refused_before_the_run() {
     std::fs::write(&file, "").unwrap();
     let bad = file.join("report.json");
     let url = unused_url();
-    for flag in [vec!["--report".to_owned(), format!("json:{}", bad.display())], vec![
-        "--write-baseline".to_owned(),
-        bad.display().to_string(),
-    ]] {
+    for flag in [
+        vec!["--report".to_owned(), format!("json:{}", bad.display())],
+        vec!["--write-baseline".to_owned(), bad.display().to_string()],
+    ] {
         let mut args = vec!["run".to_owned(), "--endpoint".to_owned(), url.clone()];
         args.extend(flag);
         let out = ssm_conform(&args);
@@ -242,4 +242,59 @@ fn an_unwritable_output_path_is_refused_before_the_run() {
     let out = ssm_conform(&["run", "--endpoint", &url, "--report", &format!("json:{}", good.display())]);
     out.assert_code(2);
     assert!(!good.exists(), "{}", out.text());
+}
+
+/// An endpoint that answers like the reference, a quarter second late (or `delay`).
+fn slow_reference(delay: std::time::Duration) -> TestServer {
+    let reference = std::sync::Arc::new(ssm_conform::server::Reference::new(None));
+    TestServer::router(axum::Router::new().fallback(move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
+        let reference = reference.clone();
+        async move {
+            tokio::time::sleep(delay).await;
+            let mut req = ssm_conform::request::WireRequest::operation(body.to_vec());
+            for (k, v) in &headers {
+                req.set_header(k.as_str(), v.to_str().unwrap_or(""));
+            }
+            let resp = reference.handle(&req);
+            let mut out = axum::response::Response::new(axum::body::Body::from(resp.body));
+            *out.status_mut() = axum::http::StatusCode::from_u16(resp.status).unwrap();
+            for (k, v) in resp.headers {
+                let name = axum::http::HeaderName::try_from(k).unwrap();
+                out.headers_mut().insert(name, axum::http::HeaderValue::try_from(v).unwrap());
+            }
+            out
+        }
+    }))
+}
+
+#[test]
+fn ctrl_c_stops_sending_and_still_reports_what_ran() {
+    let server = slow_reference(std::time::Duration::from_millis(250));
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("report.json");
+    let out = TestCommand::new()
+        .args(["run", "--endpoint", &server.url, "--concurrency", "2", "--report", &format!("json:{}", json.display())])
+        .interrupt_after(std::time::Duration::from_secs(2))
+        .run();
+    out.assert_code(130);
+    let text = out.stdout();
+    assert!(text.contains("interrupted: the run was stopped by Ctrl-C"), "{}", out.text());
+    assert!(text.lines().any(|l| l.contains(" passed, ") && l.ends_with(" skipped")), "the summary:\n{}", out.text());
+    assert!(text.contains("the run was interrupted before this unit ran"), "{}", out.text());
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(doc["interrupted"], true);
+}
+
+#[test]
+fn a_second_ctrl_c_exits_at_once() {
+    // Every answer takes 20 s: after the first Ctrl-C the run would wait for what is in flight;
+    // the second ends it there and then.
+    let server = slow_reference(std::time::Duration::from_secs(20));
+    let out = TestCommand::new()
+        .args(["run", "--endpoint", &server.url, "--timeout", "30"])
+        .interrupt_after(std::time::Duration::from_millis(500))
+        .interrupt_after(std::time::Duration::from_millis(1000))
+        .run();
+    out.assert_code(130);
+    assert!(out.elapsed < std::time::Duration::from_secs(15), "{}", out.text());
 }

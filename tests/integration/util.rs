@@ -159,6 +159,8 @@ pub struct TestCommand {
     command: Command,
     shown: Vec<String>,
     limit: Duration,
+    /// When to send SIGINT (Ctrl-C), from the start.
+    interrupts: Vec<Duration>,
 }
 
 impl TestCommand {
@@ -169,7 +171,7 @@ impl TestCommand {
             .env_remove("AWS_ENDPOINT_URL_SSM")
             .env_remove("AWS_ENDPOINT_URL")
             .current_dir(env!("CARGO_MANIFEST_DIR"));
-        TestCommand { command, shown: vec!["ssm-conform".to_owned()], limit: HARD_LIMIT }
+        TestCommand { command, shown: vec!["ssm-conform".to_owned()], limit: HARD_LIMIT, interrupts: Vec::new() }
     }
 
     /// Adds arguments.
@@ -200,6 +202,13 @@ impl TestCommand {
         self
     }
 
+    /// Sends SIGINT (as Ctrl-C does) `after` the start; call again for a second one.
+    pub fn interrupt_after(&mut self, after: Duration) -> &mut TestCommand {
+        self.interrupts.push(after);
+        self.interrupts.sort();
+        self
+    }
+
     /// Kills the run after `limit` instead of [`HARD_LIMIT`].
     pub fn limit(&mut self, limit: Duration) -> &mut TestCommand {
         self.limit = limit;
@@ -222,7 +231,12 @@ impl TestCommand {
         let err_reader = drain(Box::new(child.stderr.take().unwrap()));
         let status_path = format!("/proc/{}/status", child.id());
         let (mut peak, mut killed) = (None::<u64>, false);
+        let mut interrupts = self.interrupts.iter().peekable();
         let status = loop {
+            if interrupts.next_if(|at| started.elapsed() >= **at).is_some() {
+                // Our own child, by its pid.
+                let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+            }
             let hwm = std::fs::read_to_string(&status_path).ok().and_then(|s| {
                 s.lines()
                     .find_map(|l| l.strip_prefix("VmHWM:"))
