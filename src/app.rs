@@ -43,12 +43,30 @@ pub enum HarnessError {
     /// Signing was asked for but is not possible.
     #[error("{0}")]
     Sign(#[from] SignError),
-    /// The reference server could not start.
-    #[error("cannot start the reference endpoint: {0}")]
-    Server(std::io::Error),
+    /// The reference server could not listen where asked (a port in use, a port below 1024).
+    #[error("cannot start the reference endpoint on {addr}: {}", listen_error(source))]
+    Server {
+        /// Where it tried to listen.
+        addr: SocketAddr,
+        /// Why it could not.
+        source: std::io::Error,
+    },
     /// Output could not be written.
     #[error("cannot write the report: {0}")]
     Output(std::io::Error),
+}
+
+/// Why a listener could not be bound, in words that say what to do.
+fn listen_error(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::AddrInUse => {
+            "the port is already in use (choose another with --port, or 0 for any free one)".to_owned()
+        }
+        std::io::ErrorKind::PermissionDenied => {
+            "permission denied (ports below 1024 need privileges: choose another with --port)".to_owned()
+        }
+        _ => e.to_string(),
+    }
 }
 
 impl From<CaseFileError> for HarnessError {
@@ -174,8 +192,8 @@ fn validate_args(args: &RunArgs) -> Result<(), HarnessError> {
     }
     if let Some(bad) = args.execution_ids.iter().find(|id| !crate::contract::is_valid_id(id)) {
         return Err(HarnessError::Usage(format!(
-            "--execution-id {bad:?} is not a well-formed execution id ({})",
-            crate::contract::ID_PATTERN
+            "--execution-id {bad:?} is not a well-formed execution id: {} hexadecimal digits in groups of 8-4-4-4-12 separated by hyphens, e.g. 0123abcd-4567-89ef-abcd-0123456789ab",
+            crate::contract::ID_LENGTH - 4
         )));
     }
     if args.snapshots == Some(SnapshotArg::Update) && std::env::var_os("CI").is_some() {
@@ -213,8 +231,8 @@ async fn start_target(endpoint: Option<String>) -> Result<Target, HarnessError> 
     let reference = Reference::new(None);
     let execution_ids: Vec<String> =
         reference.executions().iter().filter(|e| !e.tasks.is_empty()).map(|e| e.window_execution_id.clone()).collect();
-    let handle =
-        server::spawn(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), reference).await.map_err(HarnessError::Server)?;
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+    let handle = server::spawn(addr, reference).await.map_err(|source| HarnessError::Server { addr, source })?;
     Ok(Target { url: handle.url(), server: Some(handle), execution_ids })
 }
 
@@ -457,9 +475,8 @@ async fn serve(args: ServeArgs) -> Result<u8, HarnessError> {
         }
         return Ok(exit::CONFORMANT);
     }
-    let handle = server::spawn(SocketAddr::from((Ipv4Addr::LOCALHOST, args.port)), reference)
-        .await
-        .map_err(HarnessError::Server)?;
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, args.port));
+    let handle = server::spawn(addr, reference).await.map_err(|source| HarnessError::Server { addr, source })?;
     writeln!(out, "{}", handle.url()).map_err(HarnessError::Output)?;
     out.flush().map_err(HarnessError::Output)?;
     let what = match (fault, variant) {

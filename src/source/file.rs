@@ -154,7 +154,9 @@ pub fn parse_case_file(path: &Path, text: &str) -> Result<Vec<Case>, CaseFileErr
             _ => None,
         };
         let case = enclosing.and_then(|(_, n)| n);
-        ctx.error(offset, case.as_deref(), field.as_deref(), Kind::from_parser(e.message()))
+        let at_single_case_table = offset.is_some_and(|o| text[o.min(text.len())..].trim_start().starts_with("[case]"));
+        let kind = if at_single_case_table { Kind::SingleCaseTable } else { Kind::from_parser(e.message()) };
+        ctx.error(offset, case.as_deref(), field.as_deref(), kind)
     })?;
 
     let default_check = raw.check.as_ref().map(|c| parse_check(&ctx, c, None, "check")).transpose()?;

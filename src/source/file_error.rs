@@ -33,6 +33,8 @@ pub enum CaseFileErrorKind {
     Read(String),
     /// TOML syntax, or a value of the wrong type, as the parser words it.
     Toml(String),
+    /// `[case]` (one table) where cases are `[[case]]` (an array of tables).
+    SingleCaseTable,
     /// A field that case files do not have (`stauts = 200`).
     UnknownField {
         /// The field written.
@@ -95,6 +97,9 @@ impl fmt::Display for CaseFileErrorKind {
         match self {
             K::Read(e) => write!(f, "cannot read: {e}"),
             K::Toml(message) => f.write_str(message),
+            K::SingleCaseTable => f.write_str(
+                "`[case]` makes a single table, but cases are an array of tables: write `[[case]]` before each case (and `[case.expect]` under it)",
+            ),
             K::UnknownField { found, expected } => {
                 write!(f, "unknown field `{found}`")?;
                 if let Some(s) = did_you_mean(found, expected.iter().map(String::as_str)) {
@@ -155,12 +160,17 @@ impl CaseFileErrorKind {
                 return CaseFileErrorKind::UnknownField { found: found.to_owned(), expected };
             }
         }
-        // serde names our private structs; say what a person wrote instead.
+        // serde names our private structs and Rust's types; say what a person writes instead.
         let message = message
             .replace("struct RawExpect", "a table ([case.expect])")
             .replace("struct RawCase", "a table ([[case]])")
             .replace("struct RawViolation", "a table ({ path = ..., constraint = ... })")
-            .replace("struct RawFile", "a case file");
+            .replace("struct RawFile", "a case file")
+            .replace("expected usize", "expected a whole number, 0 or more")
+            .replace("expected u16", "expected a whole number")
+            .replace("expected i64", "expected a whole number")
+            .replace("expected a sequence", "expected a list [...]")
+            .replace("expected a map", "expected a table");
         CaseFileErrorKind::Toml(message)
     }
 }
@@ -199,5 +209,7 @@ mod tests {
         );
         let kind = CaseFileErrorKind::from_parser("unknown field `x`, expected `path`");
         assert_eq!(kind.to_string(), "unknown field `x` (expected one of `path`)");
+        let kind = CaseFileErrorKind::from_parser("invalid value: integer `-1`, expected usize");
+        assert_eq!(kind.to_string(), "invalid value: integer `-1`, expected a whole number, 0 or more");
     }
 }

@@ -233,7 +233,7 @@ fn an_unwritable_output_path_is_refused_before_the_run() {
         args.extend(flag);
         let out = ssm_conform(&args);
         out.assert_code(2);
-        assert!(out.stderr().contains(&format!("cannot write")), "{}", out.text());
+        assert!(out.stderr().contains("cannot write"), "{}", out.text());
         assert!(out.stderr().contains(&bad.display().to_string()), "{}", out.text());
         assert!(!out.stderr().contains("cannot reach"), "checked before the run:\n{}", out.text());
     }
@@ -297,4 +297,19 @@ fn a_second_ctrl_c_exits_at_once() {
         .run();
     out.assert_code(130);
     assert!(out.elapsed < std::time::Duration::from_secs(15), "{}", out.text());
+}
+
+#[test]
+fn errors_name_the_port_and_speak_plainly() {
+    // A port in use: the line names the address and what to do.
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = busy.local_addr().unwrap().port().to_string();
+    let out = TestCommand::new().args(["serve", "--port", &port]).limit(std::time::Duration::from_secs(20)).run();
+    out.assert_code(2);
+    assert!(out.stderr().contains(&format!("127.0.0.1:{port}: the port is already in use")), "{}", out.text());
+    // An execution id is described in words, not as an escaped regular expression.
+    let out = ssm_conform(&["run", "--execution-id", "not-an-id"]);
+    out.assert_code(2);
+    assert!(out.stderr().contains("groups of 8-4-4-4-12"), "{}", out.text());
+    assert!(!out.stderr().contains("\\-"), "{}", out.text());
 }
