@@ -44,6 +44,12 @@ elif ! rustc -V | grep -q nightly; then
 fi
 say "toolchain: $(rustc "${tc[@]}" -V)${RUSTC_BOOTSTRAP:+ (RUSTC_BOOTSTRAP=1)}"
 
+# --- the fuzz crate's own formatting, lints and tests (its workspace is apart from the main one) ---
+say "checking the fuzz crate: fmt, clippy -D warnings, its tests"
+(cd fuzz && cargo fmt -- --check && cargo "${tc[@]}" clippy --all-targets --locked -- -D warnings \
+  && cargo "${tc[@]}" test --lib --locked)
+say "fuzz crate checked"
+
 # --- cargo-fuzz ---
 if ! cargo "${tc[@]}" fuzz --version >/dev/null 2>&1; then
   say "installing cargo-fuzz"

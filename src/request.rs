@@ -157,8 +157,7 @@ pub fn tamper(token: &str) -> String {
     chars.into_iter().collect()
 }
 
-/// The largest body a case may build once its placeholders are resolved.
-pub const BODY_MAX: usize = 8 << 20;
+pub use crate::source::BODY_MAX;
 
 /// Builds the wire request of a case.
 pub fn build(case: &Case, bindings: &Bindings) -> Result<WireRequest, Unresolved> {

@@ -32,7 +32,10 @@ fuzz_target!(|data: &[u8]| {
         Ok(cases) => {
             for case in &cases {
                 let _ = format!("{case:?}");
-                let _ = request::build(case, &BINDINGS);
+                // Every case the loader accepts can be built (with every placeholder bound).
+                if let Err(e) = request::build(case, &BINDINGS) {
+                    panic!("case {:?} was accepted but cannot be built: {}", case.name, e.0);
+                }
             }
         }
         Err(e) => {

@@ -1,6 +1,7 @@
 //! Fuzzing someone else's endpoint: an arbitrary structured request is sent to a live endpoint
-//! and its answer judged by the oracle. The first finding of each check is written as a case
-//! file (a permanent regression case for `cases/`) and printed; the fuzzer goes on.
+//! and its answer judged by the oracle. The first finding of each check, and the first request
+//! the endpoint gives no answer to (a crash, a reset, a hang past the timeout), is written as a
+//! case file (a permanent regression case for `cases/`) and printed; the fuzzer goes on.
 //!
 //! Environment:
 //! - `SSM_CONFORM_FUZZ_ENDPOINT` (required): the URL, e.g. `http://127.0.0.1:4566`;
@@ -24,8 +25,8 @@ use ssm_conform::check::{judge, CheckOptions};
 use ssm_conform::oracle::{self, oracle_case, World};
 use ssm_conform::request::WireRequest;
 use ssm_conform::source::fuzz::FuzzRequest;
-use ssm_conform::source::{case_to_toml, BodyTemplate};
 use ssm_conform::transport::{Client, ClientConfig, TransportOptions};
+use ssm_conform_fuzz::finding_case;
 
 struct Target {
     runtime: tokio::runtime::Runtime,
@@ -60,7 +61,8 @@ static TARGET: LazyLock<Target> = LazyLock::new(|| {
         let resp = runtime.block_on(client.send(&req)).ok()?;
         ssm_conform::response::Page::of(&resp).ok()?.next_token
     });
-    let findings = std::env::var_os("SSM_CONFORM_FUZZ_FINDINGS").map_or_else(|| PathBuf::from("fuzz/findings"), PathBuf::from);
+    let findings =
+        std::env::var_os("SSM_CONFORM_FUZZ_FINDINGS").map_or_else(|| PathBuf::from("fuzz/findings"), PathBuf::from);
     Target { runtime, client, known, token, findings, seen: Mutex::new(HashSet::new()) }
 });
 
@@ -70,30 +72,33 @@ fuzz_target!(|input: FuzzRequest| {
     let world = World { known: t.known.clone(), token: t.token.clone().zip(t.known.first().cloned()) };
     let verdict = oracle::expect(&body, &world);
     let req = WireRequest::operation(body);
-    let Ok(resp) = t.runtime.block_on(t.client.send(&req)) else { return };
-    let mut case = oracle_case("fuzz", &req.body, verdict);
-    let findings = judge(&case, &req, &resp, CheckOptions::default());
-    let Some(first) = findings.first() else { return };
-    // One case file per check: the fuzzer finds the same deviation with many requests.
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    first.check.name().hash(&mut h);
-    let key = h.finish();
-    if !t.seen.lock().map(|mut s| s.insert(key)).unwrap_or(false) {
-        return;
-    }
-    case.name = format!("fuzz-{}-{key:016x}", first.check);
-    // Target-specific values become placeholders, so the case file works on a fresh run too.
-    let mut text = case.request.body.text().to_owned();
-    if let Some(tok) = &t.token {
-        text = text.replace(tok.as_str(), "{{next_token}}");
-    }
-    for (i, id) in t.known.iter().enumerate().take(2) {
-        text = text.replace(id.as_str(), if i == 0 { "{{execution_id}}" } else { "{{other_execution_id}}" });
-    }
-    case.request.body = BodyTemplate::Raw(text);
-    let text = case_to_toml(&case, &format!("Found by the endpoint fuzz target: {first}"));
-    let path = t.findings.join(format!("{}.toml", case.name));
-    if std::fs::create_dir_all(&t.findings).and_then(|()| std::fs::write(&path, text)).is_ok() {
-        eprintln!("endpoint: finding [{}] written to {}", first.check, path.display());
+    let case = oracle_case("fuzz", &req.body, verdict);
+    match t.runtime.block_on(t.client.send(&req)) {
+        // No answer at all (the endpoint crashed, reset the connection or hung past the
+        // timeout): the most valuable finding there is.
+        Err(e) => save(t, case, "no-answer", &format!("the endpoint gave no answer: {e}")),
+        Ok(resp) => {
+            let findings = judge(&case, &req, &resp, CheckOptions::default());
+            if let Some(first) = findings.first() {
+                save(t, case, first.check.name(), &first.to_string());
+            }
+        }
     }
 });
+
+/// Writes the first request of each kind of finding (`kind`: a check id, or `no-answer`) as a
+/// case file.
+fn save(t: &Target, case: ssm_conform::source::Case, kind: &str, what: &str) {
+    // One case file per kind: the fuzzer finds the same deviation with many requests.
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    kind.hash(&mut h);
+    if !t.seen.lock().map(|mut s| s.insert(h.finish())).unwrap_or(false) {
+        return;
+    }
+    let (name, text) = finding_case(case, kind, what, t.token.as_deref(), &t.known);
+    let path = t.findings.join(format!("{name}.toml"));
+    match std::fs::create_dir_all(&t.findings).and_then(|()| std::fs::write(&path, text)) {
+        Ok(()) => eprintln!("endpoint: finding [{kind}] written to {}", path.display()),
+        Err(e) => eprintln!("endpoint: finding [{kind}] could not be written to {}: {e}", path.display()),
+    }
+}

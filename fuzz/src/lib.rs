@@ -12,6 +12,7 @@ use arbitrary::{Arbitrary, Unstructured};
 use ssm_conform::contract;
 use ssm_conform::request::WireRequest;
 use ssm_conform::response::WireResponse;
+use ssm_conform::source::{case_to_toml, BodyTemplate, Case};
 
 /// The most headers a fuzz input keeps: the checks scan headers linearly, and an endpoint's
 /// response never carries hundreds of them.
@@ -40,6 +41,25 @@ pub fn write_seeds_if_asked() {
             std::process::exit(2);
         }
     }
+}
+
+/// A finding of the `endpoint` target as a case file: its name and text. `kind` is the check
+/// id of the finding, or `no-answer` when the endpoint gave none; target-specific values (the
+/// token, the first two known executions) become placeholders, so the file works on a fresh run.
+pub fn finding_case(mut case: Case, kind: &str, what: &str, token: Option<&str>, known: &[String]) -> (String, String) {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    std::hash::Hash::hash(kind, &mut h);
+    case.name = format!("fuzz-{kind}-{:016x}", std::hash::Hasher::finish(&h));
+    let mut text = case.request.body.text().to_owned();
+    if let Some(tok) = token.filter(|t| !t.is_empty()) {
+        text = text.replace(tok, "{{next_token}}");
+    }
+    for (i, id) in known.iter().enumerate().take(2) {
+        text = text.replace(id.as_str(), if i == 0 { "{{execution_id}}" } else { "{{other_execution_id}}" });
+    }
+    case.request.body = BodyTemplate::Raw(text);
+    let toml = case_to_toml(&case, &format!("Found by the endpoint fuzz target: {what}"));
+    (case.name, toml)
 }
 
 /// What an endpoint might send back, plus the parts of the request the checks read.
@@ -234,6 +254,20 @@ mod tests {
         let bytes = input.to_fuzz_bytes().expect("encodes");
         let back = ResponseInput::arbitrary_take_rest(Unstructured::new(&bytes)).unwrap();
         assert_eq!(back, input);
+    }
+
+    #[test]
+    fn a_request_without_an_answer_becomes_a_case_file_with_placeholders() {
+        let exec = "940b2a70-66ec-f308-8348-5d31997be99e".to_owned();
+        let body = format!(r#"{{"WindowExecutionId":"{exec}","NextToken":"tok123"}}"#);
+        let verdict = ssm_conform::oracle::expect(body.as_bytes(), &ssm_conform::oracle::World::default());
+        let case = ssm_conform::oracle::oracle_case("fuzz", body.as_bytes(), verdict);
+        let (name, text) = finding_case(case, "no-answer", "the endpoint gave no answer", Some("tok123"), &[exec]);
+        assert!(name.starts_with("fuzz-no-answer-"), "{name}");
+        assert!(text.contains("{{execution_id}}") && text.contains("{{next_token}}"), "{text}");
+        assert!(text.contains("no answer"), "{text}");
+        let cases = ssm_conform::source::parse_case_file(std::path::Path::new("f.toml"), &text).unwrap();
+        assert_eq!(cases[0].name, name);
     }
 
     #[test]

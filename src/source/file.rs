@@ -285,9 +285,20 @@ fn check_placeholders(
     case: Option<&str>,
     field: &str,
 ) -> Result<(), CaseFileError> {
-    placeholder::scan(s.get_ref())
-        .map(drop)
-        .map_err(|(off, msg)| ctx.error(Some(s.span().start + 1 + off), case, Some(field), Kind::Placeholder(msg)))
+    let found = placeholder::scan(s.get_ref())
+        .map_err(|(off, msg)| ctx.error(Some(s.span().start + 1 + off), case, Some(field), Kind::Placeholder(msg)))?;
+    // What the body can expand to, with ids and ordinary tokens: a case accepted here builds.
+    let expansion = found.iter().fold(s.get_ref().len(), |total, (_, p)| {
+        total.saturating_add(match p {
+            Placeholder::Repeat { text, count } => text.len().saturating_mul(*count),
+            _ => 1 << 10,
+        })
+    });
+    if expansion > placeholder::BODY_MAX {
+        let message = format!("the placeholders expand to more than {} bytes", placeholder::BODY_MAX);
+        return Err(ctx.error(Some(s.span().start), case, Some(field), Kind::Placeholder(message)));
+    }
+    Ok(())
 }
 
 /// `expect.status`: a status, a list of them (EITHER), or `"4xx"`.

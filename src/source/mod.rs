@@ -14,5 +14,5 @@ pub use case::{
 };
 pub use file::{builtin_cases, load_cases, parse_case_file};
 pub use file_error::{CaseFileError, CaseFileErrorKind};
-pub use placeholder::{scan as scan_placeholders, substitute, Placeholder};
+pub use placeholder::{scan as scan_placeholders, substitute, Placeholder, BODY_MAX};
 pub use write::case_to_toml;

@@ -35,6 +35,9 @@ pub enum Placeholder {
 /// The most a `repeat` placeholder may produce, so a typo cannot build a gigabyte body.
 pub const REPEAT_MAX: usize = 1 << 20;
 
+/// The largest body a case may build once its placeholders are resolved.
+pub const BODY_MAX: usize = 8 << 20;
+
 catalogue! {
     /// The placeholders that take no argument, by name.
     pub enum PlaceholderName: "placeholder", "" {
