@@ -4,6 +4,7 @@
 mod architecture;
 mod case_files;
 mod cli;
+mod docs;
 mod faults;
 mod foreign;
 mod hostile;
