@@ -25,20 +25,25 @@ fn escaped(c: char, out: &mut String) {
     }
 }
 
-/// One line of terminal text: nothing in it can act on the terminal or break the line.
-pub fn terminal(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_hostile) {
+/// `s` with every character `hostile` says must not appear shown as an escape.
+fn escape_where(s: &str, hostile: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !s.chars().any(&hostile) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
-        if is_hostile(c) {
+        if hostile(c) {
             escaped(c, &mut out);
         } else {
             out.push(c);
         }
     }
     Cow::Owned(out)
+}
+
+/// One line of terminal text: nothing in it can act on the terminal or break the line.
+pub fn terminal(s: &str) -> Cow<'_, str> {
+    escape_where(s, is_hostile)
 }
 
 /// Text for a Markdown table cell or list item: as [`terminal`], with `|`, `<`, `>` and `&`
@@ -60,19 +65,7 @@ pub fn markdown(s: &str) -> String {
 /// Text for XML (JUnit): the characters XML 1.0 cannot carry at all are shown as escapes; the
 /// rest is left to the XML writer's own escaping.
 pub fn xml(s: &str) -> Cow<'_, str> {
-    let unrepresentable = |c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');
-    if !s.chars().any(unrepresentable) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if unrepresentable(c) {
-            escaped(c, &mut out);
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
+    escape_where(s, |c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }
 
 #[cfg(test)]
