@@ -86,6 +86,9 @@ pub mod output {
         ALARM_CONFIGURATION,
         TRIGGERED_ALARMS,
     ];
+    /// Members an item may leave out (contract §4): absent or `null`.
+    pub const OPTIONAL_ITEM_MEMBERS: [&str; 7] =
+        [STATUS_DETAILS, START_TIME, END_TIME, TASK_ARN, TASK_TYPE, ALARM_CONFIGURATION, TRIGGERED_ALARMS];
     /// Members an item must carry to be paginated and told apart (contract §4).
     pub const REQUIRED_ITEM_MEMBERS: [&str; 3] = [WINDOW_EXECUTION_ID, TASK_EXECUTION_ID, STATUS];
 }
@@ -104,6 +107,46 @@ pub fn id_regex() -> &'static Regex {
 /// Whether `s` is a well-formed execution id (length and anchored pattern).
 pub fn is_valid_id(s: &str) -> bool {
     s.len() == ID_LENGTH && id_regex().is_match(s)
+}
+
+/// How a JSON number reads as an integer member such as `MaxResults` (contract §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntegerReading {
+    /// An integer that fits the member's 32 bits.
+    Integer(i64),
+    /// An integer beyond 32 bits (or beyond 64): out of range like any other, a 400 client error.
+    OutOfRange {
+        /// Below zero.
+        negative: bool,
+    },
+    /// An integral float (`10.0`, `1e1`): EITHER read as the integer or a 400 client error.
+    IntegralFloat(i64),
+    /// A number with a fraction (`10.5`): the wrong type.
+    Fraction,
+}
+
+/// Reads a JSON number as a 32-bit integer member.
+pub fn read_integer(n: &serde_json::Number) -> IntegerReading {
+    if let Some(i) = n.as_i64() {
+        return if i32::try_from(i).is_ok() {
+            IntegerReading::Integer(i)
+        } else {
+            IntegerReading::OutOfRange { negative: i < 0 }
+        };
+    }
+    if n.as_u64().is_some() {
+        return IntegerReading::OutOfRange { negative: false };
+    }
+    match n.as_f64() {
+        Some(f) if f.is_finite() && f.fract() == 0.0 => {
+            if (f64::from(i32::MIN)..=f64::from(i32::MAX)).contains(&f) {
+                IntegerReading::IntegralFloat(f as i64)
+            } else {
+                IntegerReading::OutOfRange { negative: f < 0.0 }
+            }
+        }
+        _ => IntegerReading::Fraction,
+    }
 }
 
 /// The smallest valid `MaxResults`.
@@ -142,6 +185,10 @@ pub fn is_filterable_status(value: &str) -> bool {
 pub const TASK_TYPES: [&str; 4] = ["RUN_COMMAND", "AUTOMATION", "STEP_FUNCTIONS", "LAMBDA"];
 /// `ExternalAlarmState`.
 pub const ALARM_STATES: [&str; 2] = ["UNKNOWN", "ALARM"];
+/// The earliest timestamp a client can hold as a date: 0001-01-01T00:00:00Z, in epoch seconds.
+pub const EPOCH_SECONDS_MIN: f64 = -62_135_596_800.0;
+/// The latest: 9999-12-31T23:59:59Z (a later value is milliseconds sent as seconds, or garbage).
+pub const EPOCH_SECONDS_MAX: f64 = 253_402_300_799.0;
 /// The longest `StatusDetails`.
 pub const STATUS_DETAILS_MAX: usize = 250;
 /// The shortest `TaskArn`.
@@ -206,11 +253,13 @@ catalogue! {
         WrongTypeError = "wrong-type-error",
             "§1 malformed JSON or wrong JSON types: SerializationException or ValidationException";
         UnknownMembers = "unknown-members", "§1 unknown extra members: ignored or a 400";
+        IntegralFloat = "integral-float", "§2 MaxResults as an integral float (10.0): read as the integer or a 400";
         ValidationItemOrder = "validation-item-order", "§2 validation item order and a trailing period";
         UnsupportedFilter = "unsupported-filter",
             "§3 unsupported filter keys and values: a 400 with __type or applied as written";
         SkippedOverlappingFilter = "skipped-overlapping-filter",
             "§3 SKIPPED_OVERLAPPING as a filter value: accepted or rejected";
+        OptionalMemberNull = "optional-member-null", "§4 an item's optional member absent or null";
         Order = "order", "§5 the order is stable; it may be any order";
         LastPageToken = "last-page-token", "§5 the last page's NextToken (absent, \"\" or null)";
         TrailingEmptyPage = "trailing-empty-page", "§5 a trailing empty page after the last item";
@@ -387,6 +436,21 @@ mod tests {
         assert!(!is_valid_id("x0123abcd-4567-89ef-ABCD-0123456789ab"));
         assert!(!is_valid_id("0123abcd-4567-89ef-ABCD-0123456789abc"));
         assert!(!is_valid_id("0123abcg-4567-89ef-ABCD-0123456789ab"));
+    }
+
+    #[test]
+    fn reads_integers_of_every_encoding() {
+        let read = |t: &str| read_integer(&serde_json::from_str(t).unwrap());
+        assert_eq!(read("10"), IntegerReading::Integer(10));
+        // serde_json reads -0 as the float -0.0: an integral float, 0.
+        assert_eq!(read("-0"), IntegerReading::IntegralFloat(0));
+        assert_eq!(read("10.0"), IntegerReading::IntegralFloat(10));
+        assert_eq!(read("1e1"), IntegerReading::IntegralFloat(10));
+        assert_eq!(read("10.5"), IntegerReading::Fraction);
+        for big in ["4294967346", "2147483648", "9223372036854775808", "18446744073709551626", "1e30"] {
+            assert_eq!(read(big), IntegerReading::OutOfRange { negative: false }, "{big}");
+        }
+        assert_eq!(read("-2147483649"), IntegerReading::OutOfRange { negative: true });
     }
 
     #[test]

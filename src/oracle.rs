@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value};
 
 use crate::check_id::CheckId;
-use crate::contract::{self, error_type, input};
+use crate::contract::{self, error_type, input, IntegerReading};
 use crate::request::{self, Bindings, Unresolved, WireRequest};
 use crate::source::{
     BodyTemplate, Case, ErrorExpectation, Expectation, Origin, RequestSpec, StatusExpectation, ViolationSpec,
@@ -83,6 +83,10 @@ struct Input {
     id: Option<String>,
     filters: Option<Vec<FilterIn>>,
     max_results: Option<i64>,
+    /// `MaxResults` beyond 32 bits (below zero or not): out of range.
+    max_results_out_of_range: Option<bool>,
+    /// `MaxResults` sent as an integral float: EITHER read as the integer or a client error.
+    max_results_float: bool,
     token: Option<String>,
     extras: Vec<String>,
 }
@@ -98,13 +102,17 @@ fn opt_string(v: Option<&Value>) -> Result<Option<String>, ()> {
 fn read(obj: &Map<String, Value>) -> Result<Input, String> {
     let id = opt_string(obj.get(input::WINDOW_EXECUTION_ID)).map_err(|()| "WindowExecutionId is not a string")?;
     let token = opt_string(obj.get(input::NEXT_TOKEN)).map_err(|()| "NextToken is not a string")?;
-    let max_results = match obj.get(input::MAX_RESULTS) {
-        None | Some(Value::Null) => None,
-        Some(Value::Number(n)) => {
-            Some(n.as_i64().filter(|n| i32::try_from(*n).is_ok()).ok_or("MaxResults is not a 32-bit integer")?)
-        }
+    let (mut max_results, mut max_results_out_of_range, mut max_results_float) = (None, None, false);
+    match obj.get(input::MAX_RESULTS) {
+        None | Some(Value::Null) => {}
+        Some(Value::Number(n)) => match contract::read_integer(n) {
+            IntegerReading::Integer(i) => max_results = Some(i),
+            IntegerReading::IntegralFloat(i) => (max_results, max_results_float) = (Some(i), true),
+            IntegerReading::OutOfRange { negative } => max_results_out_of_range = Some(negative),
+            IntegerReading::Fraction => return Err("MaxResults is not an integer".to_owned()),
+        },
         Some(_) => return Err("MaxResults is not an integer".to_owned()),
-    };
+    }
     let mut extras: Vec<String> = obj
         .keys()
         .filter(|k| {
@@ -135,7 +143,7 @@ fn read(obj: &Map<String, Value>) -> Result<Input, String> {
         }
         Some(_) => return Err("Filters is not a list".to_owned()),
     };
-    Ok(Input { id, filters, max_results, token, extras })
+    Ok(Input { id, filters, max_results, max_results_out_of_range, max_results_float, token, extras })
 }
 
 fn violation(path: String, kind: &str) -> ViolationSpec {
@@ -326,8 +334,43 @@ pub fn expect(body: &[u8], world: &World) -> Verdict {
         Ok(i) => i,
         Err(why) => return serialization(&why),
     };
+    if let Some(negative) = inp.max_results_out_of_range {
+        // However large: a 400 client error like any value out of range (never wrapped to fit).
+        let check = if negative { CheckId::MaxResultsMin } else { CheckId::MaxResultsMax };
+        let mut v = serialization("MaxResults beyond 32 bits is out of range");
+        v.check = check;
+        return v;
+    }
+    let verdict = expect_read(&inp, world);
+    if inp.max_results_float {
+        either_client_error(verdict, "MaxResults as an integral float")
+    } else {
+        verdict
+    }
+}
+
+/// `verdict`, or a 400 client error of any type (contract EITHER): what is compared is only
+/// what both alternatives share.
+fn either_client_error(mut verdict: Verdict, why: &str) -> Verdict {
+    verdict.expect.status = match verdict.expect.status.take() {
+        Some(StatusExpectation::AnyOf(mut list)) => {
+            if !list.contains(&400) {
+                list.push(400);
+            }
+            Some(StatusExpectation::AnyOf(list))
+        }
+        other => other, // any 4xx, or any status below 500: a 400 is accepted already
+    };
+    verdict.expect.error = Some(ErrorExpectation::Any);
+    verdict.expect.violations.clear();
+    verdict.reason = format!("{}; {why}: EITHER read as the integer or a 400 client error", verdict.reason);
+    verdict
+}
+
+/// The expected outcome of a request read with the model's JSON types.
+fn expect_read(inp: &Input, world: &World) -> Verdict {
     let has_extras = !inp.extras.is_empty();
-    let vs = violations(&inp);
+    let vs = violations(inp);
     if !vs.is_empty() {
         return validation_verdict(vs, has_extras);
     }
@@ -345,7 +388,7 @@ pub fn expect(body: &[u8], world: &World) -> Verdict {
     if garbage_token {
         return token_client_error("a garbage, tampered or truncated token");
     }
-    listing_verdict(&inp, world, real_token)
+    listing_verdict(inp, world, real_token)
 }
 
 /// A case whose request is `body` as sent and whose expectation is the oracle's `verdict`, for

@@ -120,10 +120,17 @@ fn check_item(i: usize, item: &Value, req: &PageRequest, p: &mut Problems) {
     let at = label(i, obj);
 
     for m in output::REQUIRED_ITEM_MEMBERS {
-        if !obj.contains_key(m) {
-            p.add(CheckId::ItemMembers, format!("{at} has no {m}"));
+        match obj.get(m) {
+            None => p.add(CheckId::ItemMembers, format!("{at} has no {m}")),
+            Some(Value::Null) => p.add(CheckId::ItemMembers, format!("{at} has {m} null: SDKs read it as absent")),
+            Some(_) => {}
         }
     }
+    // An optional member sent as null is read as absent by the SDKs (contract §4): from here on,
+    // a null member is an absent one.
+    let present: Map<String, Value> =
+        obj.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), v.clone())).collect();
+    let obj = &present;
     for key in obj.keys() {
         if output::ITEM_MEMBERS.contains(&key.as_str()) {
             continue;
@@ -275,6 +282,12 @@ fn timestamps(obj: &Map<String, Value>, at: &str, p: &mut Problems) {
     for (slot, m) in [output::START_TIME, output::END_TIME].into_iter().enumerate() {
         match obj.get(m) {
             None => {}
+            Some(Value::Number(n)) if n.as_f64().is_some_and(|t| !(contract::EPOCH_SECONDS_MIN..=contract::EPOCH_SECONDS_MAX).contains(&t)) => p.add(
+                CheckId::ItemTimestamps,
+                format!(
+                    "{at} {m} is {n}, outside the years 1 to 9999 that clients can hold as a date (milliseconds sent as seconds?); botocore raises `ValueError: year is out of range`"
+                ),
+            ),
             Some(Value::Number(n)) => times[slot] = n.as_f64(),
             Some(Value::String(s)) => p.add(
                 CheckId::ItemTimestamps,
@@ -311,6 +324,19 @@ mod tests {
         let ok = serde_json::json!([{"WindowExecutionId": id, "TaskExecutionId": id, "Status": "SUCCESS",
             "TaskType": "LAMBDA", "StartTime": 1.5, "EndTime": 2, "Region": "eu-west-1", "Nested": {"a": 1}}]);
         assert!(check_success(&req, &page(ok)).is_empty());
+        // Optional members sent as null are read as absent: allowed (contract §4).
+        let nulls = serde_json::json!([{"WindowExecutionId": id, "TaskExecutionId": id, "Status": "SUCCESS",
+            "EndTime": null, "StartTime": null, "AlarmConfiguration": null, "TriggeredAlarms": null,
+            "StatusDetails": null, "TaskArn": null, "TaskType": null}]);
+        assert!(check_success(&req, &page(nulls)).is_empty());
+        // A required one sent as null is not there for clients.
+        let null_status = serde_json::json!([{"WindowExecutionId": id, "TaskExecutionId": id, "Status": null}]);
+        let findings = check_success(&req, &page(null_status));
+        assert_eq!(findings.iter().map(|f| f.check).collect::<Vec<_>>(), [CheckId::ItemMembers], "{findings:?}");
+        // Milliseconds sent as seconds: after the year 9999.
+        let millis = serde_json::json!([{"WindowExecutionId": id, "TaskExecutionId": id, "Status": "SUCCESS", "StartTime": 1.7e12}]);
+        let findings = check_success(&req, &page(millis));
+        assert_eq!(findings.iter().map(|f| f.check).collect::<Vec<_>>(), [CheckId::ItemTimestamps], "{findings:?}");
         let bad = serde_json::json!([{"WindowExecutionId": id, "TaskExecutionId": id, "Status": "SUCCESS", "Type": "LAMBDA"}]);
         let findings = check_success(&req, &page(bad));
         assert_eq!(findings.len(), 1, "{findings:?}");

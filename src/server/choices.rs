@@ -88,12 +88,16 @@ pub struct Choices {
     pub wrong_type_error: &'static str,
     /// §1: unknown request members.
     pub unknown_members: UnknownMembers,
+    /// §2: whether `MaxResults` as an integral float (`10.0`) is read as the integer.
+    pub integral_floats: bool,
     /// §2: validation item order.
     pub validation_items: ValidationItems,
     /// §3: unsupported filter keys and values.
     pub unsupported_filter: UnsupportedFilter,
     /// §3: whether `SKIPPED_OVERLAPPING` is accepted as a STATUS filter value.
     pub skipped_overlapping_filter: bool,
+    /// §4: whether an item's absent optional members are sent as `null`.
+    pub absent_members_null: bool,
     /// §5: the listing's order.
     pub order: Order,
     /// §5: the last page's `NextToken`.
@@ -120,9 +124,11 @@ impl Choices {
         unknown_operation_status: 400,
         wrong_type_error: crate::contract::error_type::SERIALIZATION,
         unknown_members: UnknownMembers::Ignored,
+        integral_floats: false,
         validation_items: ValidationItems::ModelOrder,
         unsupported_filter: UnsupportedFilter::ValidationError,
         skipped_overlapping_filter: true,
+        absent_members_null: false,
         order: Order::Listing,
         last_page_token: LastPageToken::Absent,
         trailing_empty_page: false,

@@ -254,6 +254,22 @@ pub fn status_outside_enum(_: &WireRequest, resp: &mut WireResponse) {
     });
 }
 
+/// `status-null`: `Status` as null.
+pub fn status_null(_: &WireRequest, resp: &mut WireResponse) {
+    edit_items(resp, |item| drop(item.insert(output::STATUS.into(), Value::Null)));
+}
+
+/// `timestamps-milliseconds`: `StartTime` and `EndTime` in milliseconds.
+pub fn timestamps_milliseconds(_: &WireRequest, resp: &mut WireResponse) {
+    edit_items(resp, |item| {
+        for k in [output::START_TIME, output::END_TIME] {
+            if let Some(t) = item.get(k).and_then(Value::as_f64) {
+                item.insert(k.into(), json!((t * 1000.0).round()));
+            }
+        }
+    });
+}
+
 /// `task-arn-number`: `TaskArn` as a JSON number.
 pub fn task_arn_number(_: &WireRequest, resp: &mut WireResponse) {
     edit_items(resp, |item| drop(item.insert(output::TASK_ARN.into(), json!(123_456_789))));

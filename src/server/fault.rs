@@ -63,6 +63,9 @@ catalogue! {
         MaxResultsMaxUnchecked = "max-results-max-unchecked",
             "accepts MaxResults above 100"
             { check: CheckId::MaxResultsMax, strict_only: false, deform: None };
+        MaxResultsWraps32Bit = "max-results-wraps-32-bit",
+            "keeps the low 32 bits of a MaxResults beyond 32 bits (2^32 + 50 reads as 50)"
+            { check: CheckId::MaxResultsMax, strict_only: false, deform: None };
         MaxResultsMaxOffByOne = "max-results-max-off-by-one",
             "rejects MaxResults 100 (uses < instead of <=)"
             { check: CheckId::MaxResultsMax, strict_only: false, deform: None };
@@ -192,6 +195,12 @@ catalogue! {
         StatusOutsideEnum = "status-outside-enum",
             "sends Status in lower case (`success`)"
             { check: CheckId::ItemTypes, strict_only: false, deform: Some(deform::status_outside_enum) };
+        StatusNull = "status-null",
+            "sends Status as null (a required member: clients see it as absent)"
+            { check: CheckId::ItemMembers, strict_only: false, deform: Some(deform::status_null) };
+        TimestampsMilliseconds = "timestamps-milliseconds",
+            "sends StartTime and EndTime in milliseconds where the wire has seconds (after the year 9999)"
+            { check: CheckId::ItemTimestamps, strict_only: false, deform: Some(deform::timestamps_milliseconds) };
         TaskArnNumber = "task-arn-number",
             "sends TaskArn as a JSON number"
             { check: CheckId::ItemTypes, strict_only: false, deform: Some(deform::task_arn_number) };

@@ -145,7 +145,9 @@ impl Reference {
                 _ => return self.serialization_error(),
             }
         };
-        let Ok(mut inp) = validate::read_input(&obj, self.fault) else { return self.serialization_error() };
+        let Ok(mut inp) = validate::read_input(&obj, self.fault, self.choices.integral_floats) else {
+            return self.serialization_error();
+        };
         if self.has(Fault::IdLengthTruncated) {
             if let Some(id) = inp.window_execution_id.as_mut() {
                 *id = id.chars().take(contract::ID_LENGTH).collect();
@@ -245,6 +247,13 @@ impl Reference {
         let mut page: Vec<Value> = tasks[start..end].iter().map(|t| t.to_item(&exec.window_execution_id)).collect();
         if self.has(Fault::LeaksOtherExecution) && offset == 0 {
             self.leak_other_execution(exec, &mut page);
+        }
+        if self.choices.absent_members_null {
+            for item in page.iter_mut().filter_map(Value::as_object_mut) {
+                for m in output::OPTIONAL_ITEM_MEMBERS {
+                    item.entry(m).or_insert(Value::Null);
+                }
+            }
         }
         let next_offset = if self.has(Fault::PaginationDuplicatesItem) && offset > 0 { end } else { offset + size };
         let next = if next_offset < tasks.len() {

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::choices::ValidationItems;
 use super::fault::Fault;
-use crate::contract::{self, input, Constraint, ValidationItem};
+use crate::contract::{self, input, Constraint, IntegerReading, ValidationItem};
 
 /// One filter as sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,16 +41,33 @@ fn string_member(v: Option<&Value>, what: &str) -> Result<Option<String>, TypeMi
     }
 }
 
+/// `MaxResults` as the reference reads it: a 32-bit integer (an integral float only when
+/// `integral_floats`; a value beyond 32 bits wrapped only under its fault).
+fn read_max_results(n: &serde_json::Number, fault: Option<Fault>, integral_floats: bool) -> Result<i64, TypeMismatch> {
+    let not_int = || TypeMismatch(format!("{} must be a 32-bit integer", input::MAX_RESULTS));
+    match contract::read_integer(n) {
+        IntegerReading::Integer(i) => Ok(i),
+        IntegerReading::IntegralFloat(i) if integral_floats => Ok(i),
+        IntegerReading::OutOfRange { .. } if fault == Some(Fault::MaxResultsWraps32Bit) => {
+            // The bug: the low 32 bits of the integer, as a careless decoder keeps them.
+            let wide = n.as_i64().map(i128::from).or_else(|| n.as_u64().map(i128::from)).ok_or_else(not_int)?;
+            Ok(i64::from(wide as i32))
+        }
+        _ => Err(not_int()),
+    }
+}
+
 /// Reads the members of the input object, with the JSON types the model gives them.
-pub fn read_input(obj: &Map<String, Value>, fault: Option<Fault>) -> Result<OperationInput, TypeMismatch> {
+pub fn read_input(
+    obj: &Map<String, Value>,
+    fault: Option<Fault>,
+    integral_floats: bool,
+) -> Result<OperationInput, TypeMismatch> {
     let window_execution_id = string_member(obj.get(input::WINDOW_EXECUTION_ID), input::WINDOW_EXECUTION_ID)?;
     let next_token = string_member(obj.get(input::NEXT_TOKEN), input::NEXT_TOKEN)?;
     let max_results = match obj.get(input::MAX_RESULTS) {
         None | Some(Value::Null) => None,
-        Some(Value::Number(n)) => match n.as_i64().filter(|n| i32::try_from(*n).is_ok()) {
-            Some(n) => Some(n),
-            None => return Err(TypeMismatch(format!("{} must be a 32-bit integer", input::MAX_RESULTS))),
-        },
+        Some(Value::Number(n)) => Some(read_max_results(n, fault, integral_floats)?),
         Some(Value::String(s)) if fault == Some(Fault::WrongTypeCoerced) => {
             Some(s.trim().parse().map_err(|_| TypeMismatch("MaxResults is not a number".into()))?)
         }

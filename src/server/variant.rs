@@ -115,6 +115,16 @@ catalogue! {
                 rule: EitherRule::ValidationItemOrder,
                 choices: Choices { validation_items: ValidationItems::ReversedWithPeriods, ..Choices::FAITHFUL },
             };
+        IntegralFloatsRead = "integral-floats-read",
+            "reads MaxResults sent as an integral float (10.0, 1e1) as the integer" {
+                rule: EitherRule::IntegralFloat,
+                choices: Choices { integral_floats: true, ..Choices::FAITHFUL },
+            };
+        OptionalMembersNull = "optional-members-null",
+            "sends an item's absent optional members (EndTime, AlarmConfiguration, ...) as null" {
+                rule: EitherRule::OptionalMemberNull,
+                choices: Choices { absent_members_null: true, ..Choices::FAITHFUL },
+            };
     }
 }
 
