@@ -255,6 +255,8 @@ catalogue! {
         UnknownMembers = "unknown-members", "§1 unknown extra members: ignored or a 400";
         IntegralFloat = "integral-float", "§2 MaxResults as an integral float (10.0): read as the integer or a 400";
         ValidationItemOrder = "validation-item-order", "§2 validation item order and a trailing period";
+        KnownIdOtherCase = "known-id-other-case",
+            "§3 a known id in another letter case: found (the same items) or DoesNotExistException";
         UnsupportedFilter = "unsupported-filter",
             "§3 unsupported filter keys and values: a 400 with __type or applied as written";
         SkippedOverlappingFilter = "skipped-overlapping-filter",

@@ -378,7 +378,9 @@ fn expect_read(inp: &Input, world: &World) -> Verdict {
     let token = inp.token.as_deref().filter(|t| !t.is_empty());
     let real_token = world.token.as_ref().is_some_and(|(t, _)| Some(t.as_str()) == token);
     let garbage_token = token.is_some() && !real_token;
-    if !world.known.contains(&id) {
+    let exact = world.known.contains(&id);
+    let other_case = !exact && world.known.iter().any(|k| k.eq_ignore_ascii_case(&id));
+    if !exact && !other_case {
         if garbage_token {
             return token_client_error("an unknown execution with an invalid token");
         }
@@ -388,7 +390,38 @@ fn expect_read(inp: &Input, world: &World) -> Verdict {
     if garbage_token {
         return token_client_error("a garbage, tampered or truncated token");
     }
-    listing_verdict(inp, world, real_token)
+    let listing = listing_verdict(inp, world, real_token);
+    if other_case {
+        either_does_not_exist(listing)
+    } else {
+        listing
+    }
+}
+
+/// A known id in another letter case (contract §3): EITHER found, as `listing` says, or
+/// `DoesNotExistException`; never a 5xx, never another execution's items.
+fn either_does_not_exist(mut listing: Verdict) -> Verdict {
+    listing.expect.status = match listing.expect.status.take() {
+        Some(StatusExpectation::AnyOf(mut list)) => {
+            if !list.contains(&400) {
+                list.push(400);
+            }
+            Some(StatusExpectation::AnyOf(list))
+        }
+        other => other,
+    };
+    listing.expect.error = match listing.expect.error.take() {
+        None => Some(ErrorExpectation::AnyOf(vec![error_type::DOES_NOT_EXIST.to_owned()])),
+        Some(ErrorExpectation::AnyOf(mut list)) => {
+            list.push(error_type::DOES_NOT_EXIST.to_owned());
+            Some(ErrorExpectation::AnyOf(list))
+        }
+        Some(ErrorExpectation::Any) => Some(ErrorExpectation::Any),
+    };
+    listing.check = CheckId::IdHexCase;
+    listing.reason =
+        format!("a known id in another letter case: EITHER found ({}) or DoesNotExistException", listing.reason);
+    listing
 }
 
 /// A case whose request is `body` as sent and whose expectation is the oracle's `verdict`, for

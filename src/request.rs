@@ -84,6 +84,9 @@ impl Bindings {
         let need_exec = || Unresolved("needs an execution known to hold tasks (give --execution-id)".to_owned());
         Ok(match p {
             Placeholder::ExecutionId => self.execution_ids.first().cloned().ok_or_else(need_exec)?,
+            Placeholder::ExecutionIdUpper => {
+                self.execution_ids.first().map(|e| e.to_ascii_uppercase()).ok_or_else(need_exec)?
+            }
             Placeholder::OtherExecutionId => {
                 self.execution_ids.get(1).cloned().ok_or_else(|| {
                     Unresolved("needs a second known execution (give --execution-id twice)".to_owned())

@@ -92,6 +92,8 @@ pub struct Choices {
     pub integral_floats: bool,
     /// §2: validation item order.
     pub validation_items: ValidationItems,
+    /// §3: whether a known id in another letter case is found (else `DoesNotExistException`).
+    pub ids_case_insensitive: bool,
     /// §3: unsupported filter keys and values.
     pub unsupported_filter: UnsupportedFilter,
     /// §3: whether `SKIPPED_OVERLAPPING` is accepted as a STATUS filter value.
@@ -126,6 +128,7 @@ impl Choices {
         unknown_members: UnknownMembers::Ignored,
         integral_floats: false,
         validation_items: ValidationItems::ModelOrder,
+        ids_case_insensitive: false,
         unsupported_filter: UnsupportedFilter::ValidationError,
         skipped_overlapping_filter: true,
         absent_members_null: false,

@@ -45,6 +45,9 @@ catalogue! {
         IdUppercaseRejected = "id-uppercase-rejected",
             "accepts only lower-case hex, rejecting upper-case ids as invalid"
             { check: CheckId::IdHexCase, strict_only: false, deform: None };
+        IdOtherCase500 = "id-other-case-500",
+            "fails with HTTP 500 on a known execution id in another letter case"
+            { check: CheckId::IdHexCase, strict_only: false, deform: None };
         IdRequiredUnchecked = "id-required-unchecked",
             "looks up a missing WindowExecutionId as an empty id instead of rejecting it"
             { check: CheckId::IdRequired, strict_only: false, deform: None };

@@ -163,7 +163,17 @@ impl Reference {
             let message = validate::message(&items, self.fault, self.choices.validation_items);
             return self.error(400, error_type::VALIDATION, Some(message));
         }
-        match self.executions.iter().find(|e| Some(&e.window_execution_id) == inp.window_execution_id.as_ref()) {
+        let id = inp.window_execution_id.as_deref().unwrap_or_default();
+        let other_case =
+            |e: &&ExecutionFixture| e.window_execution_id != id && e.window_execution_id.eq_ignore_ascii_case(id);
+        if self.has(Fault::IdOtherCase500) && self.executions.iter().any(|e| other_case(&e)) {
+            return Reply::internal_error();
+        }
+        let found = self
+            .executions
+            .iter()
+            .find(|e| e.window_execution_id == id || (self.choices.ids_case_insensitive && other_case(e)));
+        match found {
             Some(exec) => self.list(exec, &inp).unwrap_or_else(|reply| reply),
             None => {
                 let id = inp.window_execution_id.clone().unwrap_or_default();

@@ -115,6 +115,11 @@ catalogue! {
                 rule: EitherRule::ValidationItemOrder,
                 choices: Choices { validation_items: ValidationItems::ReversedWithPeriods, ..Choices::FAITHFUL },
             };
+        IdsCaseInsensitive = "ids-case-insensitive",
+            "finds a known execution whatever the letter case of its id" {
+                rule: EitherRule::KnownIdOtherCase,
+                choices: Choices { ids_case_insensitive: true, ..Choices::FAITHFUL },
+            };
         IntegralFloatsRead = "integral-floats-read",
             "reads MaxResults sent as an integral float (10.0, 1e1) as the integer" {
                 rule: EitherRule::IntegralFloat,

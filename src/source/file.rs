@@ -273,7 +273,7 @@ fn sample_value(p: &Placeholder) -> String {
         Placeholder::ExecutionId | Placeholder::OtherExecutionId | Placeholder::RandomId => {
             "00000000-0000-4000-8000-000000000000".to_owned()
         }
-        Placeholder::RandomIdUpper => "ABCDEF00-0000-4000-8000-000000000000".to_owned(),
+        Placeholder::RandomIdUpper | Placeholder::ExecutionIdUpper => "ABCDEF00-0000-4000-8000-000000000000".to_owned(),
         Placeholder::Repeat { text, count } => text.repeat(*count),
         Placeholder::NextToken | Placeholder::NextTokenTampered | Placeholder::NextTokenTruncated => "token".to_owned(),
     }

@@ -11,6 +11,8 @@ use crate::catalogue::{catalogue, did_you_mean};
 pub enum Placeholder {
     /// `{{execution_id}}`: an execution known to exist on the target and hold tasks.
     ExecutionId,
+    /// `{{execution_id_upper}}`: that execution's id in upper-case hex.
+    ExecutionIdUpper,
     /// `{{other_execution_id}}`: a second known execution.
     OtherExecutionId,
     /// `{{random_id}}`: a fresh, well-formed, lower-case id that names no execution.
@@ -42,6 +44,7 @@ catalogue! {
     /// The placeholders that take no argument, by name.
     pub enum PlaceholderName: "placeholder", "" {
         ExecutionId = "execution_id", "An execution known to exist on the target and hold tasks.";
+        ExecutionIdUpper = "execution_id_upper", "That execution's id in upper-case hex.";
         OtherExecutionId = "other_execution_id", "A second known execution.";
         RandomId = "random_id", "A fresh, well-formed, lower-case id that names no execution.";
         RandomIdUpper = "random_id_upper", "The same, in upper-case hex.";
@@ -55,6 +58,7 @@ impl From<PlaceholderName> for Placeholder {
     fn from(name: PlaceholderName) -> Placeholder {
         match name {
             PlaceholderName::ExecutionId => Placeholder::ExecutionId,
+            PlaceholderName::ExecutionIdUpper => Placeholder::ExecutionIdUpper,
             PlaceholderName::OtherExecutionId => Placeholder::OtherExecutionId,
             PlaceholderName::RandomId => Placeholder::RandomId,
             PlaceholderName::RandomIdUpper => Placeholder::RandomIdUpper,
@@ -68,7 +72,7 @@ impl From<PlaceholderName> for Placeholder {
 /// The placeholder names, for error messages.
 fn names() -> String {
     let mut names: Vec<&str> = PlaceholderName::ALL.iter().map(|n| n.name()).collect();
-    names.insert(4, "repeat:TEXT:COUNT");
+    names.insert(5, "repeat:TEXT:COUNT");
     names.join(", ")
 }
 
@@ -102,6 +106,7 @@ impl Placeholder {
         matches!(
             self,
             Placeholder::ExecutionId
+                | Placeholder::ExecutionIdUpper
                 | Placeholder::OtherExecutionId
                 | Placeholder::NextToken
                 | Placeholder::NextTokenTampered
@@ -154,7 +159,7 @@ mod tests {
         assert!(Placeholder::parse("nope").unwrap_err().contains("unknown placeholder"));
         let typo = Placeholder::parse("execution").unwrap_err();
         assert!(typo.contains("did you mean `{{execution_id}}`?"), "{typo}");
-        assert!(typo.contains("(known: execution_id, other_execution_id, random_id, random_id_upper, repeat:TEXT:COUNT, next_token, next_token_tampered, next_token_truncated)"), "{typo}");
+        assert!(typo.contains("(known: execution_id, execution_id_upper, other_execution_id, random_id, random_id_upper, repeat:TEXT:COUNT, next_token, next_token_tampered, next_token_truncated)"), "{typo}");
         let s: Result<String, String> = substitute("x{{repeat:ab:2}}y", |p| match p {
             Placeholder::Repeat { text, count } => Ok(text.repeat(*count)),
             _ => Err("no".into()),
