@@ -102,6 +102,9 @@ catalogue! {
         FiltersOred = "filters-ored",
             "ORs several filters instead of ANDing them"
             { check: CheckId::FilterStatus, strict_only: false, deform: None };
+        FilterCaseInsensitive = "filter-case-insensitive",
+            "reads filter keys and values without regard to letter case (`status`/`success` as STATUS/SUCCESS)"
+            { check: CheckId::FilterUnsupported, strict_only: false, deform: None };
         FilterUnknownKey500 = "filter-unknown-key-500",
             "fails with HTTP 500 on a filter key other than STATUS"
             { check: CheckId::FilterUnsupported, strict_only: false, deform: None };

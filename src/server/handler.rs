@@ -300,15 +300,25 @@ impl Reference {
         }
         let applied = self.choices.unsupported_filter == UnsupportedFilter::AppliedAsWritten;
         let mut sets = Vec::with_capacity(filters.len());
+        let folded = self.has(Fault::FilterCaseInsensitive);
         for f in filters {
             let key = f.key.as_deref().unwrap_or("");
-            if key != contract::STATUS_FILTER_KEY {
+            let is_status =
+                key == contract::STATUS_FILTER_KEY || (folded && key.eq_ignore_ascii_case(contract::STATUS_FILTER_KEY));
+            if !is_status {
                 if self.has(Fault::FilterUnknownKey500) {
                     return Err(Reply::internal_error());
                 }
                 return if applied { Ok(None) } else { Err(self.unsupported_filter("key", key)) };
             }
-            let values = f.values.as_deref().unwrap_or(&[]);
+            let upper: Vec<String>;
+            let values = match f.values.as_deref() {
+                Some(vs) if folded => {
+                    upper = vs.iter().map(|v| v.to_ascii_uppercase()).collect();
+                    &upper[..]
+                }
+                vs => vs.unwrap_or(&[]),
+            };
             let valid = |v: &String| {
                 contract::is_filterable_status(v)
                     || (v == contract::SKIPPED_OVERLAPPING && self.choices.skipped_overlapping_filter)
