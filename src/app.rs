@@ -229,8 +229,7 @@ async fn start_target(endpoint: Option<String>) -> Result<Target, HarnessError> 
         return Ok(Target { url, server: None, execution_ids: Vec::new() });
     }
     let reference = Reference::new(None);
-    let execution_ids: Vec<String> =
-        reference.executions().iter().filter(|e| !e.tasks.is_empty()).map(|e| e.window_execution_id.clone()).collect();
+    let execution_ids: Vec<String> = reference.executions().iter().map(|e| e.window_execution_id.clone()).collect();
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
     let handle = server::spawn(addr, reference).await.map_err(|source| HarnessError::Server { addr, source })?;
     Ok(Target { url: handle.url(), server: Some(handle), execution_ids })

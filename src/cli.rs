@@ -31,7 +31,8 @@ pub struct RunArgs {
     /// embedded reference endpoint on an ephemeral loopback port.
     #[arg(long, value_name = "URL")]
     pub endpoint: Option<String>,
-    /// An execution known to exist on the target and hold tasks (repeatable). Checks that need
+    /// An execution known to exist on the target (repeatable; the first should hold more than
+    /// 10 tasks, and one with none is fine: it must answer 200 and an empty list). Checks that need
     /// data are skipped without one.
     #[arg(long = "execution-id", value_name = "ID")]
     pub execution_ids: Vec<String>,

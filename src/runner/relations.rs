@@ -176,6 +176,21 @@ impl Walker<'_> {
         Ok(Some(t))
     }
 
+    /// Follows `token` with another page size than the page that issued it: EITHER the walk goes
+    /// on or a 400 client error; the page never holds more than the new size (the always-on
+    /// page-size check reads the exchange).
+    async fn follow_with_size(&mut self, token: &str, size: i64) {
+        let req = page_request(self.exec, Some(size), None, Some(token));
+        if let Ok(resp) = self.client.send(&req).await {
+            let at = format!(
+                "a token of {} from a page of {} followed with MaxResults {size}",
+                self.exec,
+                contract::MAX_RESULTS_MAX
+            );
+            self.observations.record(self.client, &at, &req, &resp);
+        }
+    }
+
     /// Follows `token` once more and returns that page's item keys.
     async fn reuse(&mut self, token: &str) -> Result<Vec<String>, String> {
         let req = page_request(self.exec, Some(REUSE_SIZE), None, Some(token));
@@ -199,6 +214,9 @@ async fn pagination_walks(walker: &mut Walker<'_>) -> (Vec<PaginationWalk>, Opti
         let walked = walker.walk(size, None).await;
         if i == 0 {
             full = walked.items;
+            if let Some(t) = &walked.first_token {
+                walker.follow_with_size(t, contract::MAX_RESULTS_MIN).await;
+            }
         }
         if size == Some(REUSE_SIZE) && walked.walk.pages.len() >= 2 {
             if let Some(t) = walked.first_token {

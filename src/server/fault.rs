@@ -51,6 +51,9 @@ catalogue! {
         IdRequiredUnchecked = "id-required-unchecked",
             "looks up a missing WindowExecutionId as an empty id instead of rejecting it"
             { check: CheckId::IdRequired, strict_only: false, deform: None };
+        EmptyExecutionUnknown = "empty-execution-unknown",
+            "answers an execution with no tasks with DoesNotExistException instead of 200 and an empty list"
+            { check: CheckId::PaginationWalk, strict_only: false, deform: None };
         UnknownExecutionEmpty = "unknown-execution-empty-200",
             "answers an unknown execution id with 200 and an empty list"
             { check: CheckId::UnknownExecution, strict_only: false, deform: Some(deform::unknown_execution_empty) };
@@ -108,6 +111,9 @@ catalogue! {
         FilterUnknownKey500 = "filter-unknown-key-500",
             "fails with HTTP 500 on a filter key other than STATUS"
             { check: CheckId::FilterUnsupported, strict_only: false, deform: None };
+        TokenKeepsPageSize = "token-keeps-page-size",
+            "ignores MaxResults on every page after the first, serving pages of 100"
+            { check: CheckId::PageSize, strict_only: false, deform: None };
         PageOverMaxResults = "page-over-max-results",
             "returns one item more than MaxResults on every full page"
             { check: CheckId::PageSize, strict_only: false, deform: None };

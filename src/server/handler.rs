@@ -77,11 +77,11 @@ impl Reference {
         &self.executions
     }
 
-    /// What placeholders resolve to against this reference, in-process: its executions that
-    /// hold tasks (largest first), `random_id`, and a real token from the first one's page 1.
+    /// What placeholders resolve to against this reference, in-process: its executions (largest
+    /// first, the one with no tasks last), `random_id`, and a real token from the first one's
+    /// page 1.
     pub fn bindings(&self, random_id: &str) -> crate::request::Bindings {
-        let execution_ids: Vec<String> =
-            self.executions.iter().filter(|e| !e.tasks.is_empty()).map(|e| e.window_execution_id.clone()).collect();
+        let execution_ids: Vec<String> = self.executions.iter().map(|e| e.window_execution_id.clone()).collect();
         let next_token = execution_ids.first().and_then(|exec| {
             let first = self.handle(&WireRequest::json(
                 &json!({ input::WINDOW_EXECUTION_ID: exec, input::MAX_RESULTS: contract::MAX_RESULTS_MIN }),
@@ -172,7 +172,8 @@ impl Reference {
         let found = self
             .executions
             .iter()
-            .find(|e| e.window_execution_id == id || (self.choices.ids_case_insensitive && other_case(e)));
+            .find(|e| e.window_execution_id == id || (self.choices.ids_case_insensitive && other_case(e)))
+            .filter(|e| !(self.has(Fault::EmptyExecutionUnknown) && e.tasks.is_empty()));
         match found {
             Some(exec) => self.list(exec, &inp).unwrap_or_else(|reply| reply),
             None => {
@@ -197,6 +198,8 @@ impl Reference {
         let offset = self.token_offset(inp.next_token.as_deref(), exec, &fingerprint, tasks.len())?;
         // Faults may let MaxResults through unchecked; a page of 0 would never end.
         let size = inp.max_results.map_or(self.choices.default_page_size, |n| n.clamp(1, 10_000) as usize);
+        let size =
+            if self.has(Fault::TokenKeepsPageSize) && offset > 0 { contract::MAX_RESULTS_MAX as usize } else { size };
         let (items, next) = self.page(exec, &tasks, PagePlan { offset, size });
         let mut body = Map::new();
         body.insert(output::ITEMS.into(), Value::Array(items));

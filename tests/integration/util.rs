@@ -143,12 +143,12 @@ pub fn reference(fault: Option<Fault>) -> TestServer {
     TestServer::start(Reference::new(fault))
 }
 
-/// The fixture executions that hold tasks, as `--execution-id` arguments.
+/// The fixture executions (largest first, the one with no tasks last), as `--execution-id`
+/// arguments.
 pub fn fixture_id_args() -> Vec<String> {
     Reference::new(None)
         .executions()
         .iter()
-        .filter(|e| !e.tasks.is_empty())
         .flat_map(|e| ["--execution-id".to_owned(), e.window_execution_id.clone()])
         .collect()
 }
