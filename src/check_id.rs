@@ -43,6 +43,8 @@ catalogue! {
             { family: CheckFamily::IdPattern };
         IdHexCase = "id-hex-case", "Upper- and lower-case hex digits are both valid."
             { family: CheckFamily::IdPattern };
+        IdCaseRelations = "id-case-relations", "A known id in another letter case is found with the same items through a whole walk, or not at all."
+            { family: CheckFamily::IdPattern };
         UnknownExecution = "unknown-execution", "A well-formed id naming no execution gets `DoesNotExistException`."
             { family: CheckFamily::IdPattern };
         MaxResultsMin = "max-results-min", "`MaxResults` below 10 is rejected, 10 accepted."

@@ -5,12 +5,14 @@
 //!
 //! - `probe.rs`: the first request; "not implemented" detection; what placeholders resolve to.
 //! - `cases.rs`: one declarative case, sent and judged; `snapshots.rs`: its snapshot file.
-//! - `relations.rs`: pagination walks and filter listings of one execution.
+//! - `relations.rs`: pagination walks and filter listings of one execution; `id_case.rs`: the
+//!   same walk with the id in another letter case.
 //! - `generated.rs`: property-generated requests judged by the oracle, shrunk on failure.
 //! - `observe.rs`: the always-on checks across every exchange of the run.
 
 mod cases;
 pub mod generated;
+mod id_case;
 mod observe;
 mod probe;
 mod progress;

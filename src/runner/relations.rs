@@ -16,7 +16,7 @@ use crate::check::pagination::{check_walks, PaginationWalk, TokenReuse, WalkEnd,
 use crate::check::CheckId;
 use crate::contract::{self, input, output, EitherRule};
 use crate::finding::{CaseResult, WalkSummary};
-use crate::response::{Page, WireResponse};
+use crate::response::{ErrorShape, Page, WireResponse};
 use crate::source::Origin;
 use crate::transport::Client;
 
@@ -25,7 +25,7 @@ use crate::transport::Client;
 const WALK_SIZES: [Option<i64>; 6] = [Some(100), Some(10), Some(11), Some(37), None, Some(100)];
 
 /// The page size of the walk whose token is reused.
-const REUSE_SIZE: i64 = 10;
+pub(super) const REUSE_SIZE: i64 = 10;
 
 /// What the relations of one execution found.
 pub struct RelationOutcome {
@@ -38,10 +38,12 @@ pub struct RelationOutcome {
 }
 
 /// One walk: the walk itself, its items as (key, status), and the first `NextToken` it saw.
-struct Walked {
-    walk: PaginationWalk,
-    items: Vec<(String, String)>,
-    first_token: Option<String>,
+pub(super) struct Walked {
+    pub(super) walk: PaginationWalk,
+    pub(super) items: Vec<(String, String)>,
+    pub(super) first_token: Option<String>,
+    /// The last answer's status and resolved error type (how a failed walk failed).
+    pub(super) last_answer: Option<(u16, Option<String>)>,
 }
 
 /// The longest text a walk keeps as it came: longer keys, statuses and tokens are kept as a
@@ -75,12 +77,12 @@ fn status_filter(values: &[&str]) -> Value {
 }
 
 /// Walks one execution's listings, recording every exchange for the always-on checks.
-struct Walker<'a> {
-    client: &'a Client,
-    exec: &'a str,
-    stop: &'a StopFlag,
-    observations: Observations,
-    summaries: Vec<WalkSummary>,
+pub(super) struct Walker<'a> {
+    pub(super) client: &'a Client,
+    pub(super) exec: &'a str,
+    pub(super) stop: &'a StopFlag,
+    pub(super) observations: Observations,
+    pub(super) summaries: Vec<WalkSummary>,
 }
 
 /// A walk in progress.
@@ -95,9 +97,10 @@ struct WalkState {
 
 impl Walker<'_> {
     /// Walks every page at `size`, under `filter` (its label and its JSON) if given.
-    async fn walk(&mut self, size: Option<i64>, filter: Option<(&str, &Value)>) -> Walked {
+    pub(super) async fn walk(&mut self, size: Option<i64>, filter: Option<(&str, &Value)>) -> Walked {
         let mut state = WalkState::default();
         let mut token: Option<String> = None;
+        let mut last_answer = None;
         let size_label = size.map_or("MaxResults absent".to_owned(), |n| format!("MaxResults {n}"));
         let end = loop {
             if self.stop.is_set() {
@@ -111,6 +114,7 @@ impl Walker<'_> {
             };
             let at = format!("walk of {} with {size_label}, page {page_no}", self.exec);
             self.observations.record(self.client, &at, &req, &resp);
+            last_answer = Some((resp.status, ErrorShape::of(&resp).resolved_type));
             match self.take_page(&mut state, size, &resp) {
                 Ok(Some(next)) => token = Some(next),
                 Ok(None) => break WalkEnd::Complete,
@@ -125,7 +129,7 @@ impl Walker<'_> {
             pages: walk.pages.len(),
             items: state.items.len(),
         });
-        Walked { walk, items: state.items, first_token: state.first_token }
+        Walked { walk, items: state.items, first_token: state.first_token, last_answer }
     }
 
     /// Takes one page into the walk: the token to follow next, `None` at the end, or why the
@@ -335,7 +339,12 @@ pub async fn relations(client: &Client, exec: String, stop: &StopFlag) -> Relati
     let filter_unit = format!("{} {exec}", CheckId::FilterStatus);
     if stop.is_set() {
         let skipped = |name, check| CaseResult::skipped(name, check, Origin::Builtin, super::stop::INTERRUPTED);
-        let results = vec![skipped(walk_unit, CheckId::PaginationWalk), skipped(filter_unit, CheckId::FilterStatus)];
+        let case_unit = format!("{} {exec}", CheckId::IdCaseRelations);
+        let results = vec![
+            skipped(walk_unit, CheckId::PaginationWalk),
+            skipped(filter_unit, CheckId::FilterStatus),
+            skipped(case_unit, CheckId::IdCaseRelations),
+        ];
         return RelationOutcome { results, walks: walker.summaries, observations: walker.observations };
     }
     let filter_result = if full_complete {
@@ -346,6 +355,20 @@ pub async fn relations(client: &Client, exec: String, stop: &StopFlag) -> Relati
         let why = "the unfiltered walk the filtered listings are compared with did not complete (see pagination-walk)";
         CaseResult::skipped(filter_unit, CheckId::FilterStatus, Origin::Builtin, why)
     };
+    let by_ten =
+        walks.iter().find(|w| w.page_size == Some(REUSE_SIZE) && w.filter.is_none() && w.end == WalkEnd::Complete);
+    let case_result = match by_ten {
+        Some(w) => super::id_case::relation(&mut walker, &w.items()).await,
+        None => {
+            let why = "the walk it is compared with (MaxResults 10, the id as given) did not complete";
+            CaseResult::skipped(
+                format!("{} {exec}", CheckId::IdCaseRelations),
+                CheckId::IdCaseRelations,
+                Origin::Builtin,
+                why,
+            )
+        }
+    };
     let results = vec![
         CaseResult::builtin(
             walk_unit,
@@ -354,6 +377,7 @@ pub async fn relations(client: &Client, exec: String, stop: &StopFlag) -> Relati
             format!("{} items; {walk_note}", full.len()),
         ),
         filter_result,
+        case_result,
     ];
     RelationOutcome { results, walks: walker.summaries, observations: walker.observations }
 }

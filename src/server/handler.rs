@@ -95,6 +95,12 @@ impl Reference {
         self.fault == Some(f)
     }
 
+    /// Whether a known id in another letter case is found: as the choices say, or, under
+    /// `id-case-first-page-only`, on a first page only.
+    fn folds_id_case(&self, inp: &OperationInput) -> bool {
+        self.choices.ids_case_insensitive || (self.has(Fault::IdCaseFirstPageOnly) && inp.next_token.is_none())
+    }
+
     /// Whether the HTTP layer must drop the connection instead of answering `req` (the
     /// `drops-many-filter-values` fault: no answer at all, which a pure answer cannot say).
     pub fn drops_connection(&self, req: &WireRequest) -> bool {
@@ -172,7 +178,7 @@ impl Reference {
         let found = self
             .executions
             .iter()
-            .find(|e| e.window_execution_id == id || (self.choices.ids_case_insensitive && other_case(e)))
+            .find(|e| e.window_execution_id == id || (self.folds_id_case(&inp) && other_case(e)))
             .filter(|e| !(self.has(Fault::EmptyExecutionUnknown) && e.tasks.is_empty()));
         match found {
             Some(exec) => self.list(exec, &inp).unwrap_or_else(|reply| reply),
