@@ -33,6 +33,13 @@ pub fn check_filters(full: &[(String, String)], listings: &[FilteredListing]) ->
             }
             Ok(items) => {
                 let got: BTreeSet<&String> = items.iter().collect();
+                if got.len() < items.len() {
+                    out.push(Finding::new(
+                        CheckId::FilterStatus,
+                        format!("{}: every matching item once", l.label),
+                        format!("{} items, {} of them repeats", items.len(), items.len() - got.len()),
+                    ));
+                }
                 if got != expected {
                     let missing = expected.difference(&got).count();
                     let extra = got.difference(&expected).count();

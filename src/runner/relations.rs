@@ -277,6 +277,7 @@ fn filter_specs(full: &[(String, String)]) -> (Vec<FilterSpec>, usize) {
         expected: set(&[b]),
         client_error_allowed: false,
     });
+    specs.extend(equivalent_specs(a, b, c));
     specs.push(FilterSpec {
         label: "Filters [] (no filter)".to_owned(),
         filters: json!([]),
@@ -284,6 +285,28 @@ fn filter_specs(full: &[(String, String)]) -> (Vec<FilterSpec>, usize) {
         client_error_allowed: false,
     });
     (specs, or_index)
+}
+
+/// Listings that vary one dimension of a filter and must keep the same items (contract §3): the
+/// values of one filter reordered or repeated, the filters themselves reordered. Each label says
+/// which dimension it varies, so a finding says what broke.
+fn equivalent_specs(a: &str, b: &str, c: &str) -> Vec<FilterSpec> {
+    let set = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<BTreeSet<String>>();
+    let spec = |label: String, filters: Value, expected: BTreeSet<String>| FilterSpec {
+        label,
+        filters,
+        expected,
+        client_error_allowed: false,
+    };
+    vec![
+        spec(format!("STATUS in [{b}, {a}] (the values reordered)"), json!([status_filter(&[b, a])]), set(&[a, b])),
+        spec(format!("STATUS in [{a}, {a}] (a value repeated)"), json!([status_filter(&[a, a])]), set(&[a])),
+        spec(
+            format!("STATUS in [{b}, {c}] and STATUS in [{a}, {b}] (the filters reordered)"),
+            json!([status_filter(&[b, c]), status_filter(&[a, b])]),
+            set(&[b]),
+        ),
+    ]
 }
 
 /// Takes every filtered listing; returns them and the walks under the OR filter (at 100, 10

@@ -105,6 +105,9 @@ catalogue! {
         FilterValuesAnded = "filter-values-anded",
             "ANDs the values inside one filter instead of ORing them"
             { check: CheckId::FilterStatus, strict_only: false, deform: None };
+        FilterValueRepeatedDoubles = "filter-value-repeated-doubles",
+            "lists every matching task once per time its status is repeated among a filter's values"
+            { check: CheckId::FilterStatus, strict_only: false, deform: None };
         FiltersOred = "filters-ored",
             "ORs several filters instead of ANDing them"
             { check: CheckId::FilterStatus, strict_only: false, deform: None };

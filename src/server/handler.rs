@@ -194,6 +194,16 @@ impl Reference {
     fn list(&self, exec: &ExecutionFixture, inp: &OperationInput) -> Result<Reply, Reply> {
         let statuses = self.status_filters(inp.filters.as_deref().unwrap_or(&[]))?;
         let mut tasks: Vec<&TaskFixture> = match &statuses {
+            Some(sets) if self.has(Fault::FilterValueRepeatedDoubles) => exec
+                .tasks
+                .iter()
+                .filter(|t| self.matches(sets, t.status))
+                .flat_map(|t| {
+                    let times =
+                        sets.iter().map(|set| set.iter().filter(|v| *v == t.status).count()).max().unwrap_or(1).max(1);
+                    std::iter::repeat_n(t, times)
+                })
+                .collect(),
             Some(sets) => exec.tasks.iter().filter(|t| self.matches(sets, t.status)).collect(),
             None => Vec::new(), // a filter applied as written that nothing can match
         };
