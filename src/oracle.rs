@@ -352,15 +352,8 @@ pub fn expect(body: &[u8], world: &World) -> Verdict {
 /// `verdict`, or a 400 client error of any type (contract EITHER): what is compared is only
 /// what both alternatives share.
 fn either_client_error(mut verdict: Verdict, why: &str) -> Verdict {
-    verdict.expect.status = match verdict.expect.status.take() {
-        Some(StatusExpectation::AnyOf(mut list)) => {
-            if !list.contains(&400) {
-                list.push(400);
-            }
-            Some(StatusExpectation::AnyOf(list))
-        }
-        other => other, // any 4xx, or any status below 500: a 400 is accepted already
-    };
+    // No status expectation means any status below 500: a 400 is accepted already.
+    verdict.expect.status = verdict.expect.status.take().map(StatusExpectation::or_400);
     verdict.expect.error = Some(ErrorExpectation::Any);
     verdict.expect.violations.clear();
     verdict.reason = format!("{}; {why}: EITHER read as the integer or a 400 client error", verdict.reason);
@@ -401,15 +394,7 @@ fn expect_read(inp: &Input, world: &World) -> Verdict {
 /// A known id in another letter case (contract §3): EITHER found, as `listing` says, or
 /// `DoesNotExistException`; never a 5xx, never another execution's items.
 fn either_does_not_exist(mut listing: Verdict) -> Verdict {
-    listing.expect.status = match listing.expect.status.take() {
-        Some(StatusExpectation::AnyOf(mut list)) => {
-            if !list.contains(&400) {
-                list.push(400);
-            }
-            Some(StatusExpectation::AnyOf(list))
-        }
-        other => other,
-    };
+    listing.expect.status = listing.expect.status.take().map(StatusExpectation::or_400);
     listing.expect.error = match listing.expect.error.take() {
         None => Some(ErrorExpectation::AnyOf(vec![error_type::DOES_NOT_EXIST.to_owned()])),
         Some(ErrorExpectation::AnyOf(mut list)) => {

@@ -91,6 +91,19 @@ pub enum StatusExpectation {
 }
 
 impl StatusExpectation {
+    /// The same expectation that also accepts HTTP 400 (where the contract says EITHER a 400).
+    pub fn or_400(self) -> StatusExpectation {
+        match self {
+            StatusExpectation::AnyOf(mut list) => {
+                if !list.contains(&400) {
+                    list.push(400);
+                }
+                StatusExpectation::AnyOf(list)
+            }
+            any_4xx @ StatusExpectation::ClientError => any_4xx,
+        }
+    }
+
     /// Whether `status` is accepted.
     pub fn accepts(&self, status: u16) -> bool {
         match self {
