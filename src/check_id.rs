@@ -51,6 +51,8 @@ catalogue! {
             { family: CheckFamily::MaxResults };
         MaxResultsMax = "max-results-max", "`MaxResults` above 100 is rejected, 100 accepted."
             { family: CheckFamily::MaxResults };
+        MaxResultsEncodings = "max-results-encodings", "`MaxResults` written as an integral float (`1e1`, `10.0`, `1E2`) walks exactly as the integer does, or is refused on the first page."
+            { family: CheckFamily::MaxResults };
         FiltersCount = "filters-count", "At most 5 filters; an empty list is valid."
             { family: CheckFamily::Filters };
         FilterKeyLength = "filter-key-length", "Filter keys are 1..128 characters."
@@ -64,6 +66,10 @@ catalogue! {
         PageSize = "page-size", "A page never holds more than `MaxResults` items."
             { family: CheckFamily::Pagination };
         PaginationWalk = "pagination-walk", "Walking the pages gives every item once, in a stable order, and ends."
+            { family: CheckFamily::Pagination };
+        PageSizeSwitch = "page-size-switch", "Page sizes changed between the pages of one walk (100, 10, 11, 37 and back): every item once in the same order, or a 400 client error where the size changed."
+            { family: CheckFamily::Pagination };
+        TokenCrossUse = "token-cross-use", "A token carried into a listing with other filters: a 400 client error, or a walk that ends with no item twice and none from outside the execution."
             { family: CheckFamily::Pagination };
         PaginationToken = "pagination-token", "A garbage, truncated or tampered token is a client error."
             { family: CheckFamily::Pagination };
@@ -90,6 +96,8 @@ catalogue! {
         EmptyBody = "empty-body", "An empty body is read as `{}`."
             { family: CheckFamily::Protocol };
         UnknownMember = "unknown-member", "Unknown request members are ignored or a client error, never a 5xx."
+            { family: CheckFamily::Protocol };
+        MemberEncodings = "member-encodings", "A member sent as `null`, `Filters: []`, or an unknown member beside valid ones walks exactly as the plain request does (an unknown member may be refused on the first page)."
             { family: CheckFamily::Protocol };
         ContentType = "content-type", "Successes are sent as `application/x-amz-json-1.1`."
             { family: CheckFamily::Protocol };

@@ -268,6 +268,8 @@ catalogue! {
         EmptyNextToken = "empty-next-token", "§5 \"NextToken\": \"\" is the first page or a 400";
         ForeignToken = "foreign-token",
             "§5 a token used with another execution or filters: a 400 or a consistent answer";
+        TokenOtherPageSize = "token-other-page-size",
+            "§5 a token followed with another MaxResults: the walk goes on or a 400";
         DefaultPageSize = "default-page-size", "§5 default page size (MaxResults absent)";
         ErrorTypeForm = "error-type-form", "§6 `__type` bare or namespaced";
         ErrorTypeHeader = "error-type-header", "§6 X-Amzn-ErrorType header beside `__type`";

@@ -87,6 +87,10 @@ impl Bindings {
             Placeholder::ExecutionIdUpper => {
                 self.execution_ids.first().map(|e| e.to_ascii_uppercase()).ok_or_else(need_exec)?
             }
+            Placeholder::ExecutionIdAdjacent => {
+                let id = self.execution_ids.first().ok_or_else(need_exec)?;
+                self.adjacent(id)
+            }
             Placeholder::OtherExecutionId => {
                 self.execution_ids.get(1).cloned().ok_or_else(|| {
                     Unresolved("needs a second known execution (give --execution-id twice)".to_owned())
@@ -120,6 +124,9 @@ impl Bindings {
             };
             out.push((id.clone(), name));
         }
+        if let Some(first) = self.execution_ids.first() {
+            out.push((self.adjacent(first), "[execution_id_adjacent]".to_owned()));
+        }
         out.push((self.random_id.clone(), "[random_id]".to_owned()));
         out.push((self.random_id.to_ascii_uppercase(), "[random_id_upper]".to_owned()));
         for (p, name) in [
@@ -132,6 +139,17 @@ impl Bindings {
             }
         }
         out
+    }
+
+    /// `id` with its last character replaced by the first hex digit that makes it name no known
+    /// execution in any letter case.
+    fn adjacent(&self, id: &str) -> String {
+        let stem: String = id.chars().take(id.chars().count().saturating_sub(1)).collect();
+        "0123456789abcdef"
+            .chars()
+            .map(|c| format!("{stem}{c}"))
+            .find(|cand| !self.execution_ids.iter().any(|e| e.eq_ignore_ascii_case(cand)))
+            .unwrap_or_else(|| format!("{stem}g"))
     }
 
     fn token(&self) -> Result<&str, Unresolved> {

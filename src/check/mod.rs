@@ -26,6 +26,7 @@
 //!    passes the whole suite strictly and answers differently somewhere.
 //! 3. Where the choice is visible on the wire, [`observe`] (or a relation) records it for the reports.
 
+pub mod equivalence;
 pub mod error_shape;
 pub mod expectation;
 pub mod filters;

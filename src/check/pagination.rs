@@ -55,8 +55,9 @@ pub enum WalkEnd {
 pub struct PaginationWalk {
     /// `MaxResults` sent (`None`: absent).
     pub page_size: Option<i64>,
-    /// The filter, described, when the walk used one.
-    pub filter: Option<String>,
+    /// How the walk differs from a plain unfiltered one: its filter, or the one dimension a
+    /// relation varies, described.
+    pub varied: Option<String>,
     /// Each page's item keys (`TaskExecutionId`, or a placeholder for items without one).
     pub pages: Vec<Vec<String>>,
     /// How it ended.
@@ -72,7 +73,7 @@ impl PaginationWalk {
     /// `MaxResults 10`, `MaxResults absent`, or either with the filter.
     pub fn label(&self) -> String {
         let size = self.page_size.map_or("MaxResults absent".to_owned(), |n| format!("MaxResults {n}"));
-        match &self.filter {
+        match &self.varied {
             Some(f) => format!("{f}, {size}"),
             None => size,
         }
@@ -209,7 +210,7 @@ mod tests {
     fn walk(size: Option<i64>, pages: &[&[&str]]) -> PaginationWalk {
         PaginationWalk {
             page_size: size,
-            filter: None,
+            varied: None,
             pages: pages.iter().map(|p| p.iter().map(|s| (*s).to_owned()).collect()).collect(),
             end: WalkEnd::Complete,
         }

@@ -212,8 +212,9 @@ pub struct WalkSummary {
     pub execution_id: String,
     /// `MaxResults` sent (`None`: absent).
     pub page_size: Option<i64>,
-    /// The filter, described, when the walk used one.
-    pub filter: Option<String>,
+    /// How the walk differs from a plain unfiltered one: its filter, or the one dimension a
+    /// relation varies (`MaxResults written 1e1`), described.
+    pub varied: Option<String>,
     /// Pages seen.
     pub pages: usize,
     /// Items seen.
@@ -226,13 +227,51 @@ impl WalkSummary {
         self.page_size.map_or("absent".to_owned(), |n| n.to_string())
     }
 
-    /// `MaxResults 10`, `MaxResults absent`, or either after the filter.
+    /// `MaxResults 10`, `MaxResults absent`, or either after what the walk varies.
     pub fn label(&self) -> String {
         let size = format!("MaxResults {}", self.size_label());
-        match &self.filter {
+        match &self.varied {
             Some(f) => format!("{f}, {size}"),
             None => size,
         }
+    }
+}
+
+/// How many generated requests exercised each contract rule: the MUST rules by check id, the
+/// EITHER rules by name. Every rule a request can exercise has a row, so a zero says what the
+/// generator did not explore.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Coverage {
+    /// Requests per MUST rule.
+    pub checks: BTreeMap<CheckId, usize>,
+    /// Requests per EITHER rule.
+    pub either: BTreeMap<EitherRule, usize>,
+}
+
+impl Coverage {
+    /// A table with these rows, every count zero.
+    pub fn with_rows(checks: &[CheckId], either: &[EitherRule]) -> Coverage {
+        Coverage { checks: checks.iter().map(|c| (*c, 0)).collect(), either: either.iter().map(|r| (*r, 0)).collect() }
+    }
+
+    /// Counts one request that exercised `checks` and `either`.
+    pub fn count<'a>(
+        &mut self,
+        checks: impl IntoIterator<Item = &'a CheckId>,
+        either: impl IntoIterator<Item = &'a EitherRule>,
+    ) {
+        for c in checks {
+            *self.checks.entry(*c).or_insert(0) += 1;
+        }
+        for r in either {
+            *self.either.entry(*r).or_insert(0) += 1;
+        }
+    }
+
+    /// The rows no request exercised.
+    pub fn unexplored(&self) -> Vec<String> {
+        let checks = self.checks.iter().filter(|(_, n)| **n == 0).map(|(c, _)| c.name().to_owned());
+        checks.chain(self.either.iter().filter(|(_, n)| **n == 0).map(|(r, _)| format!("EITHER {r}"))).collect()
     }
 }
 
@@ -249,6 +288,8 @@ pub struct RunReport {
     pub pending_snapshots: Vec<PathBuf>,
     /// Generated requests sent.
     pub generated_requests: usize,
+    /// How many generated requests exercised each contract rule (`None`: no generated phase).
+    pub coverage: Option<Coverage>,
     /// Case files written by `--save-failures`.
     pub saved_failures: Vec<PathBuf>,
     /// Whether the run was interrupted (what did not run is skipped).

@@ -81,6 +81,10 @@ pub fn write_json(ctx: &RunContext<'_>) -> String {
         "walks": ctx.report.walks.iter().map(|w| json!({
             "execution_id": w.execution_id, "walk": w.label(), "pages": w.pages, "items": w.items,
         })).collect::<Vec<_>>(),
+        "coverage": ctx.report.coverage.as_ref().map(|c| json!({
+            "checks": c.checks.iter().map(|(k, n)| (k.name().to_owned(), json!(n))).collect::<serde_json::Map<_, _>>(),
+            "either": c.either.iter().map(|(k, n)| (k.name().to_owned(), json!(n))).collect::<serde_json::Map<_, _>>(),
+        })),
         "either_choices": ctx.report.choices.iter().map(|(rule, alts)| (rule.description().to_owned(), json!(alts))).collect::<serde_json::Map<_, _>>(),
         "stale_baseline_entries": ctx.stale.iter().map(|e| json!({"unit": e.unit, "check": e.check.name()})).collect::<Vec<_>>(),
     });

@@ -11,7 +11,7 @@ use std::io::{self, Write};
 use super::escape;
 use super::RunContext;
 use crate::check::{CheckFamily, CheckId};
-use crate::finding::{CaseResult, Finding, Outcome, RunReport, RunSummary};
+use crate::finding::{CaseResult, Coverage, Finding, Outcome, RunReport, RunSummary};
 use crate::source::Origin;
 
 /// Writes a run's report as text.
@@ -61,6 +61,9 @@ impl TerminalReport {
             writeln!(out, "stale baseline entry: [{}] {unit} no longer fails; remove it from the baseline", e.check)?;
         }
         write_files(out, ctx)?;
+        if let Some(coverage) = &report.coverage {
+            write_coverage(out, coverage, self.verbose)?;
+        }
         self.write_table(out, &report.results)?;
         let summary = RunSummary::of(&report.results);
         let line = summary.to_string();
@@ -272,6 +275,27 @@ fn write_files(out: &mut dyn Write, ctx: &RunContext<'_>) -> io::Result<()> {
     Ok(())
 }
 
+/// What the generated requests explored: with `verbose`, a row per contract rule and how many
+/// requests exercised it; else one line naming the rules none exercised, if any.
+fn write_coverage(out: &mut dyn Write, coverage: &Coverage, verbose: bool) -> io::Result<()> {
+    if verbose {
+        writeln!(out, "generated requests per contract rule (a constraint crossed or met at its bound):")?;
+        for (check, n) in &coverage.checks {
+            writeln!(out, "  {:<34} {n:>6}{}", check.name(), if *n == 0 { "  not exercised" } else { "" })?;
+        }
+        for (rule, n) in &coverage.either {
+            let name = format!("EITHER {rule}");
+            writeln!(out, "  {name:<34} {n:>6}{}", if *n == 0 { "  not exercised" } else { "" })?;
+        }
+        return Ok(());
+    }
+    let unexplored = coverage.unexplored();
+    if !unexplored.is_empty() {
+        writeln!(out, "no generated request exercised: {} (-v shows every rule)", unexplored.join(", "))?;
+    }
+    Ok(())
+}
+
 /// One line per execution: how many pages and items each unfiltered walk saw.
 fn write_walk_lines(out: &mut dyn Write, report: &RunReport) -> io::Result<()> {
     let mut execs: Vec<&str> = Vec::new();
@@ -283,12 +307,16 @@ fn write_walk_lines(out: &mut dyn Write, report: &RunReport) -> io::Result<()> {
     for exec in execs {
         let of_exec = || report.walks.iter().filter(|w| w.execution_id == exec);
         let walks: Vec<String> = of_exec()
-            .filter(|w| w.filter.is_none())
+            .filter(|w| w.varied.is_none())
             .map(|w| format!("{} {}/{}", w.size_label(), w.pages, w.items))
             .collect();
-        let filtered = of_exec().filter(|w| w.filter.is_some()).count();
+        let varied = of_exec().filter(|w| w.varied.is_some()).count();
         let exec = escape::terminal(exec);
-        writeln!(out, "walked {exec} (MaxResults pages/items): {}; {filtered} filtered walks", walks.join(", "))?;
+        writeln!(
+            out,
+            "walked {exec} (MaxResults pages/items): {}; {varied} filtered or varied walks",
+            walks.join(", ")
+        )?;
     }
     Ok(())
 }

@@ -15,7 +15,7 @@ use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use super::progress::Progress;
 use super::stop::StopFlag;
 use crate::check::{self, CheckId, CheckOptions};
-use crate::finding::{CaseResult, Exchange, Finding, Outcome};
+use crate::finding::{CaseResult, Coverage, Exchange, Finding, Outcome};
 use crate::oracle::{self, World};
 use crate::request::{Bindings, WireRequest};
 use crate::response::WireResponse;
@@ -95,6 +95,8 @@ pub struct GeneratedOutcome {
     pub saved: Vec<PathBuf>,
     /// Why it stopped.
     pub stop: GeneratedStop,
+    /// How many of the requests exercised each contract rule.
+    pub coverage: Coverage,
 }
 
 /// Why the generated phase could not do its job (a harness error).
@@ -158,6 +160,10 @@ pub async fn run_generated(
             deadline: Instant::now() + plan.budget,
             sent: Cell::new(0),
             stopped: RefCell::new(None),
+            coverage: RefCell::new(Coverage::with_rows(
+                oracle::coverage::REQUEST_CHECKS,
+                oracle::coverage::REQUEST_EITHER_RULES,
+            )),
         }
         .run()
     };
@@ -186,6 +192,7 @@ struct Phase<'a> {
     deadline: Instant,
     sent: Cell<usize>,
     stopped: RefCell<Option<GeneratedStop>>,
+    coverage: RefCell<Coverage>,
 }
 
 impl Phase<'_> {
@@ -210,6 +217,8 @@ impl Phase<'_> {
         let (case, req) = generated_case(gen, "generated", self.plan.seed, self.bindings, &self.world).ok()?;
         let n = self.sent.get() + 1;
         self.sent.set(n);
+        let exercised = oracle::coverage::exercised(&req.body, &self.world);
+        self.coverage.borrow_mut().count(&exercised.checks, &exercised.either);
         if let Some((p, done)) = &self.progress {
             // Shrinking adds requests beyond `cases`; the bar's length grows with them.
             (p.0)(done + n, done + (self.plan.cases as usize).max(n));
@@ -308,7 +317,8 @@ impl Phase<'_> {
         let stop = self.stopped.borrow().clone().unwrap_or(GeneratedStop::Completed);
         let requests = self.sent.get();
         results.extend(self.phase_unit(&stop, requests, results.is_empty()));
-        Ok(GeneratedOutcome { requests, results, saved, stop })
+        let coverage = self.coverage.borrow().clone();
+        Ok(GeneratedOutcome { requests, results, saved, stop, coverage })
     }
 
     /// The unit of one shrunk failure, and the case file saved for it.

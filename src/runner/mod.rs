@@ -5,8 +5,10 @@
 //!
 //! - `probe.rs`: the first request; "not implemented" detection; what placeholders resolve to.
 //! - `cases.rs`: one declarative case, sent and judged; `snapshots.rs`: its snapshot file.
+//! - `walker.rs`: one bounded walk over every page, as a `WalkPlan` says.
 //! - `relations.rs`: pagination walks and filter listings of one execution; `id_case.rs`: the
-//!   same walk with the id in another letter case.
+//!   same walk with the id in another letter case; `varied.rs`: walks that vary one more
+//!   dimension each (page size between pages, number encodings, null members, carried tokens).
 //! - `generated.rs`: property-generated requests judged by the oracle, shrunk on failure.
 //! - `observe.rs`: the always-on checks across every exchange of the run.
 
@@ -19,6 +21,8 @@ mod progress;
 mod relations;
 pub mod snapshots;
 mod stop;
+mod varied;
+mod walker;
 
 use futures::stream::{self, StreamExt};
 
@@ -121,6 +125,7 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError>
     if let Some(generated) = generated_run.await? {
         report.results.extend(generated.results);
         report.generated_requests = generated.requests;
+        report.coverage = Some(generated.coverage);
         report.saved_failures = generated.saved;
     }
     report.interrupted = plan.stop.is_set();
@@ -179,9 +184,14 @@ async fn run_cases_and_relations(
         report.results.extend(r.results);
         report.walks.extend(r.walks);
     }
-    if plan.execution_ids.is_empty() {
-        let why = "needs an execution known to hold tasks (give --execution-id)";
-        for check in [CheckId::PaginationWalk, CheckId::FilterStatus] {
+    // A relation no execution gave a unit to compared nothing: one skipped unit says why.
+    for check in relations::checks() {
+        if !report.results.iter().any(|r| r.check == check) {
+            let why = if plan.execution_ids.is_empty() {
+                "needs a known execution (give --execution-id)"
+            } else {
+                varied::NOT_APPLICABLE
+            };
             report.results.push(CaseResult::skipped(check.name(), check, Origin::Builtin, why));
         }
     }

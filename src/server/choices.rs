@@ -110,6 +110,9 @@ pub struct Choices {
     pub empty_next_token_rejected: bool,
     /// §5: a token used with another execution or filters.
     pub foreign_token: ForeignToken,
+    /// Whether a token followed with another `MaxResults` than the page that issued it is
+    /// refused with a 400 `InvalidNextToken` (§5).
+    pub token_binds_page_size: bool,
     /// §5: the page size when `MaxResults` is absent.
     pub default_page_size: usize,
     /// §6: the form of `__type`.
@@ -137,6 +140,7 @@ impl Choices {
         trailing_empty_page: false,
         empty_next_token_rejected: false,
         foreign_token: ForeignToken::Rejected,
+        token_binds_page_size: false,
         default_page_size: 10,
         error_type_form: ErrorTypeForm::Bare,
         error_type_header: true,

@@ -78,6 +78,9 @@ catalogue! {
         MaxResultsMaxOffByOne = "max-results-max-off-by-one",
             "rejects MaxResults 100 (uses < instead of <=)"
             { check: CheckId::MaxResultsMax, strict_only: false, deform: None };
+        IntegralFloatFirstPageOnly = "integral-float-first-page-only",
+            "reads an integral-float MaxResults (10.0) on a first page but refuses it beside a NextToken"
+            { check: CheckId::MaxResultsEncodings, strict_only: false, deform: None };
         FiltersMaxUnchecked = "filters-max-unchecked",
             "accepts more than 5 filters"
             { check: CheckId::FiltersCount, strict_only: false, deform: None };
@@ -120,6 +123,12 @@ catalogue! {
         TokenKeepsPageSize = "token-keeps-page-size",
             "ignores MaxResults on every page after the first, serving pages of 100"
             { check: CheckId::PageSize, strict_only: false, deform: None };
+        TokenCountsPages = "token-counts-pages",
+            "counts pages in its tokens (the next offset is pages × MaxResults), so a walk that changes MaxResults skips or repeats items"
+            { check: CheckId::PageSizeSwitch, strict_only: false, deform: None };
+        ForeignTokenRestarts = "foreign-token-restarts",
+            "answers a token issued for other filters with the first page and a token that still names the old filters, so that walk never ends"
+            { check: CheckId::TokenCrossUse, strict_only: false, deform: None };
         PageOverMaxResults = "page-over-max-results",
             "returns one item more than MaxResults on every full page"
             { check: CheckId::PageSize, strict_only: false, deform: None };
@@ -159,6 +168,9 @@ catalogue! {
         UnknownMember500 = "unknown-member-500",
             "fails with HTTP 500 on an unknown request member"
             { check: CheckId::UnknownMember, strict_only: false, deform: Some(deform::unknown_member_500) };
+        UnknownMemberDropsToken = "unknown-member-drops-token",
+            "ignores NextToken when the request also carries an unknown member, so such a walk repeats its first page"
+            { check: CheckId::MemberEncodings, strict_only: false, deform: None };
         UnknownOperationServed = "unknown-operation-served",
             "answers every X-Amz-Target as if it were this operation"
             { check: CheckId::UnknownOperation, strict_only: false, deform: None };

@@ -34,6 +34,12 @@ pub struct Reference {
     requests: AtomicU64,
 }
 
+/// Where a page resumes a walk: its offset, and the filter fingerprint its next token binds.
+struct Resume {
+    offset: usize,
+    fingerprint: String,
+}
+
 /// Where a page starts and how much it takes, before the page is cut from the listing.
 struct PagePlan {
     offset: usize,
@@ -151,9 +157,15 @@ impl Reference {
                 _ => return self.serialization_error(),
             }
         };
-        let Ok(mut inp) = validate::read_input(&obj, self.fault, self.choices.integral_floats) else {
+        let with_token = obj.get(input::NEXT_TOKEN).is_some_and(|t| !t.is_null());
+        let integral_floats =
+            self.choices.integral_floats || (self.has(Fault::IntegralFloatFirstPageOnly) && !with_token);
+        let Ok(mut inp) = validate::read_input(&obj, self.fault, integral_floats) else {
             return self.serialization_error();
         };
+        if self.has(Fault::UnknownMemberDropsToken) && unknown_member(&obj).is_some() {
+            inp.next_token = None;
+        }
         if self.has(Fault::IdLengthTruncated) {
             if let Some(id) = inp.window_execution_id.as_mut() {
                 *id = id.chars().take(contract::ID_LENGTH).collect();
@@ -211,18 +223,21 @@ impl Reference {
         if (self.has(Fault::UnstableOrder) && inp.max_results.is_none()) || self.choices.order == Order::Reversed {
             tasks.reverse();
         }
-        let offset = self.token_offset(inp.next_token.as_deref(), exec, &fingerprint, tasks.len())?;
         // Faults may let MaxResults through unchecked; a page of 0 would never end.
-        let size = inp.max_results.map_or(self.choices.default_page_size, |n| n.clamp(1, 10_000) as usize);
+        let asked = inp.max_results.map_or(self.choices.default_page_size, |n| n.clamp(1, 10_000) as usize);
+        let resume = self.resume(inp.next_token.as_deref(), exec, fingerprint, tasks.len(), asked)?;
+        let offset = resume.offset;
         let size =
-            if self.has(Fault::TokenKeepsPageSize) && offset > 0 { contract::MAX_RESULTS_MAX as usize } else { size };
+            if self.has(Fault::TokenKeepsPageSize) && offset > 0 { contract::MAX_RESULTS_MAX as usize } else { asked };
         let (items, next) = self.page(exec, &tasks, PagePlan { offset, size });
         let mut body = Map::new();
         body.insert(output::ITEMS.into(), Value::Array(items));
         match next {
             Some(o) => {
-                let state =
-                    TokenState { execution_id: exec.window_execution_id.clone(), filters: fingerprint, offset: o };
+                // Under `token-counts-pages` the token holds a page count, not an offset.
+                let o = if self.has(Fault::TokenCountsPages) { o / size } else { o };
+                let execution_id = exec.window_execution_id.clone();
+                let state = TokenState { execution_id, filters: resume.fingerprint, offset: o, page_size: size };
                 body.insert(output::NEXT_TOKEN.into(), Value::String(token::encode(&state)));
             }
             None => match self.choices.last_page_token {
@@ -234,28 +249,43 @@ impl Reference {
         Ok(Reply::success(&Value::Object(body)))
     }
 
-    /// The offset a token points at, or the client error for a token this request cannot use.
-    fn token_offset(
+    /// Where a page starts (from `token`, asked with page size `size`) and the filter fingerprint
+    /// its next token binds, or the client error for a token this request cannot use.
+    fn resume(
         &self,
         token: Option<&str>,
         exec: &ExecutionFixture,
-        filters: &str,
+        fingerprint: String,
         len: usize,
-    ) -> Result<usize, Reply> {
+        size: usize,
+    ) -> Result<Resume, Reply> {
         let invalid = |message: &str| self.error(400, error_type::INVALID_NEXT_TOKEN, Some(message.to_owned()));
-        match token {
-            Some("") if self.choices.empty_next_token_rejected => Err(invalid("The specified token isn't valid.")),
-            None | Some("") => Ok(0),
-            Some(_) if self.has(Fault::NextTokenIgnored) => Ok(0),
+        let at = |offset: usize| Ok(Resume { offset, fingerprint: fingerprint.clone() });
+        let state = match token {
+            Some("") if self.choices.empty_next_token_rejected => {
+                return Err(invalid("The specified token isn't valid."))
+            }
+            None | Some("") => return at(0),
+            Some(_) if self.has(Fault::NextTokenIgnored) => return at(0),
             Some(t) => match token::decode(t) {
-                Some(s) if s.execution_id == exec.window_execution_id && s.filters == filters && s.offset <= len => {
-                    Ok(s.offset)
-                }
-                Some(s) if self.choices.foreign_token == ForeignToken::Honoured => Ok(s.offset.min(len)),
-                Some(_) => Err(invalid("The token was issued for another request.")),
-                None if self.has(Fault::GarbageTokenAccepted) => Ok(0),
-                None => Err(invalid("The specified token isn't valid.")),
+                Some(state) => state,
+                None if self.has(Fault::GarbageTokenAccepted) => return at(0),
+                None => return Err(invalid("The specified token isn't valid.")),
             },
+        };
+        if self.choices.token_binds_page_size && state.page_size != size {
+            return Err(invalid("The token was issued for another page size."));
+        }
+        let own = state.execution_id == exec.window_execution_id && state.filters == fingerprint;
+        let offset = if self.has(Fault::TokenCountsPages) { state.offset * size } else { state.offset };
+        if own && state.offset <= len {
+            at(offset.min(len))
+        } else if self.has(Fault::ForeignTokenRestarts) && state.execution_id == exec.window_execution_id {
+            Ok(Resume { offset: 0, fingerprint: state.filters })
+        } else if self.choices.foreign_token == ForeignToken::Honoured {
+            at(offset.min(len))
+        } else {
+            Err(invalid("The token was issued for another request."))
         }
     }
 

@@ -1,5 +1,5 @@
-//! The reference endpoint's opaque, tamper-evident `NextToken`: the execution, the filter set and
-//! the offset, with a MAC so that a changed or truncated token is detected rather than misread.
+//! The reference endpoint's opaque, tamper-evident `NextToken`: the execution, the filter set, the
+//! offset and the page size that issued it, with a MAC so that a changed or truncated token is detected rather than misread.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -17,6 +17,8 @@ pub struct TokenState {
     pub filters: String,
     /// The index of the next item.
     pub offset: usize,
+    /// The page size of the page that issued it.
+    pub page_size: usize,
 }
 
 fn mac(payload: &[u8]) -> String {
@@ -29,7 +31,7 @@ fn mac(payload: &[u8]) -> String {
 
 /// Encodes a token.
 pub fn encode(state: &TokenState) -> String {
-    let payload = format!("{}|{}|{}", state.execution_id, state.filters, state.offset);
+    let payload = format!("{}|{}|{}|{}", state.execution_id, state.filters, state.offset, state.page_size);
     format!("{}.{}", URL_SAFE_NO_PAD.encode(payload.as_bytes()), mac(payload.as_bytes()))
 }
 
@@ -41,11 +43,12 @@ pub fn decode(token: &str) -> Option<TokenState> {
         return None;
     }
     let text = String::from_utf8(payload).ok()?;
-    let mut parts = text.rsplitn(3, '|');
+    let mut parts = text.rsplitn(4, '|');
+    let page_size = parts.next()?.parse().ok()?;
     let offset = parts.next()?.parse().ok()?;
     let filters = parts.next()?.to_owned();
     let execution_id = parts.next()?.to_owned();
-    Some(TokenState { execution_id, filters, offset })
+    Some(TokenState { execution_id, filters, offset, page_size })
 }
 
 #[cfg(test)]
@@ -55,7 +58,7 @@ mod tests {
 
     #[test]
     fn round_trips_and_detects_tampering() {
-        let s = TokenState { execution_id: "e".into(), filters: "STATUS=A,B".into(), offset: 20 };
+        let s = TokenState { execution_id: "e".into(), filters: "STATUS=A,B".into(), offset: 20, page_size: 10 };
         let t = encode(&s);
         assert_eq!(decode(&t), Some(s));
         assert_eq!(decode(&tamper(&t)), None);

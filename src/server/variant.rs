@@ -60,6 +60,11 @@ catalogue! {
                 rule: EitherRule::ForeignToken,
                 choices: Choices { foreign_token: ForeignToken::Honoured, ..Choices::FAITHFUL },
             };
+        TokenPageSizeBound = "token-page-size-bound",
+            "refuses a token followed with another MaxResults than the page that issued it (400 InvalidNextToken)" {
+                rule: EitherRule::TokenOtherPageSize,
+                choices: Choices { token_binds_page_size: true, ..Choices::FAITHFUL },
+            };
         UnsupportedFilterApplied = "unsupported-filter-applied",
             "answers 200 to unsupported filters, applying them as written (they match nothing)" {
                 rule: EitherRule::UnsupportedFilter,

@@ -270,9 +270,10 @@ fn convert_snapshot(
 /// A stand-in value for each placeholder, to check at load time that a JSON template is JSON.
 fn sample_value(p: &Placeholder) -> String {
     match p {
-        Placeholder::ExecutionId | Placeholder::OtherExecutionId | Placeholder::RandomId => {
-            "00000000-0000-4000-8000-000000000000".to_owned()
-        }
+        Placeholder::ExecutionId
+        | Placeholder::ExecutionIdAdjacent
+        | Placeholder::OtherExecutionId
+        | Placeholder::RandomId => "00000000-0000-4000-8000-000000000000".to_owned(),
         Placeholder::RandomIdUpper | Placeholder::ExecutionIdUpper => "ABCDEF00-0000-4000-8000-000000000000".to_owned(),
         Placeholder::Repeat { text, count } => text.repeat(*count),
         Placeholder::NextToken | Placeholder::NextTokenTampered | Placeholder::NextTokenTruncated => "token".to_owned(),

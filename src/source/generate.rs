@@ -30,6 +30,12 @@ pub enum IdGen {
     Known,
     /// `{{other_execution_id}}`: a second known execution.
     OtherKnown,
+    /// `{{execution_id_upper}}`: the known execution in upper-case hex (EITHER found or not).
+    KnownUpper,
+    /// `{{execution_id_adjacent}}`: the known id with its last digit changed (names nothing).
+    KnownAdjacent,
+    /// The known id with a prefix or suffix (`x{{execution_id}}`): malformed, unanchored.
+    KnownAffixed(String),
     /// `{{random_id}}`: well-formed, names no execution.
     Random,
     /// `{{random_id_upper}}`: the same in upper-case hex.
@@ -72,14 +78,30 @@ pub struct GenRequest {
     pub extra: Vec<(String, Value)>,
     /// A raw body sent instead of the members (empty, malformed JSON, or not an object).
     pub raw_body: Option<String>,
+    /// `MaxResults` written as this JSON number text instead (`1e1`, `10.0`, `-0`, `2^64 + 10`),
+    /// spellings a `serde_json::Value` cannot keep.
+    pub max_results_text: Option<String>,
 }
 
 impl GenRequest {
     /// The body template: the raw body, or the JSON body with its placeholders.
     pub fn template(&self) -> super::BodyTemplate {
-        match &self.raw_body {
-            Some(raw) => super::BodyTemplate::Raw(raw.clone()),
-            None => super::BodyTemplate::Json(self.body().to_string()),
+        match (&self.raw_body, &self.max_results_text) {
+            (Some(raw), _) => super::BodyTemplate::Raw(raw.clone()),
+            (None, None) => super::BodyTemplate::Json(self.body().to_string()),
+            (None, Some(number)) => {
+                let mut body = self.body();
+                if let Some(m) = body.as_object_mut() {
+                    m.remove(input::MAX_RESULTS);
+                }
+                let rest = body.to_string();
+                // `{"MaxResults":<number>,` then the other members (the object is never empty
+                // of braces: `rest` is `{...}`).
+                let members = rest.get(1..rest.len() - 1).unwrap_or_default();
+                let sep = if members.is_empty() { "" } else { "," };
+                let name = Value::String(input::MAX_RESULTS.to_owned());
+                super::BodyTemplate::Json(["\u{7b}", &name.to_string(), ":", number, sep, members, "\u{7d}"].concat())
+            }
         }
     }
 
@@ -96,6 +118,9 @@ impl GenRequest {
             slot_value(&self.window_execution_id, |id| match id {
                 IdGen::Known => json!("{{execution_id}}"),
                 IdGen::OtherKnown => json!("{{other_execution_id}}"),
+                IdGen::KnownUpper => json!("{{execution_id_upper}}"),
+                IdGen::KnownAdjacent => json!("{{execution_id_adjacent}}"),
+                IdGen::KnownAffixed(t) => json!(t),
                 IdGen::Random => json!("{{random_id}}"),
                 IdGen::RandomUpper => json!("{{random_id_upper}}"),
                 IdGen::Text(s) => json!(s),
@@ -237,9 +262,19 @@ pub struct Capabilities {
 fn id_gen(caps: Capabilities) -> BoxedStrategy<IdGen> {
     let known = if caps.known_executions > 0 { 8 } else { 0 };
     let other = if caps.known_executions > 1 { 1 } else { 0 };
+    let mutated = if caps.known_executions > 0 { 2 } else { 0 };
+    let affix = prop_oneof![
+        Just("x{{execution_id}}"),
+        Just("{{execution_id}}0"),
+        Just(" {{execution_id}}"),
+        Just("{{execution_id}}\n")
+    ];
     prop_oneof![
         known => Just(IdGen::Known),
         other => Just(IdGen::OtherKnown),
+        mutated => Just(IdGen::KnownUpper),
+        mutated => Just(IdGen::KnownAdjacent),
+        mutated => affix.prop_map(|t| IdGen::KnownAffixed(t.to_owned())),
         2 => Just(IdGen::Random),
         1 => Just(IdGen::RandomUpper),
         1 => well_formed_text().prop_map(IdGen::Text),
@@ -248,6 +283,30 @@ fn id_gen(caps: Capabilities) -> BoxedStrategy<IdGen> {
     ]
     .boxed()
 }
+
+/// Values next to the `MaxResults` bounds, and the smallest numbers.
+const ADJACENT: [i64; 9] = [9, 10, 11, 99, 100, 101, 0, -1, 1];
+
+/// Just past 32 bits: a server that keeps the low 32 bits reads these as 0, 10, 50 or 100.
+const BEYOND_32_BITS: [i64; 7] =
+    [1 << 31, (1 << 31) - 1, 1 << 32, (1 << 32) + 10, (1 << 32) + 50, (1 << 32) + 100, -(1 << 32) + 10];
+
+/// `MaxResults` spelt so that only the text keeps it: integral floats and exponents (EITHER read
+/// as the integer or a 400), `-0`, and integers beyond 64 bits (a 400, never wrapped).
+const NUMBER_TEXTS: [&str; 12] = [
+    "1e1",
+    "10.0",
+    "1E2",
+    "100.0",
+    "1e2",
+    "9.0",
+    "101.0",
+    "-0",
+    "0.0",
+    "18446744073709551626",
+    "18446744073709551716",
+    "9223372036854775808",
+];
 
 /// `MaxResults`: in range, at each bound, beyond each bound by a distance (so shrinking lands on
 /// 9 and 101), far out of the 32-bit range, and wrong types.
@@ -259,7 +318,9 @@ fn max_results() -> BoxedStrategy<Value> {
         2 => prop_oneof![Just(min), Just(max)].prop_map(|n| json!(n)),
         3 => (0i64..=i64::from(i32::MAX) + min).prop_map(move |d| json!(min - 1 - d)),
         3 => (0i64..=i64::from(i32::MAX) - max).prop_map(move |d| json!(max + 1 + d)),
-        1 => prop_oneof![Just(json!(i64::from(i32::MAX) + 1)), Just(json!(i64::MIN)), Just(json!(u64::MAX))],
+        3 => proptest::sample::select(ADJACENT.to_vec()).prop_map(|n| json!(n)),
+        2 => proptest::sample::select(BEYOND_32_BITS.to_vec()).prop_map(|n| json!(n)),
+        1 => prop_oneof![Just(json!(i64::MIN)), Just(json!(i64::MAX)), Just(json!(u64::MAX))],
         2 => prop_oneof![Just(json!("10")), Just(json!(10.5)), Just(json!(true)), Just(json!([10])), Just(json!({}))],
     ]
     .boxed()
@@ -274,7 +335,7 @@ fn lengths_around(min: usize, max: usize, far: usize) -> BoxedStrategy<usize> {
 fn status_value() -> BoxedStrategy<String> {
     prop_oneof![
         8 => proptest::sample::select(contract::STATUSES.to_vec()).prop_map(str::to_owned),
-        1 => Just("success".to_owned()),
+        1 => prop_oneof![Just("success"), Just("Success"), Just("SUCCESS ")].prop_map(str::to_owned),
         1 => Just("BOGUS".to_owned()),
         1 => lengths_around(contract::FILTER_VALUE_MIN, contract::FILTER_VALUE_MAX, 300).prop_map(|n| "A".repeat(n)),
     ]
@@ -284,7 +345,7 @@ fn status_value() -> BoxedStrategy<String> {
 fn filter_key() -> BoxedStrategy<Value> {
     prop_oneof![
         8 => Just(json!(contract::STATUS_FILTER_KEY)),
-        1 => Just(json!("status")),
+        1 => prop_oneof![Just(json!("status")), Just(json!("Status")), Just(json!("STATUS "))],
         1 => Just(json!("WindowTaskId")),
         1 => lengths_around(contract::FILTER_KEY_MIN, contract::FILTER_KEY_MAX, 200).prop_map(|n| json!("K".repeat(n))),
         1 => wrong_types(),
@@ -368,6 +429,7 @@ pub fn requests(caps: Capabilities) -> BoxedStrategy<GenRequest> {
         slot(filters(), 6),
         slot(token_gen(caps), 12),
         proptest::option::weighted(0.08, extra_member()),
+        proptest::option::weighted(0.05, proptest::sample::select(NUMBER_TEXTS.to_vec())),
         proptest::option::weighted(
             0.02,
             prop_oneof![
@@ -380,13 +442,14 @@ pub fn requests(caps: Capabilities) -> BoxedStrategy<GenRequest> {
             ],
         ),
     )
-        .prop_map(|(window_execution_id, max_results, filters, next_token, extra, raw)| GenRequest {
+        .prop_map(|(window_execution_id, max_results, filters, next_token, extra, number, raw)| GenRequest {
             window_execution_id,
             max_results,
             filters,
             next_token,
             extra: extra.into_iter().collect(),
             raw_body: raw.map(str::to_owned),
+            max_results_text: number.map(str::to_owned),
         })
         .boxed()
 }

@@ -13,6 +13,9 @@ pub enum Placeholder {
     ExecutionId,
     /// `{{execution_id_upper}}`: that execution's id in upper-case hex.
     ExecutionIdUpper,
+    /// `{{execution_id_adjacent}}`: that execution's id with its last digit changed, naming no
+    /// execution (an endpoint that matches ids loosely finds it).
+    ExecutionIdAdjacent,
     /// `{{other_execution_id}}`: a second known execution.
     OtherExecutionId,
     /// `{{random_id}}`: a fresh, well-formed, lower-case id that names no execution.
@@ -45,6 +48,7 @@ catalogue! {
     pub enum PlaceholderName: "placeholder", "" {
         ExecutionId = "execution_id", "An execution known to exist on the target and hold tasks.";
         ExecutionIdUpper = "execution_id_upper", "That execution's id in upper-case hex.";
+        ExecutionIdAdjacent = "execution_id_adjacent", "That execution's id with its last digit changed: well-formed, naming no execution.";
         OtherExecutionId = "other_execution_id", "A second known execution.";
         RandomId = "random_id", "A fresh, well-formed, lower-case id that names no execution.";
         RandomIdUpper = "random_id_upper", "The same, in upper-case hex.";
@@ -59,6 +63,7 @@ impl From<PlaceholderName> for Placeholder {
         match name {
             PlaceholderName::ExecutionId => Placeholder::ExecutionId,
             PlaceholderName::ExecutionIdUpper => Placeholder::ExecutionIdUpper,
+            PlaceholderName::ExecutionIdAdjacent => Placeholder::ExecutionIdAdjacent,
             PlaceholderName::OtherExecutionId => Placeholder::OtherExecutionId,
             PlaceholderName::RandomId => Placeholder::RandomId,
             PlaceholderName::RandomIdUpper => Placeholder::RandomIdUpper,
@@ -72,7 +77,10 @@ impl From<PlaceholderName> for Placeholder {
 /// The placeholder names, for error messages.
 fn names() -> String {
     let mut names: Vec<&str> = PlaceholderName::ALL.iter().map(|n| n.name()).collect();
-    names.insert(5, "repeat:TEXT:COUNT");
+    // The argument-taking placeholder, listed after the ids it sits beside in the catalogue.
+    let after_ids =
+        names.iter().position(|n| *n == PlaceholderName::RandomIdUpper.name()).map_or(names.len(), |i| i + 1);
+    names.insert(after_ids, "repeat:TEXT:COUNT");
     names.join(", ")
 }
 
@@ -159,7 +167,7 @@ mod tests {
         assert!(Placeholder::parse("nope").unwrap_err().contains("unknown placeholder"));
         let typo = Placeholder::parse("execution").unwrap_err();
         assert!(typo.contains("did you mean `{{execution_id}}`?"), "{typo}");
-        assert!(typo.contains("(known: execution_id, execution_id_upper, other_execution_id, random_id, random_id_upper, repeat:TEXT:COUNT, next_token, next_token_tampered, next_token_truncated)"), "{typo}");
+        assert!(typo.contains("(known: execution_id, execution_id_upper, execution_id_adjacent, other_execution_id, random_id, random_id_upper, repeat:TEXT:COUNT, next_token, next_token_tampered, next_token_truncated)"), "{typo}");
         let s: Result<String, String> = substitute("x{{repeat:ab:2}}y", |p| match p {
             Placeholder::Repeat { text, count } => Ok(text.repeat(*count)),
             _ => Err("no".into()),

@@ -37,7 +37,8 @@ fn comparable(resp: &WireResponse) -> String {
     format!("{} {} {}", resp.status, headers.join(", "), String::from_utf8_lossy(&resp.body))
 }
 
-/// Every case's request, and every page of walks at MaxResults 10 and absent.
+/// Every case's request, every page of walks at MaxResults 10 and absent, and some tokens of
+/// the walks at 10 followed with MaxResults 11.
 fn transcript(reference: &Reference) -> Vec<String> {
     let bindings = Reference::new(None).bindings("0123abcd-0000-4000-8000-00000000cafe");
     let execs = bindings.execution_ids.clone();
@@ -64,6 +65,11 @@ fn transcript(reference: &Reference) -> Vec<String> {
                     .and_then(|v| v["NextToken"].as_str().filter(|t| !t.is_empty()).map(str::to_owned));
                 if token.is_none() {
                     break;
+                }
+                if size == Some(10) && out.len() % 2 == 0 {
+                    // A token followed with another page size (§5: EITHER the walk goes on or a 400).
+                    let other = json!({"WindowExecutionId": exec, "MaxResults": 11, "NextToken": token});
+                    out.push(comparable(&reference.handle(&WireRequest::json(&other))));
                 }
             }
         }

@@ -4,6 +4,8 @@
 //! violated member), then the lookup (DoesNotExistException), then filters and tokens. Where the
 //! contract says EITHER, the expectation accepts every alternative. Pure and synchronous.
 
+pub mod coverage;
+
 use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
@@ -300,7 +302,9 @@ fn listing_verdict(inp: &Input, world: &World, real_token: bool) -> Verdict {
     let filtered = inp.filters.as_ref().is_some_and(|f| !f.is_empty());
     let foreign_token = real_token && (token_exec != Some(id) || filtered);
     let empty_token = inp.token.as_deref() == Some("");
-    let either = unsupported || foreign_token || empty_token || !inp.extras.is_empty();
+    // The world's token came from a page of MaxResults 10: another size may be refused (§5).
+    let other_size = real_token && inp.max_results != Some(contract::MAX_RESULTS_MIN);
+    let either = unsupported || foreign_token || empty_token || other_size || !inp.extras.is_empty();
     let mut expect = Expectation {
         status: status(if either { &[200, 400] } else { &[200] }),
         error: either.then_some(ErrorExpectation::Any),
@@ -321,6 +325,8 @@ fn listing_verdict(inp: &Input, world: &World, real_token: bool) -> Verdict {
         (CheckId::PaginationToken, "a token used with another execution or other filters")
     } else if filtered {
         (CheckId::FilterStatus, "a valid request with STATUS filters")
+    } else if other_size {
+        (CheckId::PageSize, "a token followed with another MaxResults: the walk goes on or a 400 client error")
     } else {
         (CheckId::PageSize, "a valid request")
     };

@@ -1,0 +1,326 @@
+//! The walker: takes every page of one execution's listing, bounded (`MAX_WALK_PAGES`,
+//! `MAX_WALK_ITEMS`, every kept text digested past 64 bytes), and records every exchange for the
+//! always-on checks. A [`WalkPlan`] says how the pages are asked for: the page size of each page,
+//! the filter, and how the request's members are written — so a relation can vary exactly one
+//! dimension against a plain walk and compare the two.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+use sha2::Digest as _;
+
+use super::observe::Observations;
+use super::probe::page_request;
+use super::stop::StopFlag;
+use crate::check::pagination::{PaginationWalk, WalkEnd, MAX_WALK_ITEMS, MAX_WALK_PAGES};
+use crate::contract::{self, input, output, EitherRule};
+use crate::finding::WalkSummary;
+use crate::request::WireRequest;
+use crate::response::{ErrorShape, Page, WireResponse};
+use crate::transport::Client;
+
+/// One walk: the walk itself, its items as (key, status), and the first `NextToken` it saw.
+pub(super) struct Walked {
+    pub(super) walk: PaginationWalk,
+    pub(super) items: Vec<(String, String)>,
+    pub(super) first_token: Option<String>,
+    /// The last answer's status and resolved error type (how a failed walk failed).
+    pub(super) last_answer: Option<(u16, Option<String>)>,
+}
+
+/// How a walk's requests write their members: plainly, or with one dimension varied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Writing {
+    /// Members as `serde_json` writes them; absent members left out.
+    Plain,
+    /// `MaxResults` written as this JSON number text (`1e1`, `10.0`), which must denote the
+    /// plan's page size.
+    MaxResultsAs(&'static str),
+    /// This member, with this JSON text, added to every request that does not carry it already
+    /// (`"NextToken": null` goes on the first page only, an unknown member on every page).
+    Beside(&'static str, &'static str),
+}
+
+/// How the pages of one walk are asked for.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct WalkPlan<'p> {
+    /// `MaxResults` of page 1, 2, …; the last entry holds for every later page.
+    pub(super) sizes: &'p [Option<i64>],
+    /// The filter: its label and its JSON.
+    pub(super) filter: Option<(&'p str, &'p Value)>,
+    /// How the members are written.
+    pub(super) writing: Writing,
+    /// What the walk varies, described (`None`: a plain walk, or only its filter).
+    pub(super) varies: Option<&'p str>,
+    /// The token the walk starts from (`None`: the first page).
+    pub(super) start_token: Option<&'p str>,
+}
+
+impl<'p> WalkPlan<'p> {
+    /// A plain walk at one page size, under `filter` if given.
+    pub(super) fn plain(size: &'p [Option<i64>], filter: Option<(&'p str, &'p Value)>) -> WalkPlan<'p> {
+        WalkPlan { sizes: size, filter, writing: Writing::Plain, varies: None, start_token: None }
+    }
+
+    fn size_of_page(&self, page_no: usize) -> Option<i64> {
+        self.sizes.get(page_no - 1).or(self.sizes.last()).copied().flatten()
+    }
+
+    /// Page `page_no`'s request, following `token`.
+    fn request(&self, exec: &str, page_no: usize, token: Option<&str>) -> WireRequest {
+        let size = self.size_of_page(page_no);
+        match self.writing {
+            Writing::Plain => page_request(exec, size, self.filter.map(|f| f.1), token),
+            Writing::MaxResultsAs(text) => {
+                let plain = page_request(exec, None, self.filter.map(|f| f.1), token);
+                with_member_text(&plain, input::MAX_RESULTS, text)
+            }
+            Writing::Beside(member, text) => {
+                let plain = page_request(exec, size, self.filter.map(|f| f.1), token);
+                let carries = plain.json_body().is_some_and(|b| b.get(member).is_some());
+                if carries {
+                    plain
+                } else {
+                    with_member_text(&plain, member, text)
+                }
+            }
+        }
+    }
+
+    /// How reports name the walk: what it varies, else its filter.
+    fn description(&self) -> Option<String> {
+        match (self.varies, self.filter) {
+            (Some(v), _) => Some(v.to_owned()),
+            (None, Some((label, _))) => Some(label.to_owned()),
+            (None, None) => None,
+        }
+    }
+}
+
+/// `req` with `"member": text` written first in its JSON object body, `text` exactly as given
+/// (so a number keeps its spelling, which a `serde_json::Value` would not).
+fn with_member_text(req: &WireRequest, member: &str, text: &str) -> WireRequest {
+    // The object's braces as escapes: a brace in a literal would unbalance the source's count.
+    const OPEN: char = '\u{7b}';
+    const CLOSE: char = '\u{7d}';
+    let body = String::from_utf8_lossy(&req.body);
+    let rest = body.strip_prefix(OPEN).unwrap_or(&body);
+    let sep = if rest.trim_start().starts_with(CLOSE) { "" } else { "," };
+    let name = Value::String(member.to_owned());
+    let mut out = String::with_capacity(body.len() + name.to_string().len() + text.len() + 2);
+    out.push(OPEN);
+    out.push_str(&name.to_string());
+    out.push(':');
+    out.push_str(text);
+    out.push_str(sep);
+    out.push_str(rest);
+    WireRequest::operation(out.into_bytes())
+}
+
+/// The longest text a walk keeps as it came: longer keys, statuses and tokens are kept as a
+/// digest, so what a walk keeps is bounded by its item count, whatever the endpoint sends.
+const KEPT_TEXT_MAX: usize = 64;
+
+/// `text` as a walk keeps it: itself when short, else a digest that tells it apart.
+pub(super) fn bounded(text: &str) -> String {
+    if text.len() <= KEPT_TEXT_MAX {
+        return text.to_owned();
+    }
+    let digest = sha2::Sha256::digest(text.as_bytes());
+    let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{}…#{hex}", text.chars().take(16).collect::<String>())
+}
+
+/// The key an item is known by in walks: its `TaskExecutionId`, or its JSON text (bounded).
+pub(super) fn item_key(item: &Value) -> String {
+    match item.get(output::TASK_EXECUTION_ID).and_then(Value::as_str) {
+        Some(id) => bounded(id),
+        None => bounded(&item.to_string()),
+    }
+}
+
+fn item_status(item: &Value) -> String {
+    bounded(item.get(output::STATUS).and_then(Value::as_str).unwrap_or(""))
+}
+
+/// Walks one execution's listings, recording every exchange for the always-on checks.
+pub(super) struct Walker<'a> {
+    pub(super) client: &'a Client,
+    pub(super) exec: &'a str,
+    pub(super) stop: &'a StopFlag,
+    pub(super) observations: Observations,
+    pub(super) summaries: Vec<WalkSummary>,
+}
+
+/// A walk in progress.
+#[derive(Default)]
+struct WalkState {
+    pages: Vec<Vec<String>>,
+    items: Vec<(String, String)>,
+    /// The tokens followed, bounded: a repeated token is found without keeping every token.
+    followed: BTreeSet<String>,
+    first_token: Option<String>,
+}
+
+impl Walker<'_> {
+    /// Walks every page at `size`, under `filter` (its label and its JSON) if given.
+    pub(super) async fn walk(&mut self, size: Option<i64>, filter: Option<(&str, &Value)>) -> Walked {
+        self.walk_as(&WalkPlan::plain(&[size], filter)).await
+    }
+
+    /// Walks every page as `plan` says.
+    pub(super) async fn walk_as(&mut self, plan: &WalkPlan<'_>) -> Walked {
+        let mut state = WalkState::default();
+        let mut token = plan.start_token.map(str::to_owned);
+        let mut last_answer = None;
+        let varied = plan.description();
+        let label = PaginationWalk {
+            page_size: plan.sizes[0],
+            varied: varied.clone(),
+            pages: Vec::new(),
+            end: WalkEnd::Complete,
+        }
+        .label();
+        let end = loop {
+            if self.stop.is_set() {
+                break WalkEnd::Interrupted;
+            }
+            let page_no = state.pages.len() + 1;
+            let req = plan.request(self.exec, page_no, token.as_deref());
+            let resp = match self.client.send(&req).await {
+                Ok(r) => r,
+                Err(e) => break WalkEnd::Failed { page: page_no, summary: e.to_string() },
+            };
+            let at = format!("walk of {} with {label}, page {page_no}", self.exec);
+            self.observations.record(self.client, &at, &req, &resp);
+            last_answer = Some((resp.status, ErrorShape::of(&resp).resolved_type));
+            let plain_first = plan.start_token.is_none() && plan.writing == Writing::Plain;
+            match self.take_page(&mut state, plan.size_of_page(page_no).is_none() && plain_first, &resp) {
+                Ok(Some(next)) => token = Some(next),
+                Ok(None) => break WalkEnd::Complete,
+                Err(end) => break end,
+            }
+        };
+        let walk = PaginationWalk { page_size: plan.sizes[0], varied, pages: state.pages, end };
+        self.summaries.push(WalkSummary {
+            execution_id: self.exec.to_owned(),
+            page_size: walk.page_size,
+            varied: walk.varied.clone(),
+            pages: walk.pages.len(),
+            items: state.items.len(),
+        });
+        Walked { walk, items: state.items, first_token: state.first_token, last_answer }
+    }
+
+    /// Takes one page into the walk: the token to follow next, `None` at the end, or why the
+    /// walk stops here. `default_size` says the page was asked for without `MaxResults`.
+    fn take_page(
+        &mut self,
+        state: &mut WalkState,
+        default_size: bool,
+        resp: &WireResponse,
+    ) -> Result<Option<String>, WalkEnd> {
+        let page_no = state.pages.len() + 1;
+        if resp.status != 200 {
+            return Err(WalkEnd::Failed { page: page_no, summary: resp.summary() });
+        }
+        let page = Page::of(resp).map_err(|why| WalkEnd::Failed { page: page_no, summary: why })?;
+        let keys: Vec<String> = page.items.iter().map(item_key).collect();
+        if default_size && state.pages.is_empty() && page.next_token.is_some() {
+            self.observations.chose(EitherRule::DefaultPageSize, format!("{} items", keys.len()));
+        }
+        if page.next_token.is_none() {
+            self.note_last_page(resp, keys.is_empty() && !state.pages.is_empty());
+        }
+        if state.items.len() + keys.len() > MAX_WALK_ITEMS {
+            return Err(WalkEnd::ItemLimit { items: state.items.len() + keys.len() });
+        }
+        state.items.extend(page.items.iter().map(|i| (item_key(i), item_status(i))));
+        let repeated = !keys.is_empty() && state.pages.last() == Some(&keys);
+        state.pages.push(keys);
+        if repeated {
+            return Err(WalkEnd::PageRepeated { page: page_no });
+        }
+        let Some(t) = page.next_token else { return Ok(None) };
+        state.first_token.get_or_insert_with(|| t.clone());
+        if !state.followed.insert(bounded(&t)) {
+            return Err(WalkEnd::TokenRepeated { page: page_no });
+        }
+        if state.pages.len() >= MAX_WALK_PAGES {
+            return Err(WalkEnd::PageLimit { pages: state.pages.len() });
+        }
+        Ok(Some(t))
+    }
+
+    /// The EITHER choices a last page shows: how it says there is no next page, and whether it
+    /// is a trailing empty page.
+    fn note_last_page(&mut self, resp: &WireResponse, trailing_empty: bool) {
+        let form = match resp.json().ok().as_ref().and_then(|v| v.get(output::NEXT_TOKEN)) {
+            None => "absent",
+            Some(Value::Null) => "null",
+            Some(_) => "\"\"",
+        };
+        self.observations.chose(EitherRule::LastPageToken, form);
+        if trailing_empty {
+            self.observations.chose(EitherRule::TrailingEmptyPage, "yes");
+        }
+    }
+
+    /// Follows `token` with another page size than the page that issued it: EITHER the walk goes
+    /// on or a 400 client error; the page never holds more than the new size (the always-on
+    /// page-size check reads the exchange).
+    pub(super) async fn follow_with_size(&mut self, token: &str, size: i64) {
+        let req = page_request(self.exec, Some(size), None, Some(token));
+        if let Ok(resp) = self.client.send(&req).await {
+            let at = format!(
+                "a token of {} from a page of {} followed with MaxResults {size}",
+                self.exec,
+                contract::MAX_RESULTS_MAX
+            );
+            self.observations.record(self.client, &at, &req, &resp);
+        }
+    }
+
+    /// Follows `token` once more at `size` and returns that page's item keys.
+    pub(super) async fn reuse(&mut self, token: &str, size: i64) -> Result<Vec<String>, String> {
+        let req = page_request(self.exec, Some(size), None, Some(token));
+        let resp = self.client.send(&req).await.map_err(|e| e.to_string())?;
+        let at = format!("reuse of a token of {}", self.exec);
+        self.observations.record(self.client, &at, &req, &resp);
+        match Page::of(&resp) {
+            Ok(p) if resp.status == 200 => Ok(p.items.iter().map(item_key).collect()),
+            _ => Err(resp.summary()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_member_written_as_text_keeps_its_spelling_and_the_rest_of_the_body() {
+        let plain = page_request("id", None, None, Some("t"));
+        let req = with_member_text(&plain, input::MAX_RESULTS, "1e1");
+        let text = String::from_utf8(req.body.clone()).unwrap();
+        assert!(text.starts_with("{\"MaxResults\":1e1,"), "{text}");
+        let back: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back[input::NEXT_TOKEN], "t");
+        assert_eq!(back[input::MAX_RESULTS].as_f64(), Some(10.0));
+        assert_eq!(req.header(contract::TARGET_HEADER), Some(contract::TARGET));
+        let plan =
+            WalkPlan { writing: Writing::Beside(input::NEXT_TOKEN, "null"), ..WalkPlan::plain(&[Some(10)], None) };
+        let first = plan.request("id", 1, None).json_body().unwrap();
+        assert_eq!(first[input::NEXT_TOKEN], Value::Null);
+        let second = plan.request("id", 2, Some("t")).json_body().unwrap();
+        assert_eq!(second[input::NEXT_TOKEN], "t", "a member the request carries is left as it is");
+    }
+
+    #[test]
+    fn the_last_size_holds_for_every_later_page() {
+        let plan = WalkPlan::plain(&[Some(100), Some(10)], None);
+        assert_eq!(plan.size_of_page(1), Some(100));
+        assert_eq!(plan.size_of_page(2), Some(10));
+        assert_eq!(plan.size_of_page(7), Some(10));
+    }
+}
