@@ -138,6 +138,11 @@ fn equivalent_specs(a: &str, b: &str, c: &str) -> Vec<FilterSpec> {
         spec(format!("STATUS in [{b}, {a}] (the values reordered)"), json!([status_filter(&[b, a])]), set(&[a, b])),
         spec(format!("STATUS in [{a}, {a}] (a value repeated)"), json!([status_filter(&[a, a])]), set(&[a])),
         spec(
+            format!("STATUS in [{a}, {b}] twice (one filter as two identical filters)"),
+            json!([status_filter(&[a, b]), status_filter(&[a, b])]),
+            set(&[a, b]),
+        ),
+        spec(
             format!("STATUS in [{b}, {c}] and STATUS in [{a}, {b}] (the filters reordered)"),
             json!([status_filter(&[b, c]), status_filter(&[a, b])]),
             set(&[b]),
@@ -156,6 +161,8 @@ struct FilterWalks {
     or_walks: Vec<PaginationWalk>,
     /// The OR filter's label and JSON, and the first token of its walk at 10.
     or_filter: (String, Value, Option<String>),
+    /// The items of the OR filter's listing at 100, when it completed.
+    or_items: Option<Vec<String>>,
 }
 
 /// Takes every filtered listing.
@@ -187,7 +194,8 @@ async fn filter_listings(walker: &mut Walker<'_>, full: &[(String, String)]) -> 
         or_token = or_token.or(walked.first_token);
         or_walks.push(walked.walk);
     }
-    FilterWalks { listings, or_walks, or_filter: (or.label.clone(), or.filters.clone(), or_token) }
+    let or_items = listings[or_index].items.clone().ok();
+    FilterWalks { listings, or_walks, or_filter: (or.label.clone(), or.filters.clone(), or_token), or_items }
 }
 
 /// The checks the relations of an execution report under.
@@ -216,8 +224,9 @@ pub async fn relations(client: &Client, exec: String, stop: &StopFlag) -> Relati
     let by_ten = plain.walks.iter().find(|w| w.page_size == Some(REUSE_SIZE) && w.varied.is_none());
     let absent = plain.walks.iter().find(|w| w.page_size.is_none());
     if let (Some(by_ten), Some(absent), false) = (by_ten, absent, stop.is_set()) {
-        results.push(id_case_result(&mut walker, by_ten).await);
         let (label, filter, token) = &filtered.or_filter;
+        let or_walk = filtered.or_items.as_deref().map(|items| (label.as_str(), filter, items));
+        results.push(id_case_result(&mut walker, by_ten, or_walk).await);
         let walks = super::varied::PlainWalks::new(
             &plain.walks[0],
             (by_ten, plain.ten_token.as_deref()),
@@ -256,9 +265,13 @@ fn filter_result(exec: &str, plain: &UnfilteredWalks, listings: Vec<FilteredList
     }
 }
 
-async fn id_case_result(walker: &mut Walker<'_>, by_ten: &PaginationWalk) -> CaseResult {
+async fn id_case_result(
+    walker: &mut Walker<'_>,
+    by_ten: &PaginationWalk,
+    filtered: Option<super::id_case::FilteredWalk<'_>>,
+) -> CaseResult {
     if by_ten.end == WalkEnd::Complete {
-        return super::id_case::relation(walker, &by_ten.items()).await;
+        return super::id_case::relation(walker, &by_ten.items(), filtered).await;
     }
     let why = "the walk it is compared with (MaxResults 10, the id as given) did not complete";
     let unit = format!("{} {}", CheckId::IdCaseRelations, walker.exec);

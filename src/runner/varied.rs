@@ -9,7 +9,7 @@
 //! | `member-encodings` | `null` members, `Filters: []`, an unknown member beside valid ones | the pages (an unknown member may be refused on page 1) | `unknown-member-drops-token` |
 //! | `token-cross-use` | a token carried into a listing with other filters | a walk that ends, each item once, within the execution, or a 400 on page 1 | `foreign-token-restarts` |
 //!
-//! The id's letter case is the same kind of relation, in `id_case.rs`. Adding one: a function
+//! The id's letter case is the same kind of relation, in `id_case.rs` (fault `id-case-ignores-filters`). Adding one: a function
 //! here that walks with a [`WalkPlan`] and judges with `check::equivalence::compare`, a check id,
 //! a fault, and a line in the table above.
 

@@ -48,6 +48,9 @@ catalogue! {
         IdCaseFirstPageOnly = "id-case-first-page-only",
             "finds a known id in another letter case on the first page only: the next page is DoesNotExistException"
             { check: CheckId::IdCaseRelations, strict_only: false, deform: None };
+        IdCaseIgnoresFilters = "id-case-ignores-filters",
+            "finds a known id in another letter case but ignores the STATUS filters sent with it"
+            { check: CheckId::IdCaseRelations, strict_only: false, deform: None };
         IdOtherCase500 = "id-other-case-500",
             "fails with HTTP 500 on a known execution id in another letter case"
             { check: CheckId::IdHexCase, strict_only: false, deform: None };

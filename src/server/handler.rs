@@ -104,7 +104,9 @@ impl Reference {
     /// Whether a known id in another letter case is found: as the choices say, or, under
     /// `id-case-first-page-only`, on a first page only.
     fn folds_id_case(&self, inp: &OperationInput) -> bool {
-        self.choices.ids_case_insensitive || (self.has(Fault::IdCaseFirstPageOnly) && inp.next_token.is_none())
+        self.choices.ids_case_insensitive
+            || self.has(Fault::IdCaseIgnoresFilters)
+            || (self.has(Fault::IdCaseFirstPageOnly) && inp.next_token.is_none())
     }
 
     /// Whether the HTTP layer must drop the connection instead of answering `req` (the
@@ -204,7 +206,13 @@ impl Reference {
 
     /// One page of `exec`'s tasks, or the client error the request earns.
     fn list(&self, exec: &ExecutionFixture, inp: &OperationInput) -> Result<Reply, Reply> {
-        let statuses = self.status_filters(inp.filters.as_deref().unwrap_or(&[]))?;
+        let spelt_otherwise = inp.window_execution_id.as_deref() != Some(exec.window_execution_id.as_str());
+        let filters = if self.has(Fault::IdCaseIgnoresFilters) && spelt_otherwise {
+            &[][..]
+        } else {
+            inp.filters.as_deref().unwrap_or(&[])
+        };
+        let statuses = self.status_filters(filters)?;
         let mut tasks: Vec<&TaskFixture> = match &statuses {
             Some(sets) if self.has(Fault::FilterValueRepeatedDoubles) => exec
                 .tasks
