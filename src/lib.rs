@@ -12,7 +12,8 @@
 //! ```
 //!
 //! `runner` drives a run through those stages; `contract` holds every number, name and EITHER
-//! rule of the contract, `check_id` the stable check ids, `catalogue` the one idiom every
+//! rule of the contract, `check_id` the stable check ids, `sdk_impact` what real SDK clients were
+//! measured to do with each deviation, `catalogue` the one idiom every
 //! name ↔ enum table uses. `request`, `response`, `oracle` and `check` are pure and
 //! synchronous; async lives in `transport`, `runner` and `server`. A module imports only from its
 //! own floor or below (`tests/integration/architecture.rs`).
@@ -33,6 +34,7 @@ pub mod request;
 pub mod response;
 pub mod rng;
 pub mod runner;
+pub mod sdk_impact;
 pub mod server;
 pub mod source;
 pub mod transport;

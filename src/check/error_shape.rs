@@ -31,12 +31,13 @@ fn check_status(resp: &WireResponse, shape: &ErrorShape) -> Option<Finding> {
     }
     let ok = resp.status == 400 || (ty == error_type::UNKNOWN_OPERATION && resp.status == 404);
     (!ok).then(|| {
-        let why = match resp.status {
-            200..=299 => "; SDKs would read this error as a success",
-            500..=599 => "; SDKs would retry it as a server fault",
-            _ => "",
-        };
-        Finding::new(CheckId::ErrorStatus, format!("{ty} with HTTP 400"), format!("HTTP {}{why}", resp.status))
+        let finding =
+            Finding::new(CheckId::ErrorStatus, format!("{ty} with HTTP 400"), format!("HTTP {}", resp.status));
+        match resp.status {
+            200..=299 => finding.deviating("error-status-200"),
+            500..=599 => finding.deviating("error-status-500"),
+            _ => finding,
+        }
     })
 }
 
@@ -46,26 +47,28 @@ fn check_type(resp: &WireResponse, shape: &ErrorShape) -> Option<Finding> {
     }
     if let (false, Err(why)) = (shape.body_is_object, resp.json()) {
         if resp.body.first() == Some(&crate::response::JSON_OBJECT_START) {
-            let actual = format!("a body that is not valid JSON ({why}); no SDK can read __type from it");
+            let actual = format!("a body that is not valid JSON ({why}): there is no __type to read");
             return Some(Finding::new(CheckId::ErrorType, "a JSON body with __type", actual));
         }
     }
-    let actual = match (&shape.header_type, &shape.code_member, shape.body_is_object) {
-        (Some(h), _, _) => format!(
-            "the type only in the X-Amzn-ErrorType header ({h}); botocore (boto3, AWS CLI) reads only the body's __type and would report this error as \"{}\"",
-            resp.status
+    let (actual, deviation) = match (&shape.header_type, &shape.code_member, shape.body_is_object) {
+        (Some(h), _, _) => (
+            format!("the type only in the X-Amzn-ErrorType header ({h}), not in the body's __type"),
+            Some("error-type-header-only"),
         ),
-        (None, Some(c), _) => format!(
-            "the type only in a body `code` member ({c}); botocore (boto3, AWS CLI) would report this error as \"{}\"",
-            resp.status
-        ),
-        (None, None, true) => format!("a JSON body without __type; every SDK would report an unknown error \"{}\"", resp.status),
-        (None, None, false) => format!(
-            "a body that is not a JSON object ({}); the Rust and Python SDKs would report an unknown error, because there is no JSON body to read __type from",
-            resp.summary()
-        ),
+        (None, Some(c), _) => {
+            (format!("the type only in a body `code` member ({c}), not in __type"), Some("error-type-code-member"))
+        }
+        (None, None, true) => ("a JSON body without __type".to_owned(), None),
+        (None, None, false) => {
+            (format!("a body that is not a JSON object ({}): there is no __type to read", resp.summary()), None)
+        }
     };
-    Some(Finding::new(CheckId::ErrorType, "a JSON body with __type", actual))
+    let finding = Finding::new(CheckId::ErrorType, "a JSON body with __type", actual);
+    Some(match deviation {
+        Some(d) => finding.deviating(d),
+        None => finding,
+    })
 }
 
 fn check_message(shape: &ErrorShape) -> Option<Finding> {
@@ -73,13 +76,16 @@ fn check_message(shape: &ErrorShape) -> Option<Finding> {
     if !error_type::MESSAGE_REQUIRED.contains(&ty) || shape.message.is_some() {
         return None;
     }
-    let actual = match &shape.unread_message_key {
-        Some(k) => {
-            format!("the message under `{k}`, which botocore does not read (it reads `message`, then `Message`)")
-        }
-        None => "no message".to_owned(),
-    };
-    Some(Finding::new(CheckId::ErrorMessage, format!("{ty} with a message under `message` or `Message`"), actual))
+    let expected = format!("{ty} with a message under `message` or `Message`");
+    Some(match &shape.unread_message_key {
+        Some(k) => Finding::new(
+            CheckId::ErrorMessage,
+            expected,
+            format!("the message under `{k}`, not `message` or `Message`"),
+        )
+        .deviating("error-message-unread-key"),
+        None => Finding::new(CheckId::ErrorMessage, expected, "no message").deviating("error-message-missing"),
+    })
 }
 
 fn check_content_type(resp: &WireResponse) -> Option<Finding> {
@@ -115,17 +121,19 @@ mod tests {
     fn what_sdks_misread_is_caught() {
         // No __type at all.
         assert_eq!(checks(&resp(400, &[CT], r#"{"message":"x"}"#)), [CheckId::ErrorType]);
-        // The type only in the header: botocore reads only __type.
+        // The type only in the header: the finding carries what the SDKs were measured to do.
         let only_header = resp(400, &[CT, ("X-Amzn-ErrorType", "DoesNotExistException")], r#"{"Message":"x"}"#);
         let f = check_error_response(&only_header);
         assert_eq!(f[0].check, CheckId::ErrorType);
-        assert!(f[0].actual.contains("botocore"), "{}", f[0].actual);
+        assert_eq!(f[0].deviation, Some("error-type-header-only"));
+        let shown = f[0].to_string();
+        assert!(shown.contains("measured: boto3 ") && shown.contains("ClientError"), "{shown}");
         // Client errors with 200, 500 or 404.
         for status in [200, 500, 404] {
             let r = resp(status, &[CT], r#"{"__type":"DoesNotExistException","Message":"x"}"#);
             assert_eq!(checks(&r), [CheckId::ErrorStatus], "{status}");
         }
-        // No message, or one under a key botocore does not read.
+        // No message, or one under a key the contract does not name.
         assert_eq!(checks(&resp(400, &[CT], r#"{"__type":"ValidationException"}"#)), [CheckId::ErrorMessage]);
         assert_eq!(
             checks(&resp(400, &[CT], r#"{"__type":"ValidationException","errorMessage":"x"}"#)),

@@ -116,10 +116,10 @@ fn check_walk(w: &PaginationWalk) -> Vec<Finding> {
     let ends = "a walk that ends";
     match &w.end {
         WalkEnd::Complete | WalkEnd::Interrupted => {}
-        WalkEnd::TokenRepeated { page } => out.push(finding(
-            ends,
-            format!("with {label}, page {page} returned a NextToken the walk had already followed: a paginator would loop forever"),
-        )),
+        WalkEnd::TokenRepeated { page } => out.push(
+            finding(ends, format!("with {label}, page {page} returned a NextToken the walk had already followed"))
+                .deviating("last-page-token-loops"),
+        ),
         WalkEnd::PageRepeated { page } => {
             out.push(finding(ends, format!("with {label}, page {page} repeated the page before it")));
         }

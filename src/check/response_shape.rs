@@ -30,17 +30,26 @@ impl PageRequest {
     }
 }
 
+/// One problem in words, and the deviation it was recognised as (a fault name), if any.
+type Problem = (String, Option<&'static str>);
+
 /// Collects problems per check, reporting the first few and a count.
 #[derive(Default)]
 struct Problems {
-    by_check: Vec<(CheckId, Vec<String>)>,
+    /// Per check: each problem.
+    by_check: Vec<(CheckId, Vec<Problem>)>,
 }
 
 impl Problems {
     fn add(&mut self, check: CheckId, what: String) {
+        self.add_deviation(check, what, None);
+    }
+
+    /// A problem recognised as `deviation` (a fault name: the key of its measured SDK impact).
+    fn add_deviation(&mut self, check: CheckId, what: String, deviation: Option<&'static str>) {
         match self.by_check.iter_mut().find(|(c, _)| *c == check) {
-            Some((_, list)) => list.push(what),
-            None => self.by_check.push((check, vec![what])),
+            Some((_, list)) => list.push((what, deviation)),
+            None => self.by_check.push((check, vec![(what, deviation)])),
         }
     }
 
@@ -53,7 +62,12 @@ impl Problems {
                 } else {
                     String::new()
                 };
-                Finding::new(check, expectation_of(check), format!("{}{more}", list[0]))
+                let (first, deviation) = &list[0];
+                let finding = Finding::new(check, expectation_of(check), format!("{first}{more}"));
+                match deviation {
+                    Some(d) => finding.deviating(d),
+                    None => finding,
+                }
             })
             .collect()
     }
@@ -122,7 +136,10 @@ fn check_item(i: usize, item: &Value, req: &PageRequest, p: &mut Problems) {
     for m in output::REQUIRED_ITEM_MEMBERS {
         match obj.get(m) {
             None => p.add(CheckId::ItemMembers, format!("{at} has no {m}")),
-            Some(Value::Null) => p.add(CheckId::ItemMembers, format!("{at} has {m} null: SDKs read it as absent")),
+            Some(Value::Null) => {
+                let what = format!("{at} has {m} null, a member it must carry");
+                p.add_deviation(CheckId::ItemMembers, what, (m == output::STATUS).then_some("status-null"));
+            }
             Some(_) => {}
         }
     }
@@ -282,18 +299,18 @@ fn timestamps(obj: &Map<String, Value>, at: &str, p: &mut Problems) {
     for (slot, m) in [output::START_TIME, output::END_TIME].into_iter().enumerate() {
         match obj.get(m) {
             None => {}
-            Some(Value::Number(n)) if n.as_f64().is_some_and(|t| !(contract::EPOCH_SECONDS_MIN..=contract::EPOCH_SECONDS_MAX).contains(&t)) => p.add(
+            Some(Value::Number(n)) if n.as_f64().is_some_and(|t| !(contract::EPOCH_SECONDS_MIN..=contract::EPOCH_SECONDS_MAX).contains(&t)) => p.add_deviation(
                 CheckId::ItemTimestamps,
-                format!(
-                    "{at} {m} is {n}, outside the years 1 to 9999 that clients can hold as a date (milliseconds sent as seconds?); botocore raises `ValueError: year is out of range`"
-                ),
+                format!("{at} {m} is {n}, outside the years 1 to 9999 (milliseconds sent as seconds?)"),
+                n.as_f64().is_some_and(|t| t > contract::EPOCH_SECONDS_MAX).then_some("timestamps-milliseconds"),
             ),
             Some(Value::Number(n)) => times[slot] = n.as_f64(),
-            Some(Value::String(s)) => p.add(
+            Some(Value::String(s)) => p.add_deviation(
                 CheckId::ItemTimestamps,
                 format!(
-                    "{at} {m} is the string {s:?}: awsJson sends epoch seconds as a number (the public documentation's example shows strings, but that is CLI display output); the Rust, Go and JS SDKs fail to parse a string here"
+                    "{at} {m} is the string {s:?}: awsJson sends epoch seconds as a number (the public documentation's example shows strings, but that is CLI display output)"
                 ),
+                Some("timestamps-iso"),
             ),
             Some(v) => p.add(CheckId::ItemTimestamps, format!("{at} {m} is {}, not an epoch-seconds number", json_type(v))),
         }

@@ -28,12 +28,35 @@ pub struct Finding {
     pub actual: String,
     /// More lines, such as a snapshot diff.
     pub detail: Option<String>,
+    /// The deviation the check recognised, named by the reference fault that reproduces it
+    /// (`timestamps-iso`): the key of its measured SDK impact.
+    pub deviation: Option<&'static str>,
 }
 
 impl Finding {
     /// An error-severity finding.
     pub fn new(check: CheckId, expected: impl Into<String>, actual: impl Into<String>) -> Finding {
-        Finding { check, severity: Severity::Error, expected: expected.into(), actual: actual.into(), detail: None }
+        Finding {
+            check,
+            severity: Severity::Error,
+            expected: expected.into(),
+            actual: actual.into(),
+            detail: None,
+            deviation: None,
+        }
+    }
+
+    /// The same finding, recognised as `deviation` (a fault name), so that reports carry what
+    /// the SDKs were measured to do with it.
+    pub fn deviating(mut self, deviation: &'static str) -> Finding {
+        self.deviation = Some(deviation);
+        self
+    }
+
+    /// What the probed SDKs were measured to do with this deviation, in one sentence; `None`
+    /// when the check did not recognise the deviation or it was not measured.
+    pub fn sdk_impact(&self) -> Option<String> {
+        Some(crate::sdk_impact::sentence(self.deviation?)).filter(|s| !s.is_empty())
     }
 
     /// The same finding with more lines of detail.
@@ -55,6 +78,10 @@ impl fmt::Display for Finding {
             Severity::Error => "",
             Severity::Warning => " (lower severity)",
         };
-        write!(f, "[{}]{sev} expected {}; got {}", self.check, self.expected, self.actual)
+        write!(f, "[{}]{sev} expected {}; got {}", self.check, self.expected, self.actual)?;
+        match self.sdk_impact() {
+            Some(impact) => write!(f, "; {impact}"),
+            None => Ok(()),
+        }
     }
 }

@@ -13,6 +13,14 @@ fn finding(f: &Finding) -> Value {
         "expected": f.expected,
         "actual": f.actual,
         "detail": f.detail,
+        "sdk_impact": f.deviation.and_then(|d| {
+            let outcomes = crate::sdk_impact::of(d)?;
+            Some(json!({
+                "deviation": d,
+                "measured": crate::sdk_impact::measured_on(),
+                "outcomes": outcomes.iter().map(|o| json!({"sdk": o.sdk, "outcome": o.summary})).collect::<Vec<_>>(),
+            }))
+        }),
     })
 }
 

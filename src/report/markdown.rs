@@ -88,16 +88,18 @@ fn by_family(out: &mut String, results: &[CaseResult]) {
 
 /// One row per check: the units named by it and the findings it made in other units.
 fn by_check(out: &mut String, results: &[CaseResult]) {
-    let _ =
-        writeln!(out, "\n## By check\n\n| check | family | verdict | units | first finding |\n|---|---|---|---:|---|");
+    let _ = writeln!(
+        out,
+        "\n## By check\n\n| check | family | verdict | units | first finding | SDK impact (measured) |\n|---|---|---|---:|---|---|"
+    );
     for check in CheckId::ALL {
         // A check's verdict counts the units named by it and the findings it made in other units.
         let units: Vec<&CaseResult> = results.iter().filter(|r| r.check == *check).collect();
-        let findings: Vec<String> = results
+        let findings: Vec<(String, Option<String>)> = results
             .iter()
             .filter_map(|r| match &r.outcome {
                 Outcome::Failed(f) | Outcome::Blocked(f) => {
-                    f.iter().find(|f| f.check == *check).map(|f| format!("{}: {}", r.name, f.actual))
+                    f.iter().find(|f| f.check == *check).map(|f| (format!("{}: {}", r.name, f.actual), f.sdk_impact()))
                 }
                 _ => None,
             })
@@ -109,9 +111,14 @@ fn by_check(out: &mut String, results: &[CaseResult]) {
         if s.failed == 0 && !findings.is_empty() {
             s.failed = 1;
         }
-        let first = findings.first().map(|f| cell(&crate::response::excerpt(f, 160))).unwrap_or_default();
-        let _ =
-            writeln!(out, "| `{check}` | {} | {} | {} | {first} |", check.family().name(), verdict(&s), units.len());
+        let first = findings.first().map(|(f, _)| cell(&crate::response::excerpt(f, 160))).unwrap_or_default();
+        let impact = match findings.iter().find_map(|(_, i)| i.as_deref()) {
+            Some(i) => cell(i),
+            None if findings.is_empty() => String::new(),
+            None => "not measured for this deviation".to_owned(),
+        };
+        let (family, verdict, n) = (check.family().name(), verdict(&s), units.len());
+        let _ = writeln!(out, "| `{check}` | {family} | {verdict} | {n} | {first} | {impact} |");
     }
 }
 
@@ -156,6 +163,9 @@ fn findings(out: &mut String, ctx: &RunContext<'_>) {
             for f in r.outcome.findings() {
                 let (name, expected, actual) = (cell(&r.name), cell(&f.expected), cell(&f.actual));
                 let _ = writeln!(out, "- **{name}** (`{}`){blocked}: expected {expected}; got {actual}", f.check);
+                if let Some(impact) = f.sdk_impact() {
+                    let _ = writeln!(out, "  - SDK impact: {}", cell(&impact));
+                }
             }
         }
     }

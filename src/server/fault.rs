@@ -199,7 +199,7 @@ catalogue! {
             "sends errors without a message"
             { check: CheckId::ErrorMessage, strict_only: false, deform: Some(deform::error_message_missing) };
         ErrorMessageUnreadKey = "error-message-unread-key",
-            "puts the error message under `errorMessage`, which botocore does not read"
+            "puts the error message under `errorMessage` instead of `message` or `Message`"
             { check: CheckId::ErrorMessage, strict_only: false, deform: Some(deform::error_message_unread_key) };
         ErrorContentTypeJson = "error-content-type-json",
             "sends errors as application/json"

@@ -13,6 +13,7 @@ const FLOORS: &[(&str, u8)] = &[
     ("builtin", 0),
     ("contract", 1),
     ("check_id", 1),
+    ("sdk_impact", 1),
     ("source", 2),
     ("response", 2),
     ("request", 3),

@@ -11,6 +11,7 @@ mod hostile;
 mod property;
 mod reports;
 mod robustness;
+mod sdk_impact;
 mod snapshots;
 mod transport;
 mod util;

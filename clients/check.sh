@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The SDK probes in CI: boto3 and the AWS CLI v1 (a venv with the pinned versions of
+# clients/python/requirements.txt) and the AWS SDK for JavaScript v3 (`npm ci` in clients/js).
+# 1. Against the faithful reference, every probe must page through every fixture completely with
+#    no duplicates, read timestamps as dates, see TaskType, get the STATUS filter exact, and
+#    surface each error as the SDK's modelled exception (impact.py exits 1 otherwise).
+# 2. Every fault and variant is re-measured and compared with clients/sdk-impact.json: CI fails
+#    when an SDK's behaviour, or an answer of ours, drifts from the committed data.
+# usage: clients/check.sh PATH-TO-ssm-conform
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin="$(realpath "${1:?usage: clients/check.sh PATH-TO-ssm-conform}")"
+
+if ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then
+  apt-get update -qq && apt-get install -y -qq python3-venv
+fi
+venv="${SSM_CONFORM_PROBE_VENV:-$(mktemp -d)/venv}"
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+"$venv/bin/pip" install --quiet --disable-pip-version-check -r clients/python/requirements.txt
+(cd clients/js && npm ci --no-audit --no-fund --silent)
+
+"$venv/bin/python" clients/impact.py --bin "$bin" --check --jobs 2

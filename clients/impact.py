@@ -1,0 +1,425 @@
+#!/usr/bin/env python3
+"""Measures what each deviation does to real SDK clients: every probe (boto3, the AWS CLI v1,
+the AWS SDK for JavaScript v3) runs its scenario against the faithful reference, every
+`serve --fault` and every `serve --variant`, and each step's outcome is compared with the same
+probe against the faithful reference.
+
+    impact.py --bin target/release/ssm-conform [--write | --check] [--only NAME ...]
+
+--write   writes clients/sdk-impact.json (the data) and docs/sdk-impact.md (rendered from it)
+--check   re-measures and fails (exit 1) when the outcomes differ from the committed data; the
+          diff says which target, SDK and step drifted. The date and versions are not compared
+          unless the versions changed (then the data must be re-measured and reviewed).
+Without either, prints the measured data.
+
+Needs: a venv with boto3 and awscli (clients/python/requirements.txt) as the Python running this
+script, and `npm ci` done in clients/js. Each server runs on 127.0.0.1, port 0, and is stopped
+by its own pid.
+"""
+
+import argparse
+import concurrent.futures
+import datetime
+import json
+import os
+import pathlib
+import re
+import subprocess
+import sys
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+DATA = ROOT / "clients" / "sdk-impact.json"
+DOC = ROOT / "docs" / "sdk-impact.md"
+RANDOM_ID = "0123abcd-0000-4000-8000-00000000cafe"
+PROBE_TIMEOUT = 120
+# The one difference an SDK's caller may see from a variant: any stable order is allowed.
+ORDER_ONLY = "the same items in another order"
+
+PROBES = {
+    "boto3": lambda url, ids: [sys.executable, str(ROOT / "clients/python/probe.py"), *url_ids(url, ids)],
+    "aws-cli": lambda url, ids: [sys.executable, str(ROOT / "clients/python/probe.py"), "--cli", *url_ids(url, ids)],
+    "js-v3": lambda url, ids: ["node", str(ROOT / "clients/js/probe.mjs"), *url_ids(url, ids)],
+}
+
+
+def url_ids(url, ids):
+    args = ["--endpoint", url, "--random-id", RANDOM_ID]
+    for i in ids:
+        args += ["--execution-id", i]
+    return args
+
+
+def catalogue(binary, flag):
+    out = subprocess.run([binary, "serve", flag], capture_output=True, text=True, check=True).stdout
+    return [line.split()[0] for line in out.splitlines() if line.strip()]
+
+
+def fixture_ids(binary):
+    out = subprocess.run([binary, "serve", "--list-fixtures"], capture_output=True, text=True, check=True).stdout
+    return [line.split()[0] for line in out.splitlines() if line.strip()]
+
+
+class Server:
+    """`ssm-conform serve` on 127.0.0.1 at a free port, stopped by its own pid."""
+
+    def __init__(self, binary, target):
+        args = [binary, "serve", "--port", "0"]
+        if target != "faithful":
+            kind, name = target.split(":", 1)
+            args += [f"--{kind}", name]
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        line = self.proc.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:\d+", line)
+        if not match:
+            self.stop()
+            raise RuntimeError(f"serve {target} printed no URL: {line!r}")
+        self.url = match.group(0)
+
+    def stop(self):
+        self.proc.kill()
+        self.proc.wait()
+
+
+def run_probe(sdk, url, ids):
+    cmd = PROBES[sdk](url, ids)
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=PROBE_TIMEOUT, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        # The probe as a whole outlived its bound: every step it did not report hangs.
+        return {"version": None, "steps": {"*": {"outcome": "hang"}}}
+    if done.returncode != 0:
+        raise RuntimeError(f"{sdk} probe failed ({done.returncode}): {done.stderr.strip()[-500:]}")
+    return json.loads(done.stdout)
+
+
+def measure(binary, target, ids):
+    server = Server(binary, target)
+    try:
+        return {sdk: run_probe(sdk, server.url, ids) for sdk in PROBES}
+    finally:
+        server.stop()
+
+
+def plural(n, noun):
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def same_value(a, b):
+    """Equal, numbers within half a millisecond (SDKs read timestamps to the millisecond, and a
+    JSON writer may spell the same double 1735690323.1499999 or 1735690323.15)."""
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        return abs(a - b) < 0.0005
+    return a == b
+
+
+def change_kind(want, got):
+    """How a member's value changed, in words that do not depend on the fixture's values."""
+    kinds = {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "a list",
+             dict: "an object", type(None): "null"}
+    if kinds.get(type(want)) != kinds.get(type(got)):
+        return f"{kinds.get(type(got), 'something else')} where the faithful reference gives {kinds.get(type(want))}"
+    return "a different value"
+
+
+def key(item):
+    return item.get("TaskExecutionId") if isinstance(item, dict) else json.dumps(item, sort_keys=True)
+
+
+def compare_items(want, got):
+    """How `got` differs from `want`: missing, extra, duplicated items and changed members."""
+    want_keys = [key(i) for i in want]
+    got_keys = [key(i) for i in got]
+    parts = []
+    missing = len(set(want_keys) - set(got_keys))
+    extra = len(set(got_keys) - set(want_keys))
+    duplicated = len(got_keys) - len(set(got_keys))
+    if duplicated and len(got_keys) == 2 * len(want_keys) and not missing and not extra:
+        parts.append("every item twice")
+    elif duplicated:
+        parts.append(f"{plural(duplicated, 'item')} repeated")
+    if missing:
+        parts.append(f"{missing} of {plural(len(want_keys), 'item')} missing")
+    if extra:
+        parts.append(f"{plural(extra, 'extra item')}")
+    by_key = {key(i): i for i in want}
+    changed = {}
+    for item in got:
+        base = by_key.get(key(item))
+        if not isinstance(item, dict) or base is None:
+            continue
+        for member in sorted(set(base) | set(item)):
+            if member not in item:
+                changed.setdefault(member, "missing")
+            elif member not in base:
+                changed.setdefault(member, "added")
+            elif not same_value(item[member], base[member]):
+                changed.setdefault(member, change_kind(base[member], item[member]))
+    if changed:
+        by_kind = {}
+        for member, how in sorted(changed.items()):
+            by_kind.setdefault(how, []).append(member)
+        parts.append("; ".join(f"{' and '.join(ms)} {how}" for how, ms in by_kind.items()))
+    if not parts and got_keys != want_keys:
+        return ORDER_ONLY
+    return "; ".join(parts)
+
+
+def describe_failure(step):
+    what = step.get("code") or step.get("class")
+    if str(step.get("class", "")).startswith("cli-exit-"):
+        status = step["class"].rsplit("-", 1)[1]
+        # The message up to any echoed value (a token, a JSON fragment), which varies run to run.
+        message = re.split(r"[{'\"]", step.get("message", ""), maxsplit=1)[0].rstrip(" :")[:100]
+        message = message or step.get("message", "").replace("'", "").replace('"', "")[:80]
+        return f"exits {status}: {step.get('code') or message}"
+    text = f"raises {step.get('class')}"
+    if step.get("code") and step.get("code") != step.get("class"):
+        text += f" ({step['code']})"
+    if step.get("modelled") is False and step.get("class") not in (None, what):
+        text += ", not a modelled exception"
+    if step.get("retries"):
+        text += f" after {step['retries']} retries"
+    if "after_pages" in step:
+        text += f" after {plural(step['after_pages'], 'page')}"
+    return text
+
+
+def compare_step(want, got):
+    """One step's outcome against the faithful one: `None` when identical, else a sentence."""
+    if got == want:
+        return None
+    outcome = got.get("outcome")
+    if outcome == "loop":
+        if "pages" in got:
+            return f"loops (more than {got['pages'] - 1} pages)"
+        return f"loops (cut at {got.get('items')} items)"
+    if outcome == "hang":
+        return "hangs until its timeout"
+    if outcome == "exception":
+        if want.get("outcome") == "exception" and (want.get("code"), want.get("class")) == (got.get("code"), got.get("class")):
+            if want.get("message") != got.get("message"):
+                told = "with no message" if not got.get("message") else "with another message"
+                return f"{describe_failure(got)} {told}"
+            return None if want.get("retries") == got.get("retries") else describe_failure(got)
+        return describe_failure(got)
+    if want.get("outcome") == "exception":
+        return "succeeds where the faithful reference's answer raised " + str(want.get("code") or want.get("class"))
+    want_items, got_items = want.get("items"), got.get("items")
+    if isinstance(want_items, list) and isinstance(got_items, list):
+        diff = compare_items(want_items, got_items)
+        if not diff:
+            return None
+        return diff if diff == ORDER_ONLY else diff + ", no error"
+    if want.get("response") != got.get("response"):
+        return "returns a different response, no error"
+    return None
+
+
+def impact(faithful, measured):
+    """Per SDK, the steps whose outcome differs from the faithful run, with a sentence each."""
+    out = {}
+    for sdk, result in measured.items():
+        base = faithful[sdk]["steps"]
+        diffs = {}
+        for step, got in sorted(result["steps"].items()):
+            sentence = compare_step(base.get(step), got) if step in base else "a step the faithful run lacks"
+            if sentence:
+                diffs[step] = sentence
+        out[sdk] = diffs
+    return out
+
+
+def breaks(sentence):
+    """Whether a difference breaks a caller: any stable order and another wording of an error
+    message are allowed (the wording is STRICT in the contract, never a finding by default)."""
+    return sentence != ORDER_ONLY and not sentence.endswith("with another message")
+
+
+def brief(diffs):
+    """The distinct sentences for a target and SDK, without the steps and the fixtures' counts:
+    what a finding quotes."""
+    if not diffs:
+        return "no difference"
+    general = []
+    raised = []
+    for sentence in diffs.values():
+        sentence = re.sub(r"\b\d+ of \d+ items? missing", "items missing", sentence)
+        sentence = re.sub(r"\b\d+ items? repeated", "items repeated", sentence)
+        sentence = re.sub(r"\b\d+ extra items?", "extra items", sentence)
+        sentence = sentence.replace("after 0 pages", "on the first page")
+        match = re.fullmatch(r"succeeds where the faithful reference's answer raised (\S+)", sentence)
+        if match:
+            raised.append(match.group(1))
+        else:
+            general.append(sentence)
+    if raised:
+        general.insert(0, "succeeds where the faithful reference raises " + ", ".join(dict.fromkeys(raised)))
+    # Each part once; "no error" said once, at the end, when the caller saw no error at all.
+    quiet = any(s.endswith(", no error") for s in general)
+    parts = [p.removesuffix(", no error") for s in general for p in s.split("; ")]
+    text = "; ".join(dict.fromkeys(parts))
+    return f"{text}, no error" if quiet and len(general) == sum(s.endswith(", no error") for s in general) else text
+
+
+def summary(diffs):
+    """One line for a target and SDK: each distinct sentence once, with the steps it came from."""
+    if not diffs:
+        return "no difference"
+    by_sentence = {}
+    for step, sentence in diffs.items():
+        by_sentence.setdefault(sentence, []).append(step.split(":")[0])
+    parts = []
+    for sentence, steps in by_sentence.items():
+        names = sorted(set(steps))
+        parts.append(f"{sentence} ({', '.join(names)})")
+    return "; ".join(parts)
+
+
+def measure_all(binary, targets, jobs):
+    ids = fixture_ids(binary)
+    faithful = measure(binary, "faithful", ids)
+    results = {}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(measure, binary, t, ids): t for t in targets}
+        for n, fut in enumerate(concurrent.futures.as_completed(futures), 1):
+            target = futures[fut]
+            results[target] = fut.result()
+            print(f"[{n}/{len(targets)}] {target}", file=sys.stderr)
+    versions = {sdk: r["version"] for sdk, r in faithful.items()}
+    versions["botocore"] = faithful["boto3"].get("botocore")
+    data = {
+        "measured": datetime.date.today().isoformat(),
+        "sdks": versions,
+        "faithful_steps": {sdk: sorted(r["steps"]) for sdk, r in faithful.items()},
+        "targets": {},
+    }
+    for target in sorted(results):
+        diffs = impact(faithful, results[target])
+        data["targets"][target] = {
+            sdk: {"summary": summary(d), "brief": brief(d), "steps": d} for sdk, d in diffs.items()
+        }
+    return data, faithful
+
+
+def faithful_problems(faithful):
+    """What the faithful reference must show every SDK: every fixture paged through, no
+    duplicates, dates parsed, TaskType visible, each error a modelled exception where modelled."""
+    problems = []
+    for sdk, result in faithful.items():
+        steps = result["steps"]
+        for name, step in steps.items():
+            if name.startswith(("paginate", "filter")):
+                if step.get("outcome") != "ok":
+                    problems.append(f"{sdk} {name}: {step}")
+                    continue
+                items = step["items"]
+                if len({key(i) for i in items}) != len(items):
+                    problems.append(f"{sdk} {name}: duplicated items")
+                for i in items:
+                    if "TaskType" not in i:
+                        problems.append(f"{sdk} {name}: an item without TaskType")
+                        break
+                    # The CLI v1 prints timestamps as the wire has them (cli_timestamp_format none).
+                    dated = sdk == "aws-cli" or re.match(r"\d{4}-\d\d-\d\dT", str(i.get("StartTime", "2")))
+                    if "StartTime" in i and not dated:
+                        problems.append(f"{sdk} {name}: StartTime not read as a date: {i['StartTime']}")
+                        break
+                if name == "filter-status" and any(i.get("Status") not in ("SUCCESS", "FAILED") for i in items):
+                    problems.append(f"{sdk} filter-status: an item of another status")
+        for name, code in (("unknown-id", "DoesNotExistException"), ("garbage-token", "InvalidNextToken")):
+            step = steps.get(name, {})
+            if step.get("code") != code or (sdk != "aws-cli" and not step.get("modelled")):
+                problems.append(f"{sdk} {name}: expected the modelled {code}, got {step}")
+    return problems
+
+
+def render(data):
+    sdks = [s for s in PROBES if s in data["sdks"]]
+    lines = [
+        "# SDK impact of each deviation",
+        "",
+        "Measured by `clients/impact.py` (do not edit by hand: `impact.py --write` regenerates it) on "
+        f"{data['measured']} with " + ", ".join(f"{s} {data['sdks'][s]}" for s in sdks)
+        + f" (botocore {data['sdks'].get('botocore')}).",
+        "Each probe runs one scenario (paginators at page size 10 and default over every fixture, a STATUS",
+        "filter walk, an unknown id, an invalid id, MaxResults 9 and 101, a garbage token, another operation)",
+        "against `ssm-conform serve --fault NAME` / `--variant NAME`, compared step by step with the same",
+        "probe against the faithful reference. \"no difference\" means that SDK's caller sees exactly what it",
+        "sees from the faithful reference.",
+        "",
+        "| target | " + " | ".join(sdks) + " |",
+        "|---|" + "---|" * len(sdks),
+    ]
+    for target, per_sdk in data["targets"].items():
+        cells = [per_sdk[s]["brief"].replace("|", "\\|") for s in sdks]
+        lines.append(f"| `{target}` | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def check(data):
+    committed = json.loads(DATA.read_text())
+    if committed["sdks"] != data["sdks"]:
+        print(f"SDK versions changed: committed {committed['sdks']}, installed {data['sdks']}; "
+              "re-measure with impact.py --write and review the diff", file=sys.stderr)
+        return 1
+    drift = []
+    for target in sorted(set(committed["targets"]) | set(data["targets"])):
+        old, new = committed["targets"].get(target), data["targets"].get(target)
+        if old is None or new is None:
+            drift.append(f"{target}: {'not in the committed data' if old is None else 'no longer measured'}")
+            continue
+        for sdk in sorted(set(old) | set(new)):
+            if old.get(sdk) != new.get(sdk):
+                drift.append(f"{target} {sdk}: committed {old.get(sdk, {}).get('summary')!r}, "
+                             f"measured {new.get(sdk, {}).get('summary')!r}")
+    for line in drift:
+        print(f"drift: {line}", file=sys.stderr)
+    return 1 if drift else 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bin", default=str(ROOT / "target/release/ssm-conform"))
+    parser.add_argument("--write", action="store_true")
+    parser.add_argument("--check", action="store_true")
+    parser.add_argument("--only", action="append", help="measure only this target (fault:NAME or variant:NAME)")
+    parser.add_argument("--jobs", type=int, default=4)
+    parser.add_argument("--rerender", action="store_true",
+                        help="recompute the sentences and docs/sdk-impact.md from the committed steps, measuring nothing")
+    args = parser.parse_args()
+    if args.rerender:
+        data = json.loads(DATA.read_text())
+        for per_sdk in data["targets"].values():
+            for row in per_sdk.values():
+                row["summary"], row["brief"] = summary(row["steps"]), brief(row["steps"])
+        DATA.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+        DOC.write_text(render(data))
+        return 0
+    targets = args.only or (
+        [f"fault:{f}" for f in catalogue(args.bin, "--list-faults")]
+        + [f"variant:{v}" for v in catalogue(args.bin, "--list-variants")]
+    )
+    started = time.time()
+    data, faithful = measure_all(args.bin, targets, args.jobs)
+    problems = faithful_problems(faithful)
+    for p in problems:
+        print(f"faithful reference: {p}", file=sys.stderr)
+    broken_variants = [f"{t} {sdk}: {d['summary']}" for t, per in data["targets"].items() if t.startswith("variant:")
+                       for sdk, d in per.items() if any(breaks(s) for s in d["steps"].values())]
+    for v in broken_variants:
+        print(f"a variant breaks an SDK (the contract's EITHER may be wrong): {v}", file=sys.stderr)
+    print(f"measured {len(targets)} targets with {len(PROBES)} probes in {time.time() - started:.0f}s", file=sys.stderr)
+    status = 1 if problems else 0
+    if args.write:
+        DATA.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+        DOC.write_text(render(data))
+    elif args.check:
+        status = max(status, check(data))
+    else:
+        json.dump(data, sys.stdout, indent=1, sort_keys=True)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

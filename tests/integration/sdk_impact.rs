@@ -1,0 +1,63 @@
+//! The SDK impact data (`clients/sdk-impact.json`, measured by `clients/impact.py`) covers every
+//! fault and variant of the reference, and no sentence about what an SDK does is written by hand
+//! anywhere in `src/` but the module that renders the data.
+
+use ssm_conform::server::{Fault, Variant};
+
+const DATA: &str = include_str!("../../clients/sdk-impact.json");
+
+#[test]
+fn every_fault_and_variant_has_a_measured_row() {
+    let data: serde_json::Value = serde_json::from_str(DATA).expect("clients/sdk-impact.json is JSON");
+    let targets = data["targets"].as_object().expect("a targets object");
+    let wanted: Vec<String> = Fault::ALL
+        .iter()
+        .map(|f| format!("fault:{f}"))
+        .chain(Variant::ALL.iter().map(|v| format!("variant:{v}")))
+        .collect();
+    let missing: Vec<&String> = wanted.iter().filter(|t| !targets.contains_key(*t)).collect();
+    assert!(missing.is_empty(), "not measured (run clients/impact.py --write, see clients/README.md): {missing:?}");
+    let stale: Vec<&String> = targets.keys().filter(|t| !wanted.contains(t)).collect();
+    assert!(stale.is_empty(), "rows for faults or variants that no longer exist: {stale:?}");
+    for (target, row) in targets {
+        for sdk in ["boto3", "aws-cli", "js-v3"] {
+            assert!(row[sdk]["brief"].is_string(), "{target} has no {sdk} outcome");
+        }
+    }
+}
+
+#[test]
+fn no_sdk_claim_is_written_by_hand_in_src() {
+    // A claim in a user-facing string ("boto3 raises …", "SDKs would …", "a paginator would …")
+    // must come from the measured data, rendered by src/sdk_impact.rs alone.
+    let claim =
+        regex::Regex::new(r#""[^"\n]*\b(SDKs?|boto3?|botocore|paginators? would|Rust SDK|JS SDK)\b[^"\n]*""#).unwrap();
+    let mut found = Vec::new();
+    let src = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src"));
+    let mut dirs = vec![src.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") || path.ends_with("sdk_impact.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            for (n, line) in code.lines().enumerate() {
+                let trimmed = line.trim_start();
+                if trimmed.starts_with("//") {
+                    continue;
+                }
+                // The label of the rendered data's column is not a claim.
+                if claim.is_match(&line.replace("SDK impact", "")) {
+                    found.push(format!("{}:{}: {}", path.display(), n + 1, trimmed));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "hand-written SDK claims:\n{}", found.join("\n"));
+}
