@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The SDK probes in CI: boto3 and the AWS CLI v1 (a venv with the pinned versions of
-# clients/python/requirements.txt) and the AWS SDK for JavaScript v3 (`npm ci` in clients/js).
+# clients/python/requirements.txt), the AWS SDK for JavaScript v3 (`npm ci` in clients/js) and the
+# AWS SDK for Rust (clients/rust, its own workspace and target directory: a cold build of about
+# 4.5 minutes on 2 cores, kept out of the main crate's `cargo test`).
 # 1. Against the faithful reference, every probe must page through every fixture completely with
 #    no duplicates, read timestamps as dates, see TaskType, get the STATUS filter exact, and
 #    surface each error as the SDK's modelled exception (impact.py exits 1 otherwise).
@@ -18,5 +20,6 @@ venv="${SSM_CONFORM_PROBE_VENV:-$(mktemp -d)/venv}"
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 "$venv/bin/pip" install --quiet --disable-pip-version-check -r clients/python/requirements.txt
 (cd clients/js && npm ci --no-audit --no-fund --silent)
+(cd clients/rust && cargo fmt --check && cargo build --release --locked --quiet)
 
 "$venv/bin/python" clients/impact.py --bin "$bin" --check --jobs 2

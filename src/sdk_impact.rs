@@ -14,7 +14,7 @@ use serde_json::Value;
 const DATA: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/clients/sdk-impact.json"));
 
 /// The probed SDKs in the order reports list them.
-const SDKS: [&str; 3] = ["boto3", "aws-cli", "js-v3"];
+const SDKS: [&str; 4] = ["boto3", "aws-cli", "js-v3", "rust-sdk"];
 
 /// The data, parsed once; `Null` if it could not be read (then no finding claims anything).
 static PARSED: LazyLock<Value> = LazyLock::new(|| serde_json::from_str(DATA).unwrap_or(Value::Null));

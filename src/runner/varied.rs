@@ -72,6 +72,25 @@ struct Variation<'p> {
     needs_pages: usize,
 }
 
+impl<'p> Variation<'p> {
+    /// A walk that must show the plain walk's pages exactly: only how the request is written
+    /// changed, so a refusal is never an accepted answer.
+    fn same_pages(plan: WalkPlan<'p>, pages: &'p [Vec<String>]) -> Variation<'p> {
+        Variation {
+            plan,
+            expected: Expected::SamePages(pages),
+            rejection: Rejection::Never,
+            rule: None,
+            needs_pages: 1,
+        }
+    }
+}
+
+/// A plain walk at `sizes` with one dimension varied: `writing`, described as `label`.
+fn varied_plan<'p>(sizes: &'p [Option<i64>], writing: Writing, label: &'p str) -> WalkPlan<'p> {
+    WalkPlan { writing, varies: Some(label), ..WalkPlan::plain(sizes, None) }
+}
+
 /// Every relation of this module that applies to the walker's execution (one with no second
 /// page has no token to carry: that relation is left out for it, see [`NOT_APPLICABLE`]).
 pub(super) async fn relations(walker: &mut Walker<'_>, plain: &PlainWalks<'_>) -> Vec<CaseResult> {
@@ -111,18 +130,7 @@ const SWITCH_LABELS: [&str; 2] =
 /// The varied walks of one relation, or why the relation cannot run.
 fn variations<'p>(check: CheckId, plain: &'p PlainWalks<'p>) -> Result<Vec<Variation<'p>>, String> {
     let ten = complete(plain.by_ten.0, "MaxResults 10")?;
-    let varies = |sizes: &'p [Option<i64>], writing, label: &'p str| WalkPlan {
-        writing,
-        varies: Some(label),
-        ..WalkPlan::plain(sizes, None)
-    };
-    let same = |plan, pages| Variation {
-        plan,
-        expected: Expected::SamePages(pages),
-        rejection: Rejection::Never,
-        rule: None,
-        needs_pages: 1,
-    };
+    let varies = varied_plan;
     Ok(match check {
         CheckId::PageSizeSwitch => {
             complete(plain.by_hundred, "MaxResults 100")?;
@@ -145,7 +153,7 @@ fn variations<'p>(check: CheckId, plain: &'p PlainWalks<'p>) -> Result<Vec<Varia
             let float = |plan, pages| Variation {
                 rejection: Rejection::FirstPage,
                 rule: Some(EitherRule::IntegralFloat),
-                ..same(plan, pages)
+                ..Variation::same_pages(plan, pages)
             };
             vec![
                 float(varies(&[Some(10)], Writing::MaxResultsAs("1e1"), "MaxResults written 1e1"), ten),
@@ -164,18 +172,8 @@ const ABSENT: &[Option<i64>] = &[None];
 /// Absent vs `null` vs the default, and an unknown member beside valid ones (§1, §3).
 fn member_variations<'p>(plain: &'p PlainWalks<'p>, ten: &'p [Vec<String>]) -> Result<Vec<Variation<'p>>, String> {
     let absent = complete(plain.absent, "MaxResults absent")?;
-    let beside = |sizes, member, text, label| WalkPlan {
-        writing: Writing::Beside(member, text),
-        varies: Some(label),
-        ..WalkPlan::plain(sizes, None)
-    };
-    let same = |plan, pages| Variation {
-        plan,
-        expected: Expected::SamePages(pages),
-        rejection: Rejection::Never,
-        rule: None,
-        needs_pages: 1,
-    };
+    let beside = |sizes, member, text, label| varied_plan(sizes, Writing::Beside(member, text), label);
+    let same = Variation::same_pages;
     Ok(vec![
         same(beside(TEN, input::FILTERS, "null", "\"Filters\": null"), ten),
         same(beside(TEN, input::FILTERS, "[]", "\"Filters\": []"), ten),

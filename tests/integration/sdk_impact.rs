@@ -20,7 +20,7 @@ fn every_fault_and_variant_has_a_measured_row() {
     let stale: Vec<&String> = targets.keys().filter(|t| !wanted.contains(t)).collect();
     assert!(stale.is_empty(), "rows for faults or variants that no longer exist: {stale:?}");
     for (target, row) in targets {
-        for sdk in ["boto3", "aws-cli", "js-v3"] {
+        for sdk in ["boto3", "aws-cli", "js-v3", "rust-sdk"] {
             assert!(row[sdk]["brief"].is_string(), "{target} has no {sdk} outcome");
         }
     }
