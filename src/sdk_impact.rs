@@ -1,11 +1,10 @@
 //! What real SDK clients do with a deviation, as measured — never as guessed. The data is
-//! `clients/sdk-impact.json`, written by `clients/impact.py` (the boto3, AWS CLI and JS v3 probes
+//! `clients/sdk-impact.json`, written by `clients/impact.py` (the boto3, AWS CLI, JS v3 and Rust probes
 //! against every fault and variant of the reference) and embedded here at build time; CI
 //! re-measures it and fails when it drifts. A finding that recognises its deviation names it
 //! (by the fault that reproduces it, e.g. `timestamps-iso`) and this module renders the sentence:
 //! this is the only code in `src/` that speaks of what an SDK does.
 
-use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use serde_json::Value;
@@ -60,20 +59,6 @@ pub fn sentence(deviation: &str) -> String {
     }
     let each = outcomes.iter().map(|o| format!("{}: {}", o.sdk, o.summary)).collect::<Vec<_>>().join("; ");
     format!("measured: {each}")
-}
-
-/// Every measured row, for reports that list them: target → SDK → summary.
-pub fn table() -> BTreeMap<String, BTreeMap<String, String>> {
-    let mut out = BTreeMap::new();
-    let Some(targets) = PARSED.get("targets").and_then(Value::as_object) else { return out };
-    for (target, row) in targets {
-        let per_sdk = SDKS
-            .iter()
-            .filter_map(|sdk| Some(((*sdk).to_owned(), row.get(sdk)?.get("summary")?.as_str()?.to_owned())))
-            .collect();
-        out.insert(target.clone(), per_sdk);
-    }
-    out
 }
 
 #[cfg(test)]
