@@ -217,7 +217,7 @@ impl Phase<'_> {
         let (case, req) = generated_case(gen, "generated", self.plan.seed, self.bindings, &self.world).ok()?;
         let n = self.sent.get() + 1;
         self.sent.set(n);
-        let exercised = oracle::coverage::exercised(&req.body, &self.world);
+        let exercised = oracle::coverage::exercised(&req.body, &self.world, case.check);
         self.coverage.borrow_mut().count(&exercised.checks, &exercised.either);
         if let Some((p, done)) = &self.progress {
             // Shrinking adds requests beyond `cases`; the bar's length grows with them.
