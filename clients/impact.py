@@ -20,12 +20,15 @@ by its own pid.
 import argparse
 import concurrent.futures
 import datetime
+import http.client
+import http.server
 import json
 import os
 import pathlib
 import re
 import subprocess
 import sys
+import threading
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -85,6 +88,71 @@ class Server:
         self.proc.wait()
 
 
+# Headers whose value differs from answer to answer of the same server; their presence is kept.
+VOLATILE_HEADERS = {"date", "x-amzn-requestid"}
+# Hop-by-hop headers the recorder does not pass on (it sets its own framing).
+HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding"}
+
+
+class Recorder:
+    """A forwarding proxy in front of one server that records each answer (status, headers,
+    body), so that a probe's exchanges with a fault can be compared with its exchanges with the
+    faithful reference: when they are identical, the probe never met the fault, and "no
+    difference" would say nothing about the SDK."""
+
+    def __init__(self, upstream):
+        self.upstream = upstream.removeprefix("http://")
+        self.answers = []
+        self.lock = threading.Lock()
+        recorder = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            # Headers and body go out in separate writes: without this, Nagle and delayed ACKs
+            # add 40 ms to every answer.
+            disable_nagle_algorithm = True
+
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length)
+                conn = http.client.HTTPConnection(recorder.upstream, timeout=PROBE_TIMEOUT)
+                try:
+                    headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_HEADERS}
+                    conn.request(self.command, self.path, body=body, headers=headers)
+                    answer = conn.getresponse()
+                    payload = answer.read()
+                    kept = [(k, v) for k, v in answer.getheaders() if k.lower() not in HOP_HEADERS | {"content-length"}]
+                    status = answer.status
+                finally:
+                    conn.close()
+                recorder.record(status, kept, payload)
+                self.send_response_only(status)
+                for k, v in kept:
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_PUT = do_DELETE = do_POST
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def record(self, status, headers, body):
+        shown = sorted((k.lower(), "*" if k.lower() in VOLATILE_HEADERS else v) for k, v in headers)
+        with self.lock:
+            self.answers.append([status, shown, body.decode("utf-8", "replace")])
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
 def run_probe(sdk, url, ids):
     cmd = PROBES[sdk](url, ids)
     try:
@@ -98,9 +166,18 @@ def run_probe(sdk, url, ids):
 
 
 def measure(binary, target, ids, sdks):
+    """Each probe's result against `target`, with the answers it got (through a recorder)."""
     server = Server(binary, target)
     try:
-        return {sdk: run_probe(sdk, server.url, ids) for sdk in sdks}
+        results = {}
+        for sdk in sdks:
+            recorder = Recorder(server.url)
+            try:
+                results[sdk] = run_probe(sdk, recorder.url, ids)
+            finally:
+                recorder.stop()
+            results[sdk]["answers"] = recorder.answers
+        return results
     finally:
         server.stop()
 
@@ -141,8 +218,42 @@ def key(item):
     return item.get("TaskExecutionId") if isinstance(item, dict) else json.dumps(item, sort_keys=True)
 
 
+def keyless(items):
+    return any(isinstance(i, dict) and "TaskExecutionId" not in i for i in items)
+
+
 def compare_items(want, got):
-    """How `got` differs from `want`: missing, extra, duplicated items and changed members."""
+    """How `got` differs from `want`: missing, extra, duplicated items and changed members.
+    Items are matched by TaskExecutionId; when the answers lost it, by position."""
+    if len(want) == len(got) and keyless(got) and not keyless(want):
+        pairs = list(zip(want, got))
+        parts = []
+    else:
+        pairs, parts = match_by_key(want, got)
+    changed = {}
+    for base, item in pairs:
+        if not isinstance(item, dict) or not isinstance(base, dict):
+            continue
+        for member in sorted(set(base) | set(item)):
+            if member not in item:
+                changed.setdefault(member, "missing")
+            elif member not in base:
+                changed.setdefault(member, "added")
+            elif not same_value(item[member], base[member]):
+                changed.setdefault(member, change_kind(base[member], item[member]))
+    if changed:
+        by_kind = {}
+        for member, how in sorted(changed.items()):
+            by_kind.setdefault(how, []).append(member)
+        parts.append("; ".join(f"{' and '.join(ms)} {how}" for how, ms in by_kind.items()))
+    if not parts and [key(i) for i in got] != [key(i) for i in want]:
+        return ORDER_ONLY
+    return "; ".join(parts)
+
+
+def match_by_key(want, got):
+    """Items of `got` paired with those of `want` by key, and the sentences for missing, extra
+    and repeated items."""
     want_keys = [key(i) for i in want]
     got_keys = [key(i) for i in got]
     parts = []
@@ -158,26 +269,8 @@ def compare_items(want, got):
     if extra:
         parts.append(f"{plural(extra, 'extra item')}")
     by_key = {key(i): i for i in want}
-    changed = {}
-    for item in got:
-        base = by_key.get(key(item))
-        if not isinstance(item, dict) or base is None:
-            continue
-        for member in sorted(set(base) | set(item)):
-            if member not in item:
-                changed.setdefault(member, "missing")
-            elif member not in base:
-                changed.setdefault(member, "added")
-            elif not same_value(item[member], base[member]):
-                changed.setdefault(member, change_kind(base[member], item[member]))
-    if changed:
-        by_kind = {}
-        for member, how in sorted(changed.items()):
-            by_kind.setdefault(how, []).append(member)
-        parts.append("; ".join(f"{' and '.join(ms)} {how}" for how, ms in by_kind.items()))
-    if not parts and got_keys != want_keys:
-        return ORDER_ONLY
-    return "; ".join(parts)
+    pairs = [(by_key[key(i)], i) for i in got if key(i) in by_key]
+    return pairs, parts
 
 
 def describe_failure(step):
@@ -313,9 +406,23 @@ def measure_all(binary, targets, jobs, sdks):
     for target in sorted(results):
         diffs = impact(faithful, results[target])
         data["targets"][target] = {
-            sdk: {"summary": summary(d), "brief": brief(d), "steps": d} for sdk, d in diffs.items()
+            sdk: {
+                "summary": summary(d),
+                "brief": brief(d),
+                "steps": d,
+                # Whether any answer this probe got differs from the faithful reference's.
+                "met": results[target][sdk]["answers"] != faithful[sdk]["answers"],
+            }
+            for sdk, d in diffs.items()
         }
     return data, faithful
+
+
+def unmet_differences(data):
+    """A probe that saw a difference through answers identical to the faithful ones: the probe or
+    the server is not deterministic, and the data would not be worth committing."""
+    return [f"{target} {sdk}: {row['summary']}" for target, per in data["targets"].items()
+            for sdk, row in per.items() if row["steps"] and not row["met"]]
 
 
 def faithful_problems(faithful):
@@ -364,15 +471,24 @@ def render(data):
         "filter walk, an unknown id, an invalid id, MaxResults 9 and 101, a garbage token, another operation)",
         "against `ssm-conform serve --fault NAME` / `--variant NAME`, compared step by step with the same",
         "probe against the faithful reference. \"no difference\" means that SDK's caller sees exactly what it",
-        "sees from the faithful reference.",
+        "sees from the faithful reference although the deviation changed what the server answered it; \"not met",
+        "by the probe\" means every answer that probe got was byte for byte the faithful one (a recording proxy",
+        "between probe and server compares them), so nothing is known of that SDK and this deviation.",
         "",
         "| target | " + " | ".join(sdks) + " |",
         "|---|" + "---|" * len(sdks),
     ]
     for target, per_sdk in data["targets"].items():
-        cells = [per_sdk[s]["brief"].replace("|", "\\|") for s in sdks]
+        cells = [cell(per_sdk[s]) for s in sdks]
         lines.append(f"| `{target}` | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def cell(row):
+    """A table cell: the brief outcome, or that the probe's scenario never met the deviation."""
+    if not row.get("met", True):
+        return "not met by the probe"
+    return row["brief"].replace("|", "\\|")
 
 
 def check(data):
@@ -436,7 +552,7 @@ def main():
         return 2
     started = time.time()
     data, faithful = measure_all(args.bin, targets, args.jobs, sdks)
-    problems = faithful_problems(faithful)
+    problems = faithful_problems(faithful) + [f"not deterministic: {u}" for u in unmet_differences(data)]
     for p in problems:
         print(f"faithful reference: {p}", file=sys.stderr)
     broken_variants = [f"{t} {sdk}: {d['summary']}" for t, per in data["targets"].items() if t.startswith("variant:")

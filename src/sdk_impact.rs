@@ -9,6 +9,44 @@ use std::sync::LazyLock;
 
 use serde_json::Value;
 
+/// Every deviation some check recognises in what an endpoint sent (by the name of the reference
+/// fault that reproduces it), so that its findings carry the measured impact. A test runs each
+/// fault and demands a finding that names it; another demands that `src/` names no other.
+pub const RECOGNISED: [&str; 32] = [
+    "content-type-json",
+    "end-before-start",
+    "error-content-type-json",
+    "error-message-missing",
+    "error-message-unread-key",
+    "error-status-200",
+    "error-status-500",
+    "error-type-code-member",
+    "error-type-header-only",
+    "filter-ignored",
+    "filter-values-anded",
+    "garbage-token-accepted",
+    "last-page-token-loops",
+    "max-results-max-unchecked",
+    "max-results-min-off-by-one",
+    "max-results-min-unchecked",
+    "not-implemented-501",
+    "not-implemented-html-500",
+    "pagination-drops-item",
+    "pagination-duplicates-item",
+    "request-id-missing",
+    "status-null",
+    "status-outside-enum",
+    "task-arn-number",
+    "task-execution-id-missing",
+    "task-type-misspelt",
+    "timestamps-iso",
+    "timestamps-milliseconds",
+    "unknown-execution-404",
+    "unknown-execution-empty-200",
+    "unstable-order",
+    "validation-first-only",
+];
+
 /// The measured data, as committed.
 const DATA: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/clients/sdk-impact.json"));
 
@@ -25,6 +63,9 @@ pub struct SdkOutcome {
     pub sdk: String,
     /// What its caller saw, measured, in brief (`no difference` when nothing).
     pub summary: String,
+    /// Whether the probe met the deviation at all: some answer it got differed from the faithful
+    /// reference's. When not, `summary` says nothing about the SDK.
+    pub met: bool,
 }
 
 /// The date the data was measured, if there is data.
@@ -40,25 +81,33 @@ pub fn of(deviation: &str) -> Option<Vec<SdkOutcome>> {
     let outcomes = SDKS
         .iter()
         .filter_map(|sdk| {
-            let summary = row.get(sdk)?.get("brief")?.as_str()?.to_owned();
+            let cell = row.get(sdk)?;
+            let summary = cell.get("brief")?.as_str()?.to_owned();
+            let met = cell.get("met")?.as_bool()?;
             let version = versions.get(sdk).and_then(Value::as_str).unwrap_or("?");
-            Some(SdkOutcome { sdk: format!("{sdk} {version}"), summary })
+            Some(SdkOutcome { sdk: format!("{sdk} {version}"), summary, met })
         })
         .collect::<Vec<_>>();
     (!outcomes.is_empty()).then_some(outcomes)
 }
 
 /// The sentence a finding carries for `deviation`: each SDK's measured outcome, or that no probed
-/// SDK notices it; empty when the deviation was not measured.
+/// SDK notices it, or that no probe met it (then nothing is known, and the sentence says so);
+/// empty when the deviation was not measured.
 pub fn sentence(deviation: &str) -> String {
     let Some(outcomes) = of(deviation) else { return String::new() };
-    let noticed: Vec<&SdkOutcome> = outcomes.iter().filter(|o| o.summary != "no difference").collect();
-    let sdks = outcomes.iter().map(|o| o.sdk.as_str()).collect::<Vec<_>>().join(", ");
-    if noticed.is_empty() {
-        return format!("measured: no SDK probed notices this ({sdks}); raw HTTP clients do");
+    let met: Vec<&SdkOutcome> = outcomes.iter().filter(|o| o.met).collect();
+    let unmet = outcomes.iter().filter(|o| !o.met).map(|o| o.sdk.as_str()).collect::<Vec<_>>().join(", ");
+    if met.is_empty() {
+        return format!("SDK impact not measured: no probe's scenario meets this deviation ({unmet})");
     }
-    let each = outcomes.iter().map(|o| format!("{}: {}", o.sdk, o.summary)).collect::<Vec<_>>().join("; ");
-    format!("measured: {each}")
+    let unmet = if unmet.is_empty() { String::new() } else { format!("; not met by the probes of {unmet}") };
+    if met.iter().all(|o| o.summary == "no difference") {
+        let sdks = met.iter().map(|o| o.sdk.as_str()).collect::<Vec<_>>().join(", ");
+        return format!("measured: no SDK probed notices this ({sdks}); raw HTTP clients do{unmet}");
+    }
+    let each = met.iter().map(|o| format!("{}: {}", o.sdk, o.summary)).collect::<Vec<_>>().join("; ");
+    format!("measured: {each}{unmet}")
 }
 
 #[cfg(test)]
@@ -72,5 +121,19 @@ mod tests {
         assert!(loops.starts_with("measured: boto3 "), "{loops}");
         assert!(loops.contains("js-v3 ") && loops.contains("loops"), "{loops}");
         assert_eq!(sentence("no-such-fault"), "");
+    }
+
+    #[test]
+    fn a_deviation_no_probe_met_claims_nothing_about_any_sdk() {
+        // The probes' scenario never sends more than ten filters: the answers they got from this
+        // fault were the faithful ones, byte for byte.
+        let unmet = sentence("filters-max-unchecked");
+        assert!(unmet.starts_with("SDK impact not measured"), "{unmet}");
+        assert!(!unmet.contains("notices"), "{unmet}");
+        let quiet = sentence("request-id-missing");
+        assert!(quiet.starts_with("measured: no SDK probed notices this (boto3 "), "{quiet}");
+        // boto3 and the CLI stop an invalid id before sending it; JS v3 and Rust send it.
+        let partly = sentence("id-pattern-unchecked");
+        assert!(partly.contains("js-v3 ") && partly.contains("not met by the probes of boto3 "), "{partly}");
     }
 }

@@ -35,6 +35,8 @@ fn check_status(resp: &WireResponse, shape: &ErrorShape) -> Option<Finding> {
             Finding::new(CheckId::ErrorStatus, format!("{ty} with HTTP 400"), format!("HTTP {}", resp.status));
         match resp.status {
             200..=299 => finding.deviating("error-status-200"),
+            // The reference answers an unknown execution with 404 under this fault.
+            404 if ty == error_type::DOES_NOT_EXIST => finding.deviating("unknown-execution-404"),
             500..=599 => finding.deviating("error-status-500"),
             _ => finding,
         }
@@ -52,7 +54,11 @@ fn check_type(resp: &WireResponse, shape: &ErrorShape) -> Option<Finding> {
         }
     }
     let (actual, deviation) = match (&shape.header_type, &shape.code_member, shape.body_is_object) {
-        (Some(h), _, _) => (
+        (Some(h), Some(c), _) => (
+            format!("the type only in the X-Amzn-ErrorType header ({h}) and a body `code` member ({c}), not in __type"),
+            Some("error-type-code-member"),
+        ),
+        (Some(h), None, _) => (
             format!("the type only in the X-Amzn-ErrorType header ({h}), not in the body's __type"),
             Some("error-type-header-only"),
         ),
@@ -90,12 +96,13 @@ fn check_message(shape: &ErrorShape) -> Option<Finding> {
 
 fn check_content_type(resp: &WireResponse) -> Option<Finding> {
     (!resp.has_aws_json_content_type()).then(|| {
-        Finding::new(
+        let finding = Finding::new(
             CheckId::ErrorContentType,
             format!("Content-Type {}", crate::contract::CONTENT_TYPE),
             format!("{:?}", resp.header("content-type").unwrap_or("none")),
         )
-        .warning()
+        .warning();
+        super::protocol::recognise_json_content_type(resp, finding, "error-content-type-json")
     })
 }
 

@@ -26,7 +26,9 @@ pub fn check_case(
 
     if let Some(status) = &exp.status {
         if !status.accepts(resp.status) {
-            out.push(Finding::new(case.check, format!("HTTP {status}"), resp.summary()));
+            let mut f = Finding::new(case.check, format!("HTTP {status}"), resp.summary());
+            f.deviation = recognise_status(case.check, status.accepts(200), resp.status);
+            out.push(f);
             return (out, None);
         }
         if matches!(status, crate::source::StatusExpectation::AnyOf(l) if l.len() > 1) {
@@ -70,6 +72,22 @@ pub fn check_case(
     (out, chose)
 }
 
+/// The deviation a case's unexpected status is, where the meaning of the case makes it one the
+/// reference reproduces (and the probes measured): an invalid request or an unknown id answered
+/// with success, or the smallest valid page size refused. `success_expected`: the case expects 200.
+fn recognise_status(check: CheckId, success_expected: bool, status: u16) -> Option<&'static str> {
+    let success = (200..300).contains(&status);
+    let refused = (400..500).contains(&status);
+    match check {
+        CheckId::UnknownExecution if success => Some("unknown-execution-empty-200"),
+        CheckId::PaginationToken if success => Some("garbage-token-accepted"),
+        CheckId::MaxResultsMax if success => Some("max-results-max-unchecked"),
+        CheckId::MaxResultsMin if success => Some("max-results-min-unchecked"),
+        CheckId::MaxResultsMin if success_expected && refused => Some("max-results-min-off-by-one"),
+        _ => None,
+    }
+}
+
 fn check_page(case: &Case, resp: &WireResponse) -> Vec<Finding> {
     let exp = &case.expect;
     let Ok(page) = Page::of(resp) else {
@@ -99,11 +117,15 @@ fn check_page(case: &Case, resp: &WireResponse) -> Vec<Finding> {
             .collect();
         if !bad.is_empty() {
             // Whatever the case is about, items outside the filter break the filter semantics.
-            out.push(Finding::new(
+            let f = Finding::new(
                 CheckId::FilterStatus,
                 format!("only items with Status {}", allowed.join(" or ")),
                 format!("items with Status {}", bad.join(", ")),
-            ));
+            );
+            // Statuses of the contract's enum outside the filter: the filter was not applied (a
+            // status outside the enum is that status's deviation, not the filter's).
+            let ignored = bad.iter().all(|s| contract::STATUSES.contains(&s.as_str()));
+            out.push(if ignored { f.deviating("filter-ignored") } else { f });
         }
     }
     out
@@ -130,11 +152,13 @@ fn check_violations(case: &Case, request_body: Option<&Value>, message: &str, op
     if !missing.is_empty() {
         // Naming some violated members but not others is the aggregation rule's failure.
         let check = if missing.len() < paths.len() { CheckId::ValidationAggregation } else { case.check };
-        out.push(Finding::new(
+        let f = Finding::new(
             check,
             format!("a validation message naming {}", missing.join(", ")),
             format!("{:?}", crate::response::excerpt(message, 300)),
-        ));
+        );
+        // The reference names only the first violation under this fault.
+        out.push(if check == CheckId::ValidationAggregation { f.deviating("validation-first-only") } else { f });
     }
     if opts.strict_messages {
         out.extend(check_strict(request_body, specs, message));

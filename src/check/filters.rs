@@ -23,6 +23,10 @@ pub struct FilteredListing {
 /// Every filter finding, given the full listing as (item key, status) pairs.
 pub fn check_filters(full: &[(String, String)], listings: &[FilteredListing]) -> Vec<Finding> {
     let mut out = Vec::new();
+    // A difference is recognised as a filter ignored or ANDed only when every status is one of the
+    // contract's: with a status outside them, the difference is that status's (another deviation).
+    let statuses_valid = full.iter().all(|(_, s)| crate::contract::STATUSES.contains(&s.as_str()));
+    let full_keys: BTreeSet<&String> = full.iter().map(|(k, _)| k).collect();
     for l in listings {
         let expected: BTreeSet<&String> =
             full.iter().filter(|(_, s)| l.expected_statuses.contains(s)).map(|(k, _)| k).collect();
@@ -43,11 +47,20 @@ pub fn check_filters(full: &[(String, String)], listings: &[FilteredListing]) ->
                 if got != expected {
                     let missing = expected.difference(&got).count();
                     let extra = got.difference(&expected).count();
-                    out.push(Finding::new(
+                    // Items of the full listing with other statuses: the filter let them through
+                    // (an item the full listing lacks is the full listing's problem).
+                    let let_through = got.difference(&expected).filter(|k| full_keys.contains(*k)).count();
+                    let mut f = Finding::new(
                         CheckId::FilterStatus,
                         format!("{}: the {} items of the full listing with those statuses", l.label, expected.len()),
                         format!("{} items ({missing} missing, {extra} not matching)", got.len()),
-                    ));
+                    );
+                    f.deviation = match (missing, extra) {
+                        (0, _) if statuses_valid && let_through == extra => Some("filter-ignored"),
+                        (_, 0) if statuses_valid => Some("filter-values-anded"),
+                        _ => None,
+                    };
+                    out.push(f);
                 }
             }
         }

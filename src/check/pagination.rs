@@ -138,7 +138,7 @@ fn check_walk(w: &PaginationWalk) -> Vec<Finding> {
     let dups: Vec<&String> = items.iter().filter(|i| !seen.insert(*i)).collect();
     if !dups.is_empty() {
         let actual = format!("with {label}, {} item(s) repeated, first {}", dups.len(), dups[0]);
-        out.push(finding("every item exactly once", actual));
+        out.push(recognise_repeats(finding("every item exactly once", actual), &dups));
     }
     let unique = seen.len();
     if w.end == WalkEnd::Complete && w.pages.len() > w.page_bound(unique) {
@@ -161,7 +161,12 @@ fn compare_walks(complete: &[&PaginationWalk]) -> Vec<Finding> {
             let missing: Vec<&String> = base_counts.keys().filter(|k| !c.contains_key(*k)).copied().collect();
             let extra: Vec<&String> = c.keys().filter(|k| !base_counts.contains_key(*k)).copied().collect();
             let example = missing.first().or(extra.first()).map_or(String::new(), |k| format!(", e.g. {k}"));
-            out.push(finding(
+            let deviation = match (missing.is_empty(), extra.is_empty()) {
+                (false, true) => Some("pagination-drops-item"),
+                (true, true) => Some("pagination-duplicates-item"),
+                _ => None,
+            };
+            let mut f = finding(
                 "the same items for every page size",
                 format!(
                     "{} gave {} items and {} gave {} ({} missing, {} extra{example})",
@@ -172,11 +177,13 @@ fn compare_walks(complete: &[&PaginationWalk]) -> Vec<Finding> {
                     missing.len(),
                     extra.len(),
                 ),
-            ));
+            );
+            f.deviation = deviation;
+            out.push(f);
         } else if items != base_items {
             let at = items.iter().zip(&base_items).position(|(a, b)| a != b).unwrap_or(0);
             let actual = format!("{} and {} differ from item {} on", base.label(), w.label(), at + 1);
-            out.push(finding("the same order on every walk", actual));
+            out.push(finding("the same order on every walk", actual).deviating("unstable-order"));
         }
     }
     out
@@ -192,6 +199,17 @@ fn check_reuse(r: &TokenReuse) -> Option<Finding> {
             format!("{} items the first time and {} the second, not the same", r.first.len(), second.len()),
         )),
         Err(summary) => Some(finding(expected, format!("the second use got {summary}"))),
+    }
+}
+
+/// A repeated-items finding, recognised as the reference's duplicating fault when the repeated
+/// keys are real item ids (a placeholder key stands for an item without its id, another
+/// deviation).
+fn recognise_repeats(f: Finding, repeated: &[&String]) -> Finding {
+    if repeated.iter().all(|k| crate::contract::is_valid_id(k)) {
+        f.deviating("pagination-duplicates-item")
+    } else {
+        f
     }
 }
 

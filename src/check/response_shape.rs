@@ -135,7 +135,11 @@ fn check_item(i: usize, item: &Value, req: &PageRequest, p: &mut Problems) {
 
     for m in output::REQUIRED_ITEM_MEMBERS {
         match obj.get(m) {
-            None => p.add(CheckId::ItemMembers, format!("{at} has no {m}")),
+            None => {
+                let what = format!("{at} has no {m}");
+                let deviation = (m == output::TASK_EXECUTION_ID).then_some("task-execution-id-missing");
+                p.add_deviation(CheckId::ItemMembers, what, deviation);
+            }
             Some(Value::Null) => {
                 let what = format!("{at} has {m} null, a member it must carry");
                 p.add_deviation(CheckId::ItemMembers, what, (m == output::STATUS).then_some("status-null"));
@@ -153,10 +157,8 @@ fn check_item(i: usize, item: &Value, req: &PageRequest, p: &mut Problems) {
             continue;
         }
         if let Some(meant) = misspelt_member(key, obj) {
-            p.add(
-                CheckId::ItemMembers,
-                format!("{at} has `{key}` where the contract has `{meant}`: clients will see {meant} as absent"),
-            );
+            let what = format!("{at} has `{key}` where the contract has `{meant}`: clients will see {meant} as absent");
+            p.add_deviation(CheckId::ItemMembers, what, (meant == output::TASK_TYPE).then_some("task-type-misspelt"));
         }
     }
 
@@ -215,7 +217,8 @@ fn enum_member(obj: &Map<String, Value>, m: &str, allowed: &[&str], at: &str, p:
         None => {}
         Some(Value::String(s)) if allowed.contains(&s.as_str()) => {}
         Some(Value::String(s)) => {
-            p.add(CheckId::ItemTypes, format!("{at} {m} {s:?} is not one of {}", allowed.join(", ")));
+            let what = format!("{at} {m} {s:?} is not one of {}", allowed.join(", "));
+            p.add_deviation(CheckId::ItemTypes, what, (m == output::STATUS).then_some("status-outside-enum"));
         }
         Some(v) => p.add(CheckId::ItemTypes, format!("{at} {m} is {}, not a string", json_type(v))),
     }
@@ -230,7 +233,11 @@ fn string_member(obj: &Map<String, Value>, m: &str, min: usize, max: usize, at: 
                 p.add(CheckId::ItemTypes, format!("{at} {m} has length {n}, outside {min}..={max}"));
             }
         }
-        Some(v) => p.add(CheckId::ItemTypes, format!("{at} {m} is {}, not a string", json_type(v))),
+        Some(v) => {
+            let what = format!("{at} {m} is {}, not a string", json_type(v));
+            let deviation = (m == output::TASK_ARN && v.is_number()).then_some("task-arn-number");
+            p.add_deviation(CheckId::ItemTypes, what, deviation);
+        }
     }
 }
 
@@ -317,7 +324,8 @@ fn timestamps(obj: &Map<String, Value>, at: &str, p: &mut Problems) {
     }
     if let [Some(start), Some(end)] = times {
         if end < start {
-            p.add(CheckId::ItemTimestamps, format!("{at} EndTime {end} is before StartTime {start}"));
+            let what = format!("{at} EndTime {end} is before StartTime {start}");
+            p.add_deviation(CheckId::ItemTimestamps, what, Some("end-before-start"));
         }
     }
 }

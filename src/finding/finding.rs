@@ -72,6 +72,8 @@ impl Finding {
     }
 }
 
+/// `[check] expected …; got …` and the measured SDK impact; the alternate form (`{:#}`) says
+/// "SDK impact as above" instead, for a finding after one of the same deviation.
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sev = match self.severity {
@@ -80,7 +82,8 @@ impl fmt::Display for Finding {
         };
         write!(f, "[{}]{sev} expected {}; got {}", self.check, self.expected, self.actual)?;
         match self.sdk_impact() {
-            Some(impact) => write!(f, "; {impact}"),
+            Some(impact) if !f.alternate() => write!(f, "; {impact}"),
+            Some(_) => write!(f, "; SDK impact as above"),
             None => Ok(()),
         }
     }

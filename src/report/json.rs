@@ -18,7 +18,7 @@ fn finding(f: &Finding) -> Value {
             Some(json!({
                 "deviation": d,
                 "measured": crate::sdk_impact::measured_on(),
-                "outcomes": outcomes.iter().map(|o| json!({"sdk": o.sdk, "outcome": o.summary})).collect::<Vec<_>>(),
+                "outcomes": outcomes.iter().map(|o| json!({"sdk": o.sdk, "met": o.met, "outcome": o.summary})).collect::<Vec<_>>(),
             }))
         }),
     })

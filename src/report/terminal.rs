@@ -118,8 +118,11 @@ impl TerminalReport {
                 let Some((first, rest)) = findings.split_first() else { return Ok(()) };
                 writeln!(out, "{} {name}{at} {}", self.paint("31", "FAIL"), escape::terminal(&first.to_string()))?;
                 self.write_detail(out, first)?;
-                for f in rest {
-                    writeln!(out, "     also {}", escape::terminal(&f.to_string()))?;
+                for (i, f) in rest.iter().enumerate() {
+                    // The measured impact once per deviation and unit: `{:#}` says "as above".
+                    let said = f.deviation.is_some() && findings[..=i].iter().any(|e| e.deviation == f.deviation);
+                    let line = if said { format!("{f:#}") } else { f.to_string() };
+                    writeln!(out, "     also {}", escape::terminal(&line))?;
                     self.write_detail(out, f)?;
                 }
                 self.write_repro(out, r)?;

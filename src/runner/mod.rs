@@ -84,9 +84,13 @@ pub struct Unreachable(#[from] pub TransportError);
 
 /// The report of an endpoint that does not implement the operation: one finding, and every case
 /// skipped.
-fn not_implemented_report(plan: &RunPlan, probe: CaseResult, why: String) -> RunReport {
-    let finding =
-        Finding::new(CheckId::OperationImplemented, format!("the endpoint to implement {}", contract::OPERATION), why);
+fn not_implemented_report(plan: &RunPlan, probe: CaseResult, how: probe::NotImplemented) -> RunReport {
+    let mut finding = Finding::new(
+        CheckId::OperationImplemented,
+        format!("the endpoint to implement {}", contract::OPERATION),
+        how.why,
+    );
+    finding.deviation = how.deviation;
     let mut results = vec![CaseResult { outcome: Outcome::Failed(vec![finding]), ..probe }];
     results.extend(
         plan.cases.iter().map(|c| {
@@ -109,8 +113,8 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError>
     )
     .with_repro(Some(client.repro(&probe_req)))
     .with_exchange(Some(Exchange::capped(probe_req.clone(), Ok(probe_resp.clone()))));
-    if let Some(why) = not_implemented(&probe_resp) {
-        return Ok(not_implemented_report(plan, implemented, why));
+    if let Some(how) = not_implemented(&probe_resp) {
+        return Ok(not_implemented_report(plan, implemented, how));
     }
     let mut observations = Observations::default();
     observations.record(client, "probe", &probe_req, &probe_resp);

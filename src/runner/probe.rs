@@ -11,26 +11,37 @@ use crate::response::{ErrorShape, Page, WireResponse};
 use crate::rng::SplitMix64;
 use crate::transport::{Client, TransportError};
 
+/// How an endpoint said it does not implement the operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotImplemented {
+    /// In words, with the answer's summary.
+    pub why: String,
+    /// The deviation it was recognised as (a fault name), when the reference reproduces it.
+    pub deviation: Option<&'static str>,
+}
+
 /// Whether the probe's answer says the operation is not implemented at all (contract §7).
-pub fn not_implemented(resp: &WireResponse) -> Option<String> {
+pub fn not_implemented(resp: &WireResponse) -> Option<NotImplemented> {
     let shape = ErrorShape::of(resp);
     let ty = shape.resolved_type.as_deref();
-    let why = if resp.status == 501 {
-        "HTTP 501 Not Implemented (LocalStack answers operations it lacks this way)"
+    let (why, deviation) = if resp.status == 501 {
+        ("HTTP 501 Not Implemented (LocalStack answers operations it lacks this way)", Some("not-implemented-501"))
     } else if ty == Some(error_type::UNKNOWN_OPERATION) {
-        "UnknownOperationException for this operation's own X-Amz-Target"
+        ("UnknownOperationException for this operation's own X-Amz-Target", None)
     } else if resp.status >= 500 && !shape.body_is_object {
-        "HTTP 5xx with a body that is not JSON (moto_server answers operations it lacks with an HTML 500 page)"
+        let why =
+            "HTTP 5xx with a body that is not JSON (moto_server answers operations it lacks with an HTML 500 page)";
+        (why, Some("not-implemented-html-500"))
     } else if resp.status == 404 && !shape.body_is_object {
-        "HTTP 404 with a body that is not JSON: nothing serves this operation at that URL"
+        ("HTTP 404 with a body that is not JSON: nothing serves this operation at that URL", None)
     } else if resp.status >= 500
         && matches!(ty, Some(error_type::INTERNAL_FAILURE) | Some("NotImplemented") | Some("NotImplementedException"))
     {
-        "a 5xx InternalFailure / NotImplemented error for a valid request"
+        ("a 5xx InternalFailure / NotImplemented error for a valid request", None)
     } else {
         return None;
     };
-    Some(format!("{why}: {}", resp.summary()))
+    Some(NotImplemented { why: format!("{why}: {}", resp.summary()), deviation })
 }
 
 /// A well-formed id that is none of `known` (in any letter case), drawn from the run's seed.

@@ -3,6 +3,7 @@
 //! passes.
 
 use ssm_conform::check::CheckId;
+use ssm_conform::sdk_impact::RECOGNISED;
 use ssm_conform::server::Fault;
 
 use crate::util::{fail_lines, fixture_id_args, reference, ssm_conform, stdout};
@@ -22,12 +23,16 @@ fn faithful_reference_passes_every_case_strictly() {
 fn every_fault_fails_the_check_that_names_it() {
     let ids = fixture_id_args();
     let mut missed = Vec::new();
+    let mut unrecognised = Vec::new();
     let mut tripped = std::collections::BTreeSet::new();
+    let dir = tempfile::tempdir().unwrap();
     for &fault in Fault::ALL {
         let server = reference(Some(fault));
+        let json = dir.path().join(format!("{fault}.json"));
+        let report = format!("json:{}", json.display());
         // The cases, relations and always-on checks must catch it on their own, except a fault
         // that only generated requests can meet (a fixed seed keeps that run deterministic).
-        let mut args = vec!["run", "--endpoint", server.url.as_str()];
+        let mut args = vec!["run", "--endpoint", server.url.as_str(), "--report", report.as_str()];
         if fault.check() == CheckId::GeneratedRequests {
             args.extend(["--seed", "1"]);
         } else {
@@ -50,8 +55,14 @@ fn every_fault_fails_the_check_that_names_it() {
         if out.status.code() != Some(1) || !named {
             missed.push(format!("{fault} (exit {:?}, no FAIL line with {tag}):\n{}", out.status.code(), stdout(&out)));
         }
+        let name = fault.to_string();
+        if RECOGNISED.contains(&name.as_str()) && !deviations(&json).contains(&name) {
+            unrecognised.push(format!("{fault}: {:?}", deviations(&json)));
+        }
     }
     assert!(missed.is_empty(), "faults not caught:\n{}", missed.join("\n"));
+    // A deviation a check claims to recognise is recognised in what that fault sends.
+    assert!(unrecognised.is_empty(), "no finding names its deviation: {unrecognised:?}");
     // Every check is proven able to fail: some fault trips it. (The snapshot check compares a
     // run with recorded answers rather than the contract, so no fault of the reference can trip
     // it against its own recording: its failing test is
@@ -59,6 +70,13 @@ fn every_fault_fails_the_check_that_names_it() {
     let untested: Vec<&CheckId> =
         CheckId::ALL.iter().filter(|c| !tripped.contains(*c) && **c != CheckId::Snapshot).collect();
     assert!(untested.is_empty(), "checks no fault trips: {untested:?}");
+}
+
+/// The deviations the findings of a JSON report name.
+fn deviations(json: &std::path::Path) -> std::collections::BTreeSet<String> {
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(json).unwrap()).unwrap();
+    let findings = report["results"].as_array().into_iter().flatten().flat_map(|r| r["findings"].as_array()).flatten();
+    findings.filter_map(|f| f["sdk_impact"]["deviation"].as_str().map(str::to_owned)).collect()
 }
 
 #[test]

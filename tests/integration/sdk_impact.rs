@@ -2,6 +2,7 @@
 //! fault and variant of the reference, and no sentence about what an SDK does is written by hand
 //! anywhere in `src/` but the module that renders the data.
 
+use ssm_conform::sdk_impact::RECOGNISED;
 use ssm_conform::server::{Fault, Variant};
 
 const DATA: &str = include_str!("../../clients/sdk-impact.json");
@@ -60,4 +61,29 @@ fn no_sdk_claim_is_written_by_hand_in_src() {
         }
     }
     assert!(found.is_empty(), "hand-written SDK claims:\n{}", found.join("\n"));
+}
+
+#[test]
+fn src_names_only_recognised_deviations_and_each_is_a_fault() {
+    let faults: Vec<String> = Fault::ALL.iter().map(|f| f.to_string()).collect();
+    let unknown: Vec<&&str> = RECOGNISED.iter().filter(|d| !faults.iter().any(|f| f == *d)).collect();
+    assert!(unknown.is_empty(), "recognised deviations that are no fault of the reference: {unknown:?}");
+    // A fault's name in the checks, the runner or the findings is a finding's deviation; it must
+    // be listed, so that a test proves a run against that fault yields it.
+    let literal = regex::Regex::new(r#""([a-z0-9]+(?:-[a-z0-9]+)+)""#).unwrap();
+    let mut unlisted = Vec::new();
+    for dir in ["check", "runner", "finding"] {
+        let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")).join(dir);
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            for name in literal.captures_iter(code).map(|c| c[1].to_owned()) {
+                if faults.contains(&name) && !RECOGNISED.contains(&name.as_str()) {
+                    unlisted.push(format!("{}: {name}", path.display()));
+                }
+            }
+        }
+    }
+    assert!(unlisted.is_empty(), "deviations named in src/ but not in sdk_impact::RECOGNISED: {unlisted:?}");
 }

@@ -6,8 +6,11 @@
 //!     ssm-conform-rust-probe --endpoint URL --execution-id ID [--execution-id ID ...] --random-id ID
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use aws_sdk_ssm::config::interceptors::BeforeTransmitInterceptorContextRef;
+use aws_sdk_ssm::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_ssm::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ssm::primitives::DateTime;
 use aws_sdk_ssm::types::{MaintenanceWindowExecutionTaskIdentity, MaintenanceWindowFilter};
@@ -16,6 +19,40 @@ use serde_json::{json, Map, Value};
 
 const MAX_PAGES: usize = 100;
 const TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Attempts made since the last reset: the SDK hides its retries from the caller, so an
+/// interceptor counts every attempt it makes.
+static ATTEMPTS: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts each attempt of each request into [`ATTEMPTS`].
+#[derive(Debug)]
+struct AttemptCounter;
+
+impl Intercept for AttemptCounter {
+    fn name(&self) -> &'static str {
+        "AttemptCounter"
+    }
+
+    fn read_before_attempt(
+        &self,
+        _context: &BeforeTransmitInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        ATTEMPTS.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+/// `failure` with the retries the failing request made (recorded only when there were some,
+/// as the other probes do).
+fn failure_after_attempts(mut out: Value) -> Value {
+    let retries = ATTEMPTS.load(Ordering::SeqCst).saturating_sub(1);
+    if retries > 0 {
+        out["retries"] = json!(retries);
+    }
+    out
+}
 
 /// The probe's arguments.
 struct Args {
@@ -138,11 +175,13 @@ async fn paginate(client: &Client, id: &str, size: Option<i32>, filter: bool) ->
     if let Some(n) = size {
         pager = pager.page_size(n);
     }
+    ATTEMPTS.store(0, Ordering::SeqCst);
     let mut stream = pager.send();
     let (mut items, mut pages) = (Vec::new(), 0usize);
     while let Some(page) = stream.next().await {
         match page {
             Ok(p) => {
+                ATTEMPTS.store(0, Ordering::SeqCst);
                 pages += 1;
                 items.extend(p.window_execution_task_identities().iter().map(item));
                 if pages > MAX_PAGES {
@@ -150,7 +189,7 @@ async fn paginate(client: &Client, id: &str, size: Option<i32>, filter: bool) ->
                 }
             }
             Err(e) => {
-                let mut out = failure(&e);
+                let mut out = failure_after_attempts(failure(&e));
                 out["after_pages"] = json!(pages);
                 return out;
             }
@@ -166,6 +205,7 @@ async fn call(client: &Client, id: &str, max_results: Option<i32>, token: Option
         .window_execution_id(id)
         .set_max_results(max_results)
         .set_next_token(token.map(str::to_owned));
+    ATTEMPTS.store(0, Ordering::SeqCst);
     match req.send().await {
         Ok(out) => {
             let items: Vec<Value> = out.window_execution_task_identities().iter().map(item).collect();
@@ -175,7 +215,7 @@ async fn call(client: &Client, id: &str, max_results: Option<i32>, token: Option
             }
             json!({ "outcome": "ok", "response": response })
         }
-        Err(e) => failure(&e),
+        Err(e) => failure_after_attempts(failure(&e)),
     }
 }
 
@@ -198,7 +238,7 @@ async fn run(args: &Args) -> BTreeMap<String, Value> {
         )
         .load()
         .await;
-    let client = Client::new(&config);
+    let client = Client::from_conf(aws_sdk_ssm::config::Builder::from(&config).interceptor(AttemptCounter).build());
     let mut steps = BTreeMap::new();
     for (i, id) in args.ids.iter().enumerate() {
         steps.insert(format!("paginate-10:{i}"), paginate(&client, id, Some(10), false).await);
@@ -211,9 +251,10 @@ async fn run(args: &Args) -> BTreeMap<String, Value> {
     steps.insert("max-results-9".into(), call(&client, first, Some(9), None).await);
     steps.insert("max-results-101".into(), call(&client, first, Some(101), None).await);
     steps.insert("garbage-token".into(), call(&client, first, None, Some("garbage")).await);
+    ATTEMPTS.store(0, Ordering::SeqCst);
     let other = match client.describe_maintenance_windows().send().await {
         Ok(_) => json!({ "outcome": "ok", "response": {} }),
-        Err(e) => failure(&e),
+        Err(e) => failure_after_attempts(failure(&e)),
     };
     steps.insert("other-operation".into(), other);
     steps
