@@ -221,6 +221,26 @@ pub mod error_type {
     pub const CLIENT: [&str; 5] = [VALIDATION, DOES_NOT_EXIST, SERIALIZATION, UNKNOWN_OPERATION, INVALID_NEXT_TOKEN];
     /// Error types that must carry a message (contract §6).
     pub const MESSAGE_REQUIRED: [&str; 2] = [VALIDATION, DOES_NOT_EXIST];
+    /// Error types emulators answer an operation they lack with, whatever the status
+    /// (contract §7), and who answers so.
+    pub const NOT_IMPLEMENTED: [(&str, &str); 4] = [
+        ("UnsupportedOperation", "floci"),
+        ("InvalidAction", "ministack and fakecloud"),
+        ("NotImplemented", "emulators that say so"),
+        ("NotImplementedException", "emulators that say so"),
+    ];
+    /// Error types that say "not implemented" only with a message naming the action as unknown
+    /// (kumo: `InvalidParameterValue` "The action X is not valid").
+    pub const NOT_IMPLEMENTED_BY_MESSAGE: [&str; 2] = ["InvalidParameterValue", "InvalidRequest"];
+}
+
+/// Phrases of a message that say the action itself is unknown (contract §7), lower-case: a
+/// message holds one of the subjects and one of the verdicts.
+pub mod unknown_action {
+    /// What the message speaks of.
+    pub const SUBJECTS: [&str; 2] = ["action", "operation"];
+    /// What it says of it.
+    pub const VERDICTS: [&str; 5] = ["unknown", "not valid", "not supported", "not implemented", "unsupported"];
 }
 
 /// Member names of an awsJson error body (contract §6).

@@ -8,6 +8,7 @@ mod docs;
 mod faults;
 mod foreign;
 mod hostile;
+mod not_implemented;
 mod property;
 mod reports;
 mod robustness;
