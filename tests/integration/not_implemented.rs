@@ -5,7 +5,7 @@
 use crate::util::{ssm_conform, TestOutput, TestServer};
 
 /// An endpoint that answers every request with `status`, the given headers and `body`.
-fn answering(status: u16, headers: &'static [(&'static str, &'static str)], body: &'static str) -> TestServer {
+fn answering(status: u16, headers: Headers, body: &'static str) -> TestServer {
     TestServer::router(axum::Router::new().fallback(move || async move {
         let mut response = axum::response::Response::new(axum::body::Body::from(body));
         *response.status_mut() = axum::http::StatusCode::from_u16(status).unwrap();
@@ -16,8 +16,11 @@ fn answering(status: u16, headers: &'static [(&'static str, &'static str)], body
     }))
 }
 
-const JSON: &[(&str, &str)] = &[("content-type", "application/x-amz-json-1.1")];
-const XML: &[(&str, &str)] = &[("content-type", "text/xml")];
+/// Response headers, as served.
+type Headers = &'static [(&'static str, &'static str)];
+
+const JSON: Headers = &[("content-type", "application/x-amz-json-1.1")];
+const XML: Headers = &[("content-type", "text/xml")];
 
 fn run(server: &TestServer) -> TestOutput {
     ssm_conform(&["run", "--endpoint", &server.url, "--no-sign", "--property-cases", "0"])
@@ -25,7 +28,7 @@ fn run(server: &TestServer) -> TestOutput {
 
 #[test]
 fn every_dialect_of_not_implemented_is_one_finding() {
-    let forms: [(&str, u16, &[(&str, &str)], &str); 7] = [
+    let forms: [(&str, u16, Headers, &str); 7] = [
         ("LocalStack", 501, JSON, r#"{"__type":"InternalFailure","message":"API action not yet implemented"}"#),
         ("fakecloud", 501, JSON, r#"{"__type":"InvalidAction","message":"Unknown operation"}"#),
         ("floci", 400, JSON, r#"{"__type":"UnsupportedOperation","message":"Operation DescribeMaintenanceWindowExecutionTasks is not supported."}"#),
