@@ -36,8 +36,10 @@ DATA = ROOT / "clients" / "sdk-impact.json"
 DOC = ROOT / "docs" / "sdk-impact.md"
 RANDOM_ID = "0123abcd-0000-4000-8000-00000000cafe"
 PROBE_TIMEOUT = 120
-# The one difference an SDK's caller may see from a variant: any stable order is allowed.
+# Differences an SDK's caller may see from a variant without anything breaking: any stable order
+# is allowed, and an empty page's list may be absent (the CLI then prints no list at all).
 ORDER_ONLY = "the same items in another order"
+EMPTY_LIST_ABSENT = "prints no list where the faithful reference's answer prints an empty one, no error"
 
 PROBES = {
     "boto3": lambda url, ids: [sys.executable, str(ROOT / "clients/python/probe.py"), *url_ids(url, ids)],
@@ -314,6 +316,8 @@ def compare_step(want, got):
     if want.get("outcome") == "exception":
         return "succeeds where the faithful reference's answer raised " + str(want.get("code") or want.get("class"))
     want_items, got_items = want.get("items"), got.get("items")
+    if want_items == [] and got_items is None and want.get("outcome") == "ok":
+        return EMPTY_LIST_ABSENT
     if isinstance(want_items, list) and isinstance(got_items, list):
         diff = compare_items(want_items, got_items)
         if not diff:
@@ -341,7 +345,7 @@ def impact(faithful, measured):
 def breaks(sentence):
     """Whether a difference breaks a caller: any stable order and another wording of an error
     message are allowed (the wording is STRICT in the contract, never a finding by default)."""
-    return sentence != ORDER_ONLY and not sentence.endswith("with another message")
+    return sentence not in (ORDER_ONLY, EMPTY_LIST_ABSENT) and not sentence.endswith("with another message")
 
 
 def brief(diffs):

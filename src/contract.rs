@@ -282,6 +282,7 @@ catalogue! {
         SkippedOverlappingFilter = "skipped-overlapping-filter",
             "§3 SKIPPED_OVERLAPPING as a filter value: accepted or rejected";
         OptionalMemberNull = "optional-member-null", "§4 an item's optional member absent or null";
+        EmptyListForm = "empty-list-form", "§4 a page with no items: `[]` or no list member";
         Order = "order", "§5 the order is stable; it may be any order";
         LastPageToken = "last-page-token", "§5 the last page's NextToken (absent, \"\" or null)";
         TrailingEmptyPage = "trailing-empty-page", "§5 a trailing empty page after the last item";

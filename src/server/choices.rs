@@ -100,6 +100,8 @@ pub struct Choices {
     pub skipped_overlapping_filter: bool,
     /// §4: whether an item's absent optional members are sent as `null`.
     pub absent_members_null: bool,
+    /// §4: whether a page with no items omits `WindowExecutionTaskIdentities` (else `[]`).
+    pub empty_list_omitted: bool,
     /// §5: the listing's order.
     pub order: Order,
     /// §5: the last page's `NextToken`.
@@ -135,6 +137,7 @@ impl Choices {
         unsupported_filter: UnsupportedFilter::ValidationError,
         skipped_overlapping_filter: true,
         absent_members_null: false,
+        empty_list_omitted: false,
         order: Order::Listing,
         last_page_token: LastPageToken::Absent,
         trailing_empty_page: false,

@@ -239,7 +239,9 @@ impl Reference {
             if self.has(Fault::TokenKeepsPageSize) && offset > 0 { contract::MAX_RESULTS_MAX as usize } else { asked };
         let (items, next) = self.page(exec, &tasks, PagePlan { offset, size });
         let mut body = Map::new();
-        body.insert(output::ITEMS.into(), Value::Array(items));
+        if !(items.is_empty() && self.choices.empty_list_omitted) {
+            body.insert(output::ITEMS.into(), Value::Array(items));
+        }
         match next {
             Some(o) => {
                 // Under `token-counts-pages` the token holds a page count, not an offset.

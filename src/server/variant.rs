@@ -130,6 +130,11 @@ catalogue! {
                 rule: EitherRule::IntegralFloat,
                 choices: Choices { integral_floats: true, ..Choices::FAITHFUL },
             };
+        EmptyListOmitted = "empty-list-omitted",
+            "omits WindowExecutionTaskIdentities from a page with no items (`{}` for an empty execution)" {
+                rule: EitherRule::EmptyListForm,
+                choices: Choices { empty_list_omitted: true, ..Choices::FAITHFUL },
+            };
         OptionalMembersNull = "optional-members-null",
             "sends an item's absent optional members (EndTime, AlarmConfiguration, ...) as null" {
                 rule: EitherRule::OptionalMemberNull,
