@@ -381,6 +381,8 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
         .collect();
     let client = Client::new(&target.url, ClientConfig { options, signer })?;
     let (bar, progress) = progress_bar();
+    let stop = StopFlag::default();
+    let discover = discovery_wanted(&args, &target);
     let plan = RunPlan {
         cases,
         execution_ids,
@@ -395,7 +397,8 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
             save_failures: args.save_failures.clone(),
             budget: Duration::from_secs_f64(args.property_budget),
         },
-        stop: StopFlag::default(),
+        stop,
+        discover,
     };
     let started = Instant::now();
     let watcher = tokio::spawn(watch_interrupts(plan.stop.clone(), bar.clone()));
@@ -403,12 +406,19 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
     watcher.abort();
     bar.finish_and_clear();
     let report = result?;
+    let mut notes = notes;
+    notes.extend(report.notes.iter().cloned());
     let seconds = started.elapsed().as_secs_f64();
     let label = target.label();
     if let Some(s) = target.server {
         s.stop().await;
     }
     finish(&args, report, baseline, RunMeta { target: &label, notes: &notes, seed, seconds })
+}
+
+/// Whether to discover execution ids: when asked, or against an endpoint given none.
+fn discovery_wanted(args: &RunArgs, target: &Target) -> bool {
+    args.discover || (target.server.is_none() && args.execution_ids.is_empty() && !args.no_discover)
 }
 
 /// The first Ctrl-C stops the run from sending (what is in flight finishes, bounded by the

@@ -36,6 +36,14 @@ pub struct RunArgs {
     /// data are skipped without one.
     #[arg(long = "execution-id", value_name = "ID")]
     pub execution_ids: Vec<String>,
+    /// Find execution ids on the endpoint through the read-only DescribeMaintenanceWindows and
+    /// DescribeMaintenanceWindowExecutions (never an operation that writes). The default against
+    /// an endpoint when no --execution-id is given.
+    #[arg(long, conflicts_with_all = ["execution_ids", "no_discover"])]
+    pub discover: bool,
+    /// Never discover execution ids: without --execution-id, the checks that need one are skipped.
+    #[arg(long)]
+    pub no_discover: bool,
     /// A case file or a directory of `*.toml` case files.
     #[arg(long, value_name = "PATH")]
     pub cases: Option<PathBuf>,

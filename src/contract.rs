@@ -243,6 +243,30 @@ pub mod unknown_action {
     pub const VERDICTS: [&str; 5] = ["unknown", "not valid", "not supported", "not implemented", "unsupported"];
 }
 
+/// The two read-only operations that discovery lists execution ids with (`run --discover`),
+/// and the members it reads. Discovery never calls an operation that writes.
+pub mod discovery {
+    /// Lists maintenance windows: `{"WindowIdentities": [{"WindowId": ...}], "NextToken"}`.
+    pub const LIST_WINDOWS: &str = "DescribeMaintenanceWindows";
+    /// Lists one window's executions: `{"WindowExecutions": [{"WindowExecutionId": ...}], "NextToken"}`.
+    pub const LIST_EXECUTIONS: &str = "DescribeMaintenanceWindowExecutions";
+    /// The windows of a `DescribeMaintenanceWindows` page.
+    pub const WINDOW_IDENTITIES: &str = "WindowIdentities";
+    /// A window's id, in a window identity and as `DescribeMaintenanceWindowExecutions` input.
+    pub const WINDOW_ID: &str = "WindowId";
+    /// The executions of a `DescribeMaintenanceWindowExecutions` page.
+    pub const WINDOW_EXECUTIONS: &str = "WindowExecutions";
+    /// `WindowId` is `mw-` and 17 lower-case hex digits (`^mw-[0-9a-f]{17}$`).
+    pub fn is_window_id(s: &str) -> bool {
+        s.strip_prefix("mw-")
+            .is_some_and(|h| h.len() == 17 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+    }
+    /// The `X-Amz-Target` of `operation`.
+    pub fn target(operation: &str) -> String {
+        format!("{}.{operation}", super::TARGET_PREFIX)
+    }
+}
+
 /// Member names of an awsJson error body (contract §6).
 pub mod error_body {
     /// The error type member every SDK reads.

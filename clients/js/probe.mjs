@@ -9,7 +9,7 @@ import {
   SSMClient,
   SSMServiceException,
   DescribeMaintenanceWindowExecutionTasksCommand,
-  DescribeMaintenanceWindowsCommand,
+  DescribeInstanceInformationCommand,
   paginateDescribeMaintenanceWindowExecutionTasks,
 } from "@aws-sdk/client-ssm";
 import { readFileSync } from "node:fs";
@@ -112,7 +112,7 @@ async function main() {
   steps["max-results-9"] = await call(client, op({ WindowExecutionId: first, MaxResults: 9 }));
   steps["max-results-101"] = await call(client, op({ WindowExecutionId: first, MaxResults: 101 }));
   steps["garbage-token"] = await call(client, op({ WindowExecutionId: first, NextToken: "garbage" }));
-  steps["other-operation"] = await call(client, new DescribeMaintenanceWindowsCommand({}));
+  steps["other-operation"] = await call(client, new DescribeInstanceInformationCommand({}));
   const pkg = JSON.parse(readFileSync(new URL("./node_modules/@aws-sdk/client-ssm/package.json", import.meta.url)));
   const sorted = Object.fromEntries(Object.keys(steps).sort().map((k) => [k, steps[k]]));
   process.stdout.write(JSON.stringify({ sdk: "js-v3", version: pkg.version, steps: sorted }, null, 1) + "\n");

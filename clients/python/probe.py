@@ -114,7 +114,7 @@ def boto3_steps(endpoint, ids, random_id):
     steps["max-results-9"] = call(ssm, OPERATION, WindowExecutionId=ids[0], MaxResults=9)
     steps["max-results-101"] = call(ssm, OPERATION, WindowExecutionId=ids[0], MaxResults=101)
     steps["garbage-token"] = call(ssm, OPERATION, WindowExecutionId=ids[0], NextToken="garbage")
-    steps["other-operation"] = call(ssm, "describe_maintenance_windows")
+    steps["other-operation"] = call(ssm, "describe_instance_information")
     return steps
 
 
@@ -179,7 +179,7 @@ def cli_steps(endpoint, ids, random_id):
     steps["max-results-9"] = cli(endpoint, [op, "--window-execution-id", ids[0], "--max-items", "9", "--page-size", "9"])
     steps["max-results-101"] = cli(endpoint, [op, "--window-execution-id", ids[0], "--page-size", "101"])
     steps["garbage-token"] = cli(endpoint, [op, "--window-execution-id", ids[0], "--starting-token", "garbage"])
-    steps["other-operation"] = cli(endpoint, ["describe-maintenance-windows"])
+    steps["other-operation"] = cli(endpoint, ["describe-instance-information"])
     return steps
 
 

@@ -294,4 +294,6 @@ pub struct RunReport {
     pub saved_failures: Vec<PathBuf>,
     /// Whether the run was interrupted (what did not run is skipped).
     pub interrupted: bool,
+    /// What the run learned that the report's header says (the execution ids it discovered).
+    pub notes: Vec<String>,
 }

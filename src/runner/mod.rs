@@ -11,8 +11,11 @@
 //!   dimension each (page size between pages, number encodings, null members, carried tokens).
 //! - `generated.rs`: property-generated requests judged by the oracle, shrunk on failure.
 //! - `observe.rs`: the always-on checks across every exchange of the run.
+//! - `discover.rs`: before a run given no execution ids, the ids found through the read-only
+//!   listings of maintenance windows and their executions.
 
 mod cases;
+pub mod discover;
 pub mod generated;
 mod id_case;
 mod observe;
@@ -61,6 +64,8 @@ pub struct RunPlan {
     pub generated: GeneratedPlan,
     /// Set to stop sending (Ctrl-C): what ran is reported, the rest skipped.
     pub stop: StopFlag,
+    /// Whether to discover execution ids after the probe (`execution_ids` is then empty).
+    pub discover: bool,
 }
 
 /// Why a run could not finish (a harness error).
@@ -116,11 +121,14 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError>
     if let Some(how) = not_implemented(&probe_resp) {
         return Ok(not_implemented_report(plan, implemented, how));
     }
+    // Only an endpoint that implements the operation is worth discovering ids on.
+    let (discovered, notes) = if plan.discover { discovered_plan(client, plan).await } else { (None, Vec::new()) };
+    let plan = discovered.as_ref().unwrap_or(plan);
     let mut observations = Observations::default();
     observations.record(client, "probe", &probe_req, &probe_resp);
     let bindings = probe::bindings(client, &plan.execution_ids, random_id, &mut observations).await;
 
-    let mut report = RunReport { results: vec![implemented], ..RunReport::default() };
+    let mut report = RunReport { results: vec![implemented], notes, ..RunReport::default() };
     let total = plan.cases.len() + plan.execution_ids.len();
     run_cases_and_relations(client, plan, &bindings, total, &mut report, &mut observations).await?;
     // Generated requests last, sequentially, so that a seed replays them exactly.
@@ -136,6 +144,24 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError>
     report.choices = observations.choices.clone();
     report.results.extend(observations.into_results());
     Ok(report)
+}
+
+/// `plan` with the execution ids discovery found, and the note that says what it found (or why
+/// nothing; then the checks that need an execution are skipped).
+async fn discovered_plan(client: &Client, plan: &RunPlan) -> (Option<RunPlan>, Vec<String>) {
+    match discover::discover(client, &plan.stop).await {
+        Ok(found) => {
+            let note = discover::describe(&found);
+            let execution_ids = found.into_iter().map(|e| e.id).collect();
+            (Some(RunPlan { execution_ids, ..plan.clone() }), vec![note])
+        }
+        Err(gap) => (
+            None,
+            vec![format!(
+                "discovery found no execution ids ({gap}); the checks that need one are skipped: give --execution-id"
+            )],
+        ),
+    }
 }
 
 /// The cases and the relations, `plan.concurrency` at a time; their results in a stable order.

@@ -148,6 +148,11 @@ impl Reference {
         if !req.method.eq_ignore_ascii_case("POST") || req.path.split('?').next() != Some("/") {
             return self.error(404, error_type::UNKNOWN_OPERATION, None);
         }
+        if !self.has(Fault::UnknownOperationServed) {
+            if let Some(reply) = super::discovery::answer(req, &self.choices, &self.executions) {
+                return reply;
+            }
+        }
         if req.header(contract::TARGET_HEADER) != Some(contract::TARGET) && !self.has(Fault::UnknownOperationServed) {
             return self.error(self.choices.unknown_operation_status, error_type::UNKNOWN_OPERATION, None);
         }

@@ -5,7 +5,8 @@
 //! - `validate.rs`: reading and validating the input; `token.rs`: tamper-evident tokens;
 //! - `fault.rs`: the fault catalogue; `deform.rs`: output faults as deformations of the answer;
 //! - `variant.rs`: the variants, each another set of accepted choices;
-//! - `answer.rs`: how answers are shaped; `http.rs`: the HTTP wrapper.
+//! - `answer.rs`: how answers are shaped; `http.rs`: the HTTP wrapper;
+//! - `discovery.rs`: the two read-only listings `run --discover` finds execution ids with.
 //!
 //! ## Adding a fault
 //! See `fault.rs`: one catalogue line, one small function (`deform.rs`) or branch, and its row
@@ -19,6 +20,7 @@
 mod answer;
 pub mod choices;
 mod deform;
+pub mod discovery;
 pub mod fault;
 pub mod fixtures;
 pub mod handler;

@@ -3,19 +3,11 @@
 # say so in one finding. Installs the pinned moto in a venv, starts moto_server on 127.0.0.1 at a
 # free port, runs `ssm-conform run` against it exactly as the README shows (signed with the
 # harness's fake credentials), and demands: exit 1, one failed unit (`operation-implemented`),
-# every other unit skipped, none passed. moto is stopped by its own pid.
+# every other unit skipped, none passed; the findings must match targets/moto/findings.txt (the
+# record targets/summary.py tabulates). moto is stopped by its own pid.
 #
-#     targets/moto/check.sh BINARY
-set -euo pipefail
-bin="$(realpath "$1")"
-here="$(cd "$(dirname "$0")" && pwd)"
-work="$(mktemp -d)"
-moto_pid=""
-cleanup() {
-  if [ -n "$moto_pid" ]; then kill "$moto_pid" 2>/dev/null || true; wait "$moto_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+#     targets/moto/check.sh BINARY [--update]   (--update rewrites findings.txt; review the diff)
+source "$(dirname "$0")/../lib.sh" "$@"
 
 venv="$here/.venv"
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
@@ -24,11 +16,11 @@ venv="$here/.venv"
 # A free port: moto_server (werkzeug) does not report the port it got for -p 0.
 port="$("$venv/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 "$venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
-moto_pid=$!
+server_pid=$!
 url="http://127.0.0.1:$port"
 for _ in $(seq 100); do
   if "$venv/bin/python" -c "import urllib.request; urllib.request.urlopen('$url/moto-api/', timeout=1)" 2>/dev/null; then break; fi
-  kill -0 "$moto_pid" 2>/dev/null || { echo "moto: moto_server exited:"; cat "$work/moto.log"; exit 1; } >&2
+  kill -0 "$server_pid" 2>/dev/null || { echo "moto: moto_server exited:"; cat "$work/moto.log"; exit 1; } >&2
   sleep 0.2
 done
 
@@ -56,3 +48,14 @@ if problems:
     sys.exit(1)
 print(f"moto: one operation-implemented finding, {len(skipped)} units skipped (exit 1), as expected")
 PY
+
+python3 "$here/../findings.py" "$work/moto.json" "$work/findings.txt" "moto $("$venv/bin/python" -c 'import moto; print(moto.__version__)') (targets/moto/check.sh)"
+# The probe's random id and the URL vary from run to run: the record keeps the verdicts.
+sed -i -E 's#[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}#<id>#g; s#127\.0\.0\.1:[0-9]+#127.0.0.1:<port>#g' "$work/findings.txt"
+if [ "$update" = "--update" ]; then
+  cp "$work/findings.txt" "$here/findings.txt"
+  echo "moto: wrote targets/moto/findings.txt; review the diff"
+elif ! diff -u "$here/findings.txt" "$work/findings.txt"; then
+  echo "moto: the findings changed (- committed, + now); if intended, rerun with --update and commit" >&2
+  exit 1
+fi

@@ -7,27 +7,18 @@
 #                                        occurs is named, and both fail this script;
 #   - targets/winterbaume/findings.txt   every finding in words, sorted: when winterbaume's answers
 #                                        or our checks change, the diff says which.
-# The adapter is stopped by its own pid.
+# It also runs without --execution-id: discovery must find the seeded executions and the findings
+# must be the same. The adapter is stopped by its own pid.
 #
 #     targets/winterbaume/check.sh BINARY [--update]   (--update rewrites both files; review the diff)
-set -euo pipefail
-bin="$(realpath "$1")"
-update="${2:-}"
-here="$(cd "$(dirname "$0")" && pwd)"
-work="$(mktemp -d)"
-pid=""
-cleanup() {
-  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$(dirname "$0")/../lib.sh" "$@"
 
 cargo build --release --locked --quiet --manifest-path "$here/Cargo.toml"
 "$here/target/release/ssm-conform-winterbaume" >"$work/serve.out" 2>&1 &
-pid=$!
+server_pid=$!
 for _ in $(seq 100); do
   grep -q "serving" "$work/serve.out" 2>/dev/null && break
-  kill -0 "$pid" 2>/dev/null || { echo "winterbaume: the adapter exited:"; cat "$work/serve.out"; exit 1; } >&2
+  kill -0 "$server_pid" 2>/dev/null || { echo "winterbaume: the adapter exited:"; cat "$work/serve.out"; exit 1; } >&2
   sleep 0.1
 done
 url="$(head -n 1 "$work/serve.out")"
@@ -43,18 +34,9 @@ else
   "$bin" "${args[@]}" --baseline "$here/baseline.toml" >"$work/run.out" 2>&1 || status=$?
 fi
 
-python3 - "$work/run.json" "$work/findings.txt" <<'PY'
-import json, sys
-report = json.load(open(sys.argv[1]))
-# Without the verdict: under --baseline a failed unit reads "accepted".
-lines = [f"{r['name']} [{f['check']}] expected {f['expected']}; got {f['actual']}"
-         for r in report["results"] for f in r.get("findings") or []]
-units = len({r["name"] for r in report["results"] if r.get("findings")})
-with open(sys.argv[2], "w") as out:
-    out.write("# ssm-conform findings against winterbaume-ssm 0.3.0 (targets/winterbaume/check.sh)\n")
-    out.write(f"# {len(lines)} findings in {units} units\n")
-    out.write("\n".join(sorted(lines)) + "\n")
-PY
+# Every finding in words, sorted (targets/findings.py).
+findings() { python3 "$here/../findings.py" "$1" "$2" "winterbaume-ssm 0.3.0 (targets/winterbaume/check.sh)"; }
+findings "$work/run.json" "$work/findings.txt"
 
 if [ "$update" = "--update" ]; then
   cp "$work/findings.txt" "$here/findings.txt"
@@ -76,6 +58,19 @@ fi
 if ! diff -u "$here/findings.txt" "$work/findings.txt" >"$work/findings.diff"; then
   echo "winterbaume: the findings changed (- committed, + now); if intended, rerun with --update and commit:" >&2
   head -60 "$work/findings.diff" >&2
+  problems=1
+fi
+# Without --execution-id the harness discovers the seeded executions through
+# DescribeMaintenanceWindows and DescribeMaintenanceWindowExecutions: the same findings.
+"$bin" run --endpoint "$url" --seed 1 --report "json:$work/discovered.json" >"$work/discovered.out" 2>&1 || true
+findings "$work/discovered.json" "$work/discovered.txt"
+if ! grep -q "^note: discovered 5 execution" "$work/discovered.out"; then
+  echo "winterbaume: discovery did not find the 5 seeded executions:" >&2
+  grep "^note:" "$work/discovered.out" >&2 || head -5 "$work/discovered.out" >&2
+  problems=1
+elif ! diff -u "$work/findings.txt" "$work/discovered.txt" >"$work/discovered.diff"; then
+  echo "winterbaume: with discovered ids the findings differ from those with the ids given:" >&2
+  head -60 "$work/discovered.diff" >&2
   problems=1
 fi
 [ "$problems" -eq 0 ] && echo "winterbaume: the findings match the committed record ($(grep -c '' "$here/findings.txt") lines)"

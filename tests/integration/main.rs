@@ -4,6 +4,7 @@
 mod architecture;
 mod case_files;
 mod cli;
+mod discover;
 mod docs;
 mod faults;
 mod foreign;

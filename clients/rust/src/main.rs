@@ -252,7 +252,7 @@ async fn run(args: &Args) -> BTreeMap<String, Value> {
     steps.insert("max-results-101".into(), call(&client, first, Some(101), None).await);
     steps.insert("garbage-token".into(), call(&client, first, None, Some("garbage")).await);
     ATTEMPTS.store(0, Ordering::SeqCst);
-    let other = match client.describe_maintenance_windows().send().await {
+    let other = match client.describe_instance_information().send().await {
         Ok(_) => json!({ "outcome": "ok", "response": {} }),
         Err(e) => failure_after_attempts(failure(&e)),
     };
