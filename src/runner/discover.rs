@@ -61,6 +61,12 @@ pub enum DiscoveryGap {
         /// How many windows it listed.
         windows: usize,
     },
+    /// The listings named executions, but none could be listed with this operation.
+    #[error("the endpoint lists {executions} execution(s), and none answers {} with a listing", contract::OPERATION)]
+    NoneListable {
+        /// How many executions the listings named.
+        executions: usize,
+    },
 }
 
 /// What discovery says in the report: the ids it chose with their task counts.
@@ -98,12 +104,16 @@ pub async fn discover(client: &Client, stop: &StopFlag) -> Result<Vec<FoundExecu
     if ids.is_empty() {
         return Err(DiscoveryGap::NoExecution { windows: windows.len() });
     }
+    let listed = ids.len();
     let mut found = Vec::new();
     for id in ids.into_iter().take(MAX_CANDIDATES) {
         // An execution whose tasks cannot be listed is no use to the checks: left out.
         if let Some(tasks) = count_tasks(&sender, &id).await? {
             found.push(FoundExecution { id, tasks });
         }
+    }
+    if found.is_empty() {
+        return Err(DiscoveryGap::NoneListable { executions: listed });
     }
     Ok(choose(found))
 }

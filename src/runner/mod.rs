@@ -64,7 +64,7 @@ pub struct RunPlan {
     pub generated: GeneratedPlan,
     /// Set to stop sending (Ctrl-C): what ran is reported, the rest skipped.
     pub stop: StopFlag,
-    /// Whether to discover execution ids after the probe (`execution_ids` is then empty).
+    /// Whether to discover execution ids after the probe; what it finds replaces `execution_ids`.
     pub discover: bool,
 }
 

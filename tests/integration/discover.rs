@@ -64,3 +64,33 @@ fn discovery_is_never_run_against_given_ids_or_when_turned_off() {
     both.assert_code(2);
     assert!(both.stderr().contains("cannot be used with"), "{}", both.text());
 }
+
+#[test]
+fn listed_executions_this_operation_cannot_list_are_said_and_skipped() {
+    // The listings name an execution, but this operation answers DoesNotExist for every id.
+    let server =
+        crate::util::TestServer::router(axum::Router::new().fallback(|headers: axum::http::HeaderMap| async move {
+            let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+            let body = match target.as_str() {
+                "AmazonSSM.DescribeMaintenanceWindows" => {
+                    r#"{"WindowIdentities":[{"WindowId":"mw-0123456789abcdef0"}]}"#
+                }
+                "AmazonSSM.DescribeMaintenanceWindowExecutions" => {
+                    r#"{"WindowExecutions":[{"WindowExecutionId":"0123abcd-0000-4000-8000-000000000001"}]}"#
+                }
+                _ => r#"{"__type":"DoesNotExistException","Message":"no such execution"}"#,
+            };
+            let status = if target.ends_with("Tasks") { 400 } else { 200 };
+            let mut response = axum::response::Response::new(axum::body::Body::from(body));
+            *response.status_mut() = axum::http::StatusCode::from_u16(status).unwrap();
+            response
+        }));
+    let out = ssm_conform(&["run", "--endpoint", server.url.as_str(), "--no-sign", "--property-cases", "0"]);
+    let text = out.stdout();
+    assert!(
+        text.contains("lists 1 execution(s), and none answers DescribeMaintenanceWindowExecutionTasks with a listing"),
+        "{}",
+        out.text()
+    );
+    assert!(!text.contains("walked "), "{text}");
+}
