@@ -70,11 +70,7 @@ fn check_type(resp: &WireResponse, shape: &ErrorShape) -> Option<Finding> {
             (format!("a body that is not a JSON object ({}): there is no __type to read", resp.summary()), None)
         }
     };
-    let finding = Finding::new(CheckId::ErrorType, "a JSON body with __type", actual);
-    Some(match deviation {
-        Some(d) => finding.deviating(d),
-        None => finding,
-    })
+    Some(Finding::new(CheckId::ErrorType, "a JSON body with __type", actual).deviating(deviation))
 }
 
 fn check_message(shape: &ErrorShape) -> Option<Finding> {

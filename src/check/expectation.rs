@@ -26,9 +26,8 @@ pub fn check_case(
 
     if let Some(status) = &exp.status {
         if !status.accepts(resp.status) {
-            let mut f = Finding::new(case.check, format!("HTTP {status}"), resp.summary());
-            f.deviation = recognise_status(case.check, status.accepts(200), resp.status);
-            out.push(f);
+            let f = Finding::new(case.check, format!("HTTP {status}"), resp.summary());
+            out.push(f.deviating(recognise_status(case.check, status.accepts(200), resp.status)));
             return (out, None);
         }
         if matches!(status, crate::source::StatusExpectation::AnyOf(l) if l.len() > 1) {

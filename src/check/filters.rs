@@ -50,17 +50,17 @@ pub fn check_filters(full: &[(String, String)], listings: &[FilteredListing]) ->
                     // Items of the full listing with other statuses: the filter let them through
                     // (an item the full listing lacks is the full listing's problem).
                     let let_through = got.difference(&expected).filter(|k| full_keys.contains(*k)).count();
-                    let mut f = Finding::new(
-                        CheckId::FilterStatus,
-                        format!("{}: the {} items of the full listing with those statuses", l.label, expected.len()),
-                        format!("{} items ({missing} missing, {extra} not matching)", got.len()),
-                    );
-                    f.deviation = match (missing, extra) {
+                    let deviation = match (missing, extra) {
                         (0, _) if statuses_valid && let_through == extra => Some("filter-ignored"),
                         (_, 0) if statuses_valid => Some("filter-values-anded"),
                         _ => None,
                     };
-                    out.push(f);
+                    let f = Finding::new(
+                        CheckId::FilterStatus,
+                        format!("{}: the {} items of the full listing with those statuses", l.label, expected.len()),
+                        format!("{} items ({missing} missing, {extra} not matching)", got.len()),
+                    );
+                    out.push(f.deviating(deviation));
                 }
             }
         }

@@ -166,7 +166,7 @@ fn compare_walks(complete: &[&PaginationWalk]) -> Vec<Finding> {
                 (true, true) => Some("pagination-duplicates-item"),
                 _ => None,
             };
-            let mut f = finding(
+            let f = finding(
                 "the same items for every page size",
                 format!(
                     "{} gave {} items and {} gave {} ({} missing, {} extra{example})",
@@ -178,8 +178,7 @@ fn compare_walks(complete: &[&PaginationWalk]) -> Vec<Finding> {
                     extra.len(),
                 ),
             );
-            f.deviation = deviation;
-            out.push(f);
+            out.push(f.deviating(deviation));
         } else if items != base_items {
             let at = items.iter().zip(&base_items).position(|(a, b)| a != b).unwrap_or(0);
             let actual = format!("{} and {} differ from item {} on", base.label(), w.label(), at + 1);

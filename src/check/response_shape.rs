@@ -63,11 +63,7 @@ impl Problems {
                     String::new()
                 };
                 let (first, deviation) = &list[0];
-                let finding = Finding::new(check, expectation_of(check), format!("{first}{more}"));
-                match deviation {
-                    Some(d) => finding.deviating(d),
-                    None => finding,
-                }
+                Finding::new(check, expectation_of(check), format!("{first}{more}")).deviating(*deviation)
             })
             .collect()
     }

@@ -47,9 +47,9 @@ impl Finding {
     }
 
     /// The same finding, recognised as `deviation` (a fault name), so that reports carry what
-    /// the SDKs were measured to do with it.
-    pub fn deviating(mut self, deviation: &'static str) -> Finding {
-        self.deviation = Some(deviation);
+    /// the SDKs were measured to do with it; `None` leaves it unrecognised.
+    pub fn deviating(mut self, deviation: impl Into<Option<&'static str>>) -> Finding {
+        self.deviation = deviation.into();
         self
     }
 

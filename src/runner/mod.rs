@@ -90,12 +90,12 @@ pub struct Unreachable(#[from] pub TransportError);
 /// The report of an endpoint that does not implement the operation: one finding, and every case
 /// skipped.
 fn not_implemented_report(plan: &RunPlan, probe: CaseResult, how: probe::NotImplemented) -> RunReport {
-    let mut finding = Finding::new(
+    let finding = Finding::new(
         CheckId::OperationImplemented,
         format!("the endpoint to implement {}", contract::OPERATION),
         how.why,
-    );
-    finding.deviation = how.deviation;
+    )
+    .deviating(how.deviation);
     let mut results = vec![CaseResult { outcome: Outcome::Failed(vec![finding]), ..probe }];
     results.extend(
         plan.cases.iter().map(|c| {

@@ -81,9 +81,7 @@ fn listed_executions_this_operation_cannot_list_are_said_and_skipped() {
                 _ => r#"{"__type":"DoesNotExistException","Message":"no such execution"}"#,
             };
             let status = if target.ends_with("Tasks") { 400 } else { 200 };
-            let mut response = axum::response::Response::new(axum::body::Body::from(body));
-            *response.status_mut() = axum::http::StatusCode::from_u16(status).unwrap();
-            response
+            crate::util::answer(status, body)
         }));
     let out = ssm_conform(&["run", "--endpoint", server.url.as_str(), "--no-sign", "--property-cases", "0"]);
     let text = out.stdout();

@@ -7,8 +7,7 @@ use crate::util::{ssm_conform, TestOutput, TestServer};
 /// An endpoint that answers every request with `status`, the given headers and `body`.
 fn answering(status: u16, headers: Headers, body: &'static str) -> TestServer {
     TestServer::router(axum::Router::new().fallback(move || async move {
-        let mut response = axum::response::Response::new(axum::body::Body::from(body));
-        *response.status_mut() = axum::http::StatusCode::from_u16(status).unwrap();
+        let mut response = crate::util::answer(status, body);
         for (k, v) in headers {
             response.headers_mut().insert(*k, axum::http::HeaderValue::from_static(v));
         }

@@ -355,3 +355,10 @@ pub fn stderr(o: &Output) -> String {
 pub fn fail_lines(o: &Output) -> Vec<String> {
     stdout(o).lines().filter(|l| l.starts_with("FAIL ")).map(str::to_owned).collect()
 }
+
+/// An answer of a hand-written endpoint: `status` and `body`, no header.
+pub fn answer(status: u16, body: &'static str) -> axum::response::Response {
+    let mut response = axum::response::Response::new(axum::body::Body::from(body));
+    *response.status_mut() = axum::http::StatusCode::from_u16(status).unwrap();
+    response
+}
