@@ -396,6 +396,7 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
             seed,
             save_failures: args.save_failures.clone(),
             budget: Duration::from_secs_f64(args.property_budget),
+            concurrency: args.concurrency,
         },
         stop,
         discover,

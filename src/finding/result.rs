@@ -288,6 +288,8 @@ pub struct RunReport {
     pub pending_snapshots: Vec<PathBuf>,
     /// Generated requests sent.
     pub generated_requests: usize,
+    /// How long the generated phase took (shrinking included).
+    pub generated_elapsed: std::time::Duration,
     /// How many generated requests exercised each contract rule (`None`: no generated phase).
     pub coverage: Option<Coverage>,
     /// Case files written by `--save-failures`.

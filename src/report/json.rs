@@ -84,6 +84,10 @@ pub fn write_json(ctx: &RunContext<'_>) -> String {
         "seed": ctx.seed,
         "interrupted": ctx.report.interrupted,
         "seconds": ctx.seconds,
+        "generated": {
+            "requests": ctx.report.generated_requests,
+            "seconds": ctx.report.generated_elapsed.as_secs_f64(),
+        },
         "summary": { "passed": s.passed, "failed": s.failed, "blocked": s.blocked, "skipped": s.skipped, "accepted": s.accepted },
         "results": ctx.report.results.iter().map(unit).collect::<Vec<_>>(),
         "walks": ctx.report.walks.iter().map(|w| json!({

@@ -23,6 +23,8 @@ use crate::source::generate::{requests, Capabilities, GenRequest};
 use crate::source::{case_to_toml, Case, Origin};
 use crate::transport::Client;
 
+mod stream;
+
 /// The default number of generated requests: a few seconds against the reference endpoint.
 pub const DEFAULT_CASES: u32 = 2000;
 
@@ -40,10 +42,10 @@ const MAX_SHRINK_TIME: Duration = Duration::from_secs(30);
 
 /// The most generated requests in a row that cannot be built against this target (they need an
 /// execution or a token it does not have) before a hunt gives up.
-const MAX_REJECTS: u32 = 100_000;
+pub(super) const MAX_REJECTS: u32 = 100_000;
 
 /// Whether `ev` fails a check not yet in `found`.
-fn is_new_failure(ev: &Evaluation, found: &BTreeSet<CheckId>) -> bool {
+pub(super) fn is_new_failure(ev: &Evaluation, found: &BTreeSet<CheckId>) -> bool {
     ev.findings.iter().any(|f| !found.contains(&f.check))
 }
 
@@ -58,6 +60,8 @@ pub struct GeneratedPlan {
     pub save_failures: Option<PathBuf>,
     /// The most the phase may take; past it, no more requests are sent.
     pub budget: Duration,
+    /// How many requests may be in flight at once (shrinking sends one at a time).
+    pub concurrency: usize,
 }
 
 /// Why the phase stopped sending.
@@ -97,6 +101,8 @@ pub struct GeneratedOutcome {
     pub stop: GeneratedStop,
     /// How many of the requests exercised each contract rule.
     pub coverage: Coverage,
+    /// How long the phase took, shrinking included.
+    pub elapsed: Duration,
 }
 
 /// Why the generated phase could not do its job (a harness error).
@@ -132,8 +138,11 @@ pub fn generated_case(
     oracle::generated_case(gen.template(), name, Origin::Generated { seed }, bindings, world)
 }
 
-/// Runs the generated phase against `client`, sequentially and deterministically.
-/// `progress` (with the units already done) is told of every generated request.
+/// Runs the generated phase against `client`: the requests of one deterministic stream are
+/// sent `plan.concurrency` at a time and judged in the order they were generated; then the first
+/// request of each newly failing check is shrunk, one request at a time. The same seed gives the
+/// same requests, verdicts and report at any concurrency. `progress` (with the units already
+/// done) is told of every request.
 pub async fn run_generated(
     client: &Client,
     bindings: &Bindings,
@@ -145,10 +154,14 @@ pub async fn run_generated(
     if plan.cases == 0 {
         return Ok(None);
     }
+    let started = Instant::now();
+    let deadline = started + plan.budget;
+    let world = world_of(bindings);
+    let streamed = stream::send_stream(client, bindings, &world, plan, opts, progress.clone(), stop, deadline).await?;
     let (client, bindings, plan, stop) = (client.clone(), bindings.clone(), plan.clone(), stop.clone());
     let handle = tokio::runtime::Handle::current();
-    let phase = move || {
-        Phase {
+    let shrink = move || {
+        let phase = Phase {
             handle: &handle,
             client: &client,
             bindings: &bindings,
@@ -156,30 +169,54 @@ pub async fn run_generated(
             opts,
             progress,
             stop: &stop,
-            world: world_of(&bindings),
-            deadline: Instant::now() + plan.budget,
-            sent: Cell::new(0),
-            stopped: RefCell::new(None),
-            coverage: RefCell::new(Coverage::with_rows(
-                oracle::coverage::REQUEST_CHECKS,
-                oracle::coverage::REQUEST_EITHER_RULES,
-            )),
-        }
-        .run()
+            world,
+            deadline,
+            sent: Cell::new(streamed.sent),
+            stopped: RefCell::new(streamed.stopped),
+            coverage: RefCell::new(streamed.coverage),
+        };
+        phase.finish(streamed.candidates)
     };
-    let outcome = tokio::task::spawn_blocking(phase).await.map_err(|e| GeneratedError::Panicked(e.to_string()))?;
-    outcome.map(Some)
+    let mut outcome =
+        tokio::task::spawn_blocking(shrink).await.map_err(|e| GeneratedError::Panicked(e.to_string()))??;
+    outcome.elapsed = started.elapsed();
+    Ok(Some(outcome))
 }
 
 /// One generated request, sent and judged.
-struct Evaluation {
-    case: Case,
-    request: WireRequest,
-    response: WireResponse,
-    findings: Vec<Finding>,
+pub(super) struct Evaluation {
+    pub(super) case: Case,
+    pub(super) request: WireRequest,
+    pub(super) response: WireResponse,
+    pub(super) findings: Vec<Finding>,
 }
 
-/// The phase's state while proptest drives it.
+/// The first request of the stream to fail a check no earlier request failed, with the state of
+/// the generator just before it (to rebuild its value tree for shrinking).
+pub(super) struct Candidate {
+    pub(super) rng: TestRng,
+    pub(super) evaluation: Evaluation,
+}
+
+/// A fresh runner whose first value is the stream's request drawn with `rng`.
+fn runner_from(rng: TestRng) -> TestRunner {
+    TestRunner::new_with_rng(Config::default(), rng)
+}
+
+/// The runner of the phase's stream: its own deterministic sequence of requests from `seed`.
+pub(super) fn stream_runner(seed: u64) -> TestRunner {
+    let mut bytes = [0u8; 32];
+    bytes[..8].copy_from_slice(&seed.to_le_bytes());
+    runner_from(TestRng::from_seed(RngAlgorithm::ChaCha, &bytes))
+}
+
+/// The strategy of the phase's requests against this target.
+pub(super) fn strategy(bindings: &Bindings, world: &World) -> impl Strategy<Value = GenRequest> {
+    requests(Capabilities { known_executions: bindings.execution_ids.len(), token: world.token.is_some() })
+}
+
+/// The phase's state while it shrinks (sequentially, on a blocking thread: proptest's value
+/// trees are neither `Send` nor async).
 struct Phase<'a> {
     handle: &'a tokio::runtime::Handle,
     client: &'a Client,
@@ -200,7 +237,7 @@ impl Phase<'_> {
         self.stopped.borrow().is_some()
     }
 
-    /// Sends one generated request and judges the answer; `None` when the phase has stopped (or
+    /// Sends one shrinking request and judges the answer; `None` when the phase has stopped (or
     /// stops now) or the request cannot be built against this target.
     fn evaluate(&self, gen: &GenRequest) -> Option<Evaluation> {
         if self.is_stopped() {
@@ -236,38 +273,6 @@ impl Phase<'_> {
         }
     }
 
-    /// A fresh runner for hunt number `round`: its own deterministic stream of requests.
-    fn runner(&self, round: usize) -> TestRunner {
-        let mut seed = [0u8; 32];
-        seed[..8].copy_from_slice(&self.plan.seed.to_le_bytes());
-        seed[8] = round as u8;
-        TestRunner::new_with_rng(Config::default(), TestRng::from_seed(RngAlgorithm::ChaCha, &seed))
-    }
-
-    /// Hunts one new failure (a check not in `found`), spending generated requests from
-    /// `remaining`; returns it shrunk as far as the budget and the shrink limits allow. Stops at
-    /// once when the phase stops (the budget, or a request without an answer).
-    fn hunt(&self, round: usize, remaining: &mut u32, found: &BTreeSet<CheckId>) -> Option<Evaluation> {
-        let mut runner = self.runner(round);
-        let strategy = requests(Capabilities {
-            known_executions: self.bindings.execution_ids.len(),
-            token: self.world.token.is_some(),
-        });
-        let mut rejects = 0u32;
-        while *remaining > 0 && !self.is_stopped() && rejects < MAX_REJECTS {
-            let Ok(tree) = strategy.new_tree(&mut runner) else { break };
-            let Some(ev) = self.evaluate(&tree.current()) else {
-                rejects += 1; // a placeholder this target cannot resolve (or the phase stopped)
-                continue;
-            };
-            *remaining -= 1;
-            if is_new_failure(&ev, found) {
-                return Some(self.shrink(tree, ev, found));
-            }
-        }
-        None
-    }
-
     /// Shrinks a failing request (proptest's value tree: simplify while it still fails, else
     /// complicate) and returns the smallest failing evaluation. The failure found is kept even
     /// when the budget ends the shrinking early.
@@ -300,15 +305,25 @@ impl Phase<'_> {
         best
     }
 
-    /// Runs the phase: up to [`MAX_FAILURES`] distinct failures, each shrunk and reported.
-    fn run(&self) -> Result<GeneratedOutcome, GeneratedError> {
+    /// Shrinks up to [`MAX_FAILURES`] of the stream's candidates, in the order the stream met
+    /// them, each to a failure of a check the earlier ones did not fail, and reports them.
+    fn finish(&self, candidates: Vec<Candidate>) -> Result<GeneratedOutcome, GeneratedError> {
         let mut found: BTreeSet<CheckId> = BTreeSet::new();
         let mut results = Vec::new();
         let mut saved = Vec::new();
-        let mut remaining = self.plan.cases;
-        for round in 0..MAX_FAILURES {
-            let Some(ev) = self.hunt(round, &mut remaining, &found) else { break };
-            let Some(new) = ev.findings.iter().find(|f| !found.contains(&f.check)).map(|f| f.check) else { break };
+        let strategy = strategy(self.bindings, &self.world);
+        for candidate in candidates {
+            if found.len() >= MAX_FAILURES {
+                break;
+            }
+            if !is_new_failure(&candidate.evaluation, &found) {
+                continue; // an earlier shrunk failure already stands for its checks
+            }
+            let ev = match strategy.new_tree(&mut runner_from(candidate.rng)) {
+                Ok(tree) => self.shrink(tree, candidate.evaluation, &found),
+                Err(_) => candidate.evaluation,
+            };
+            let Some(new) = ev.findings.iter().find(|f| !found.contains(&f.check)).map(|f| f.check) else { continue };
             found.insert(new);
             let (result, path) = self.failure_unit(new, ev)?;
             results.push(result);
@@ -318,7 +333,7 @@ impl Phase<'_> {
         let requests = self.sent.get();
         results.extend(self.phase_unit(&stop, requests, results.is_empty()));
         let coverage = self.coverage.borrow().clone();
-        Ok(GeneratedOutcome { requests, results, saved, stop, coverage })
+        Ok(GeneratedOutcome { requests, results, saved, stop, coverage, elapsed: Duration::ZERO })
     }
 
     /// The unit of one shrunk failure, and the case file saved for it.

@@ -131,12 +131,13 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError>
     let mut report = RunReport { results: vec![implemented], notes, ..RunReport::default() };
     let total = plan.cases.len() + plan.execution_ids.len();
     run_cases_and_relations(client, plan, &bindings, total, &mut report, &mut observations).await?;
-    // Generated requests last, sequentially, so that a seed replays them exactly.
+    // Generated requests last: judged in the order they were drawn, so that a seed replays them.
     let progress = plan.progress.clone().map(|p| (p, total));
     let generated_run = generated::run_generated(client, &bindings, &plan.generated, plan.check, progress, &plan.stop);
     if let Some(generated) = generated_run.await? {
         report.results.extend(generated.results);
         report.generated_requests = generated.requests;
+        report.generated_elapsed = generated.elapsed;
         report.coverage = Some(generated.coverage);
         report.saved_failures = generated.saved;
     }
