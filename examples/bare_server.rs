@@ -12,6 +12,10 @@ use axum::body::Bytes;
 use axum::http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 
+/// The same allocator as the `ssm-conform` binary, so that the peer is not slower for want of it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The answer every request gets: the reference's own success answer to the benchmark request.
 #[derive(Clone)]
 struct Canned {

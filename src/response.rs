@@ -1,5 +1,8 @@
-//! [`WireResponse`] and the typed views the checks read: [`ErrorShape`] and [`Page`].
-//! Decoding never panics, whatever the endpoint sent.
+//! [`WireResponse`] and the typed views the checks read: [`Received`] (the body parsed once),
+//! [`ErrorShape`] and [`Page`] (borrowed from it, never cloned). Decoding never panics, whatever
+//! the endpoint sent.
+
+use std::cell::OnceCell;
 
 use serde_json::{Map, Value};
 
@@ -110,10 +113,16 @@ pub struct ErrorShape {
 }
 
 impl ErrorShape {
-    /// Reads the error shape of any response.
+    /// Reads the error shape of any response (parsing its body; a check reads
+    /// [`Received::error_shape`] instead).
     pub fn of(resp: &WireResponse) -> ErrorShape {
-        match resp.json() {
-            Ok(Value::Object(map)) => ErrorShape::from_object(resp, &map),
+        ErrorShape::read(resp, resp.json().as_ref().ok())
+    }
+
+    /// The error shape of `resp`, whose body parsed as `json` (`None`: not JSON).
+    fn read(resp: &WireResponse, json: Option<&Value>) -> ErrorShape {
+        match json {
+            Some(Value::Object(map)) => ErrorShape::from_object(resp, map),
             _ => ErrorShape {
                 header_type: resp
                     .header(contract::ERROR_TYPE_HEADER)
@@ -149,31 +158,75 @@ impl ErrorShape {
     }
 }
 
-/// A success page as the paginator reads it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Page {
-    /// The items (each whatever JSON the endpoint sent).
-    pub items: Vec<Value>,
-    /// The next token; `None` for absent, `null` or `""` (all mean the end).
-    pub next_token: Option<String>,
+/// A response with its body parsed once: the view every check reads. It dereferences to the
+/// [`WireResponse`] (status, headers, bytes); the parsed body, the error shape and the page are
+/// read from the one parse.
+#[derive(Debug)]
+pub struct Received<'a> {
+    resp: &'a WireResponse,
+    json: Result<Value, String>,
+    error_shape: OnceCell<ErrorShape>,
 }
 
-impl Page {
-    /// Reads a page, or says why the body is not one.
-    pub fn of(resp: &WireResponse) -> Result<Page, String> {
-        let value = resp.json()?;
+impl<'a> Received<'a> {
+    /// Parses `resp`'s body once.
+    pub fn new(resp: &'a WireResponse) -> Received<'a> {
+        Received { resp, json: resp.json(), error_shape: OnceCell::new() }
+    }
+
+    /// The response as received.
+    pub fn response(&self) -> &'a WireResponse {
+        self.resp
+    }
+
+    /// The body as JSON, or why it is not.
+    pub fn json(&self) -> Result<&Value, &str> {
+        self.json.as_ref().map_err(String::as_str)
+    }
+
+    /// The error shape, as the AWS SDKs read it.
+    pub fn error_shape(&self) -> &ErrorShape {
+        self.error_shape.get_or_init(|| ErrorShape::read(self.resp, self.json.as_ref().ok()))
+    }
+
+    /// The body as a success page, or why it is not one.
+    pub fn page(&self) -> Result<Page<'_>, String> {
+        Page::from_json(self.json.as_ref().map_err(String::clone)?)
+    }
+}
+
+impl std::ops::Deref for Received<'_> {
+    type Target = WireResponse;
+
+    fn deref(&self) -> &WireResponse {
+        self.resp
+    }
+}
+
+/// A success page as the paginator reads it, borrowed from the parsed body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<'a> {
+    /// The items (each whatever JSON the endpoint sent).
+    pub items: &'a [Value],
+    /// The next token; `None` for absent, `null` or `""` (all mean the end).
+    pub next_token: Option<&'a str>,
+}
+
+impl<'a> Page<'a> {
+    /// Reads a page from a parsed body, or says why the body is not one.
+    pub fn from_json(value: &'a Value) -> Result<Page<'a>, String> {
         let Value::Object(map) = value else {
             return Err("the body is not a JSON object".to_owned());
         };
-        let items = match map.get(output::ITEMS) {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(items)) => items.clone(),
+        let items: &[Value] = match map.get(output::ITEMS) {
+            None | Some(Value::Null) => &[],
+            Some(Value::Array(items)) => items,
             Some(other) => return Err(format!("{} is {}, not a list", output::ITEMS, json_type(other))),
         };
         let next_token = match map.get(output::NEXT_TOKEN) {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) if s.is_empty() => None,
-            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::String(s)) => Some(s.as_str()),
             Some(other) => return Err(format!("{} is {}, not a string", output::NEXT_TOKEN, json_type(other))),
         };
         Ok(Page { items, next_token })
@@ -183,6 +236,11 @@ impl Page {
     pub fn task_ids(&self) -> Vec<Option<String>> {
         self.items.iter().map(|i| i.get(output::TASK_EXECUTION_ID).and_then(Value::as_str).map(str::to_owned)).collect()
     }
+}
+
+/// The next token of a success page in `resp` (`None`: none, or not a page).
+pub fn next_token_of(resp: &WireResponse) -> Option<String> {
+    Received::new(resp).page().ok()?.next_token.map(str::to_owned)
 }
 
 /// The JSON type of a value, for messages.

@@ -59,7 +59,7 @@ static TARGET: LazyLock<Target> = LazyLock::new(|| {
     let token = known.first().and_then(|exec| {
         let req = WireRequest::json(&json!({"WindowExecutionId": exec, "MaxResults": 10}));
         let resp = runtime.block_on(client.send(&req)).ok()?;
-        ssm_conform::response::Page::of(&resp).ok()?.next_token
+        ssm_conform::response::next_token_of(&resp)
     });
     let findings =
         std::env::var_os("SSM_CONFORM_FUZZ_FINDINGS").map_or_else(|| PathBuf::from("fuzz/findings"), PathBuf::from);

@@ -10,7 +10,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use ssm_conform::check::{self, error_shape, snapshot};
-use ssm_conform::response::{ErrorShape, Page};
+use ssm_conform::response::{ErrorShape, Received};
 use ssm_conform_fuzz::ResponseInput;
 
 fuzz_target!(init: ssm_conform_fuzz::write_seeds_if_asked(), |input: ResponseInput<'_>| {
@@ -18,18 +18,20 @@ fuzz_target!(init: ssm_conform_fuzz::write_seeds_if_asked(), |input: ResponseInp
     let req = input.request();
 
     // The same always-on checks every exchange of a run goes through.
-    let findings = check::always_on(&req, &resp);
+    let received = Received::new(&resp);
+    let findings = check::always_on(req.json_body().as_ref(), &received);
     // Findings end up in every report: make sure they format.
     for f in &findings {
         let _ = f.to_string();
     }
 
-    if let Ok(page) = Page::of(&resp) {
+    if let Ok(page) = received.page() {
         let _ = page.task_ids();
     }
     let shape = ErrorShape::of(&resp);
-    let _ = error_shape::is_error(&resp, &shape);
+    assert_eq!(&shape, received.error_shape(), "the error shape read twice differs");
+    let _ = error_shape::is_error(&received, &shape);
     let _ = resp.summary();
     let _ = ssm_conform::runner::not_implemented(&resp);
-    let _ = snapshot::render(&resp, &[]);
+    let _ = snapshot::render(&received, &[]);
 });

@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use ssm_conform::check::response_shape::PageRequest;
 use ssm_conform::contract;
 use ssm_conform::request::{self, Bindings, WireRequest};
-use ssm_conform::response::{Page, WireResponse};
+use ssm_conform::response::{next_token_of, WireResponse};
 use ssm_conform::server::{Fault, Reference, Variant};
 use ssm_conform::source::load_cases;
 
@@ -124,7 +124,7 @@ fn walk(
         }
         let req = page_request(exec, size, token.as_deref(), filters);
         let resp = reference.handle(&req);
-        let next = Page::of(&resp).ok().and_then(|p| p.next_token);
+        let next = next_token_of(&resp);
         if i < 2 {
             seeds.add(&req, &resp)?;
         } else {
@@ -159,7 +159,7 @@ pub fn write_response_seeds(cases_dir: &Path, out: &Path) -> Result<(), String> 
     // from the first page of the first at MaxResults 10.
     let mut bindings = Bindings { execution_ids: ids.iter().take(2).cloned().collect(), random_id, next_token: None };
     let first = faithful.handle(&page_request(&ids[0], Some(10), None, None));
-    bindings.next_token = Page::of(&first).ok().and_then(|p| p.next_token);
+    bindings.next_token = next_token_of(&first);
     let requests: Vec<WireRequest> = cases.iter().filter_map(|c| request::build(c, &bindings).ok()).collect();
     let failed_or_timed_out = json!([{ "Key": "STATUS", "Values": ["FAILED", "TIMED_OUT"] }]);
 

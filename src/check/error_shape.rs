@@ -4,27 +4,27 @@
 use super::CheckId;
 use crate::contract::error_type;
 use crate::finding::Finding;
-use crate::response::{ErrorShape, WireResponse};
+use crate::response::{ErrorShape, Received};
 
 /// Whether the response is (or claims to be) an error: a status of 300 or more, or a body that
 /// names an error type.
-pub fn is_error(resp: &WireResponse, shape: &ErrorShape) -> bool {
+pub fn is_error(resp: &Received, shape: &ErrorShape) -> bool {
     resp.status >= 300 || shape.resolved_type.is_some() || shape.code_member.is_some()
 }
 
 /// Every error-shape finding on `resp`; empty for successes.
-pub fn check_error_response(resp: &WireResponse) -> Vec<Finding> {
-    let shape = ErrorShape::of(resp);
-    if !is_error(resp, &shape) {
+pub fn check_error_response(resp: &Received) -> Vec<Finding> {
+    let shape = resp.error_shape();
+    if !is_error(resp, shape) {
         return Vec::new();
     }
-    [check_status(resp, &shape), check_type(resp, &shape), check_message(&shape), check_content_type(resp)]
+    [check_status(resp, shape), check_type(resp, shape), check_message(shape), check_content_type(resp)]
         .into_iter()
         .flatten()
         .collect()
 }
 
-fn check_status(resp: &WireResponse, shape: &ErrorShape) -> Option<Finding> {
+fn check_status(resp: &Received, shape: &ErrorShape) -> Option<Finding> {
     let ty = shape.resolved_type.as_deref().or(shape.code_member.as_deref()).or(shape.header_type.as_deref())?;
     if !error_type::CLIENT.contains(&ty) {
         return None;
@@ -43,7 +43,7 @@ fn check_status(resp: &WireResponse, shape: &ErrorShape) -> Option<Finding> {
     })
 }
 
-fn check_type(resp: &WireResponse, shape: &ErrorShape) -> Option<Finding> {
+fn check_type(resp: &Received, shape: &ErrorShape) -> Option<Finding> {
     if shape.resolved_type.is_some() {
         return None;
     }
@@ -90,7 +90,7 @@ fn check_message(shape: &ErrorShape) -> Option<Finding> {
     })
 }
 
-fn check_content_type(resp: &WireResponse) -> Option<Finding> {
+fn check_content_type(resp: &Received) -> Option<Finding> {
     (!resp.has_aws_json_content_type()).then(|| {
         let finding = Finding::new(
             CheckId::ErrorContentType,
@@ -105,6 +105,7 @@ fn check_content_type(resp: &WireResponse) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::response::WireResponse;
 
     fn resp(status: u16, headers: &[(&str, &str)], body: &str) -> WireResponse {
         WireResponse {
@@ -117,7 +118,7 @@ mod tests {
     const CT: (&str, &str) = ("content-type", "application/x-amz-json-1.1");
 
     fn checks(r: &WireResponse) -> Vec<CheckId> {
-        check_error_response(r).iter().map(|f| f.check).collect()
+        check_error_response(&Received::new(r)).iter().map(|f| f.check).collect()
     }
 
     #[test]
@@ -126,7 +127,7 @@ mod tests {
         assert_eq!(checks(&resp(400, &[CT], r#"{"message":"x"}"#)), [CheckId::ErrorType]);
         // The type only in the header: the finding carries what the SDKs were measured to do.
         let only_header = resp(400, &[CT, ("X-Amzn-ErrorType", "DoesNotExistException")], r#"{"Message":"x"}"#);
-        let f = check_error_response(&only_header);
+        let f = check_error_response(&Received::new(&only_header));
         assert_eq!(f[0].check, CheckId::ErrorType);
         assert_eq!(f[0].deviation, Some("error-type-header-only"));
         let shown = f[0].to_string();
@@ -173,7 +174,7 @@ mod tests {
             resp(500, &[CT], r#"{"__type":"InternalServerError","Message":"boom"}"#),
             resp(200, &[CT], r#"{"WindowExecutionTaskIdentities":[]}"#),
         ] {
-            assert!(check_error_response(&r).is_empty(), "{:?}", String::from_utf8_lossy(&r.body));
+            assert!(check_error_response(&Received::new(&r)).is_empty(), "{:?}", String::from_utf8_lossy(&r.body));
         }
     }
 }

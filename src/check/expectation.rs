@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::{CheckId, CheckOptions};
 use crate::contract::{self, Constraint, ValidationItem};
 use crate::finding::{Chosen, Finding};
-use crate::response::{ErrorShape, Page, WireResponse};
+use crate::response::Received;
 use crate::source::{Case, ViolationSpec};
 
 /// Checks `resp` against the case's expectation. Returns the findings and, where the contract
@@ -16,11 +16,11 @@ use crate::source::{Case, ViolationSpec};
 pub fn check_case(
     case: &Case,
     request_body: Option<&Value>,
-    resp: &WireResponse,
+    resp: &Received,
     opts: CheckOptions,
 ) -> (Vec<Finding>, Option<Chosen>) {
     let exp = &case.expect;
-    let shape = ErrorShape::of(resp);
+    let shape = resp.error_shape();
     let mut out = Vec::new();
     let mut chose = None;
 
@@ -87,9 +87,9 @@ fn recognise_status(check: CheckId, success_expected: bool, status: u16) -> Opti
     }
 }
 
-fn check_page(case: &Case, resp: &WireResponse) -> Vec<Finding> {
+fn check_page(case: &Case, resp: &Received) -> Vec<Finding> {
     let exp = &case.expect;
-    let Ok(page) = Page::of(resp) else {
+    let Ok(page) = resp.page() else {
         return Vec::new(); // the response-shape check reports an unreadable page
     };
     let mut out = Vec::new();

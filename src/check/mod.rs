@@ -40,9 +40,11 @@ pub mod snapshot;
 pub use crate::check_id::{CheckFamily, CheckId};
 pub use observe::{observe, Observation};
 
+use serde_json::Value;
+
 use crate::finding::Finding;
 use crate::request::WireRequest;
-use crate::response::WireResponse;
+use crate::response::{Received, WireResponse};
 use crate::source::Case;
 
 /// Options that change what the checks demand.
@@ -53,9 +55,10 @@ pub struct CheckOptions {
 }
 
 /// The checks every exchange goes through, whatever its source: the protocol (request id,
-/// content type), the error shape of errors, and the shape of successes.
-pub fn always_on(req: &WireRequest, resp: &WireResponse) -> Vec<Finding> {
-    let page_req = response_shape::PageRequest::of(req.json_body().as_ref());
+/// content type), the error shape of errors, and the shape of successes. `request_body` is the
+/// request's body as JSON (`None`: not JSON).
+pub fn always_on(request_body: Option<&Value>, resp: &Received) -> Vec<Finding> {
+    let page_req = response_shape::PageRequest::of(request_body);
     let mut findings = protocol::check_protocol(resp);
     findings.extend(error_shape::check_error_response(resp));
     findings.extend(response_shape::check_success(&page_req, resp));
@@ -65,13 +68,15 @@ pub fn always_on(req: &WireRequest, resp: &WireResponse) -> Vec<Finding> {
 /// Every finding on one exchange judged against `case`'s expectation: the expectation's own
 /// (under the check whose rule broke first, see [`precondition`]) and the always-on checks'.
 /// Generated, fuzzed and proxied exchanges are judged this way.
+/// Each body is parsed once, whatever number of checks read it.
 pub fn judge(case: &Case, req: &WireRequest, resp: &WireResponse, opts: CheckOptions) -> Vec<Finding> {
-    let (findings, _) = expectation::check_case(case, req.json_body().as_ref(), resp, opts);
-    let mut findings = match precondition::blocked_by(case, resp, None) {
+    let (request_body, resp) = (req.json_body(), Received::new(resp));
+    let (findings, _) = expectation::check_case(case, request_body.as_ref(), &resp, opts);
+    let mut findings = match precondition::blocked_by(case, &resp, None) {
         Some(root) => attribute(case, findings, root),
         None => findings,
     };
-    findings.extend(always_on(req, resp));
+    findings.extend(always_on(request_body.as_ref(), &resp));
     findings
 }
 

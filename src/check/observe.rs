@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use crate::contract::{error_body, EitherRule};
-use crate::response::{ErrorShape, Page, WireResponse};
+use crate::response::Received;
 
 /// What one response showed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -19,16 +19,16 @@ pub struct Observation {
 }
 
 /// Observes one response.
-pub fn observe(resp: &WireResponse) -> Observation {
+pub fn observe(resp: &Received) -> Observation {
     let mut seen = Observation {
-        items: resp.status == 200 && Page::of(resp).is_ok_and(|p| !p.items.is_empty()),
+        items: resp.status == 200 && resp.page().is_ok_and(|p| !p.items.is_empty()),
         error: resp.status >= 300,
         choices: Vec::new(),
     };
     if !seen.error {
         return seen;
     }
-    let shape = ErrorShape::of(resp);
+    let shape = resp.error_shape();
     if let Some(raw) = &shape.raw_type {
         let form = if raw.contains('#') || raw.contains(':') { "namespaced" } else { "bare" };
         seen.choices.push((EitherRule::ErrorTypeForm, form.to_owned()));

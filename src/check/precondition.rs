@@ -10,15 +10,15 @@
 use crate::check_id::CheckId;
 use crate::contract::error_type;
 use crate::oracle::Verdict;
-use crate::response::{ErrorShape, WireResponse};
+use crate::response::Received;
 use crate::source::{Case, ErrorExpectation};
 
 /// The check whose rule the answer broke before `case`'s own check could be evaluated, if any.
 /// `oracle` is what the contract expects of the case's request, where the oracle can say it
 /// (requests without header overrides).
-pub fn blocked_by(case: &Case, resp: &WireResponse, oracle: Option<&Verdict>) -> Option<CheckId> {
+pub fn blocked_by(case: &Case, resp: &Received, oracle: Option<&Verdict>) -> Option<CheckId> {
     let exp = &case.expect;
-    let shape = ErrorShape::of(resp);
+    let shape = resp.error_shape();
     let own = |check: CheckId| (check != case.check).then_some(check);
     let status_ok = exp.status.as_ref().is_none_or(|s| s.accepts(resp.status));
     if exp.error.is_some() && shape.resolved_type.is_none() && (resp.status >= 400 || shape.code_member.is_some()) {

@@ -4,10 +4,10 @@
 use super::CheckId;
 use crate::contract;
 use crate::finding::Finding;
-use crate::response::WireResponse;
+use crate::response::Received;
 
 /// Every protocol finding on `resp`.
-pub fn check_protocol(resp: &WireResponse) -> Vec<Finding> {
+pub fn check_protocol(resp: &Received) -> Vec<Finding> {
     let mut out = Vec::new();
     if resp.header(contract::REQUEST_ID_HEADER).is_none_or(|v| v.trim().is_empty()) {
         out.push(
@@ -30,7 +30,7 @@ pub fn check_protocol(resp: &WireResponse) -> Vec<Finding> {
 
 /// `finding`, recognised as `deviation` when the content type is plain `application/json` (the
 /// one other content type the reference reproduces and the probes measured).
-pub fn recognise_json_content_type(resp: &WireResponse, finding: Finding, deviation: &'static str) -> Finding {
+pub fn recognise_json_content_type(resp: &Received, finding: Finding, deviation: &'static str) -> Finding {
     let plain_json = resp
         .header("content-type")
         .and_then(|v| v.split(';').next())

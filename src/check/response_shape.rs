@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use super::CheckId;
 use crate::contract::{self, output};
 use crate::finding::Finding;
-use crate::response::{json_type, Page, WireResponse};
+use crate::response::{json_type, Received};
 
 /// What the request asked for, as far as the shape depends on it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -84,15 +84,15 @@ fn expectation_of(check: CheckId) -> &'static str {
 }
 
 /// Every response-shape finding on a success `resp` to `req`; empty for other statuses.
-pub fn check_success(req: &PageRequest, resp: &WireResponse) -> Vec<Finding> {
+pub fn check_success(req: &PageRequest, resp: &Received) -> Vec<Finding> {
     if resp.status != 200 {
         return Vec::new();
     }
     let mut p = Problems::default();
-    let page = match Page::of(resp) {
+    let page = match resp.page() {
         Ok(page) => page,
         Err(why) => {
-            if crate::check::error_shape::is_error(resp, &crate::response::ErrorShape::of(resp)) {
+            if crate::check::error_shape::is_error(resp, resp.error_shape()) {
                 return Vec::new(); // an error sent with 200: the error-shape checks report it
             }
             p.add(CheckId::ResponseBody, why);
@@ -326,6 +326,11 @@ fn timestamps(obj: &Map<String, Value>, at: &str, p: &mut Problems) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::response::WireResponse;
+
+    fn check(req: &PageRequest, resp: &WireResponse) -> Vec<Finding> {
+        check_success(req, &Received::new(resp))
+    }
 
     fn page(items: Value) -> WireResponse {
         WireResponse {
@@ -341,22 +346,22 @@ mod tests {
         let req = PageRequest { window_execution_id: Some(id.into()), max_results: Some(10) };
         let ok = serde_json::json!([{"WindowExecutionId": id, "TaskExecutionId": id, "Status": "SUCCESS",
             "TaskType": "LAMBDA", "StartTime": 1.5, "EndTime": 2, "Region": "eu-west-1", "Nested": {"a": 1}}]);
-        assert!(check_success(&req, &page(ok)).is_empty());
+        assert!(check(&req, &page(ok)).is_empty());
         // Optional members sent as null are read as absent: allowed (contract §4).
         let nulls = serde_json::json!([{"WindowExecutionId": id, "TaskExecutionId": id, "Status": "SUCCESS",
             "EndTime": null, "StartTime": null, "AlarmConfiguration": null, "TriggeredAlarms": null,
             "StatusDetails": null, "TaskArn": null, "TaskType": null}]);
-        assert!(check_success(&req, &page(nulls)).is_empty());
+        assert!(check(&req, &page(nulls)).is_empty());
         // A required one sent as null is not there for clients.
         let null_status = serde_json::json!([{"WindowExecutionId": id, "TaskExecutionId": id, "Status": null}]);
-        let findings = check_success(&req, &page(null_status));
+        let findings = check(&req, &page(null_status));
         assert_eq!(findings.iter().map(|f| f.check).collect::<Vec<_>>(), [CheckId::ItemMembers], "{findings:?}");
         // Milliseconds sent as seconds: after the year 9999.
         let millis = serde_json::json!([{"WindowExecutionId": id, "TaskExecutionId": id, "Status": "SUCCESS", "StartTime": 1.7e12}]);
-        let findings = check_success(&req, &page(millis));
+        let findings = check(&req, &page(millis));
         assert_eq!(findings.iter().map(|f| f.check).collect::<Vec<_>>(), [CheckId::ItemTimestamps], "{findings:?}");
         let bad = serde_json::json!([{"WindowExecutionId": id, "TaskExecutionId": id, "Status": "SUCCESS", "Type": "LAMBDA"}]);
-        let findings = check_success(&req, &page(bad));
+        let findings = check(&req, &page(bad));
         assert_eq!(findings.len(), 1, "{findings:?}");
         assert!(findings[0].actual.contains("`Type` where the contract has `TaskType`"), "{findings:?}");
     }

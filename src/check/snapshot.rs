@@ -6,7 +6,7 @@ use serde_json::Value;
 use similar::{ChangeTag, TextDiff};
 
 use crate::contract::output;
-use crate::response::{ErrorShape, WireResponse};
+use crate::response::Received;
 
 /// The redaction placeholders of volatile members, as insta writes them.
 const REDACTED_MEMBERS: [(&str, &str); 4] = [
@@ -38,10 +38,10 @@ fn redact_members(v: &mut Value) {
 /// where it is JSON), with volatile members and run-specific values (`values`: actual text →
 /// placeholder) redacted. Headers are left out: request ids are volatile, and the content type
 /// has its own check.
-pub fn render(resp: &WireResponse, values: &[(String, String)]) -> String {
+pub fn render(resp: &Received, values: &[(String, String)]) -> String {
     let mut out = format!("status: {}\n", resp.status);
     if resp.status >= 300 {
-        let shape = ErrorShape::of(resp);
+        let shape = resp.error_shape();
         out.push_str("error: ");
         out.push_str(shape.resolved_type.as_deref().unwrap_or("(none)"));
         out.push('\n');
@@ -157,6 +157,7 @@ pub fn diff(accepted: &str, actual: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::response::WireResponse;
 
     #[test]
     fn renders_redacted_and_round_trips_the_file_format() {
@@ -165,7 +166,7 @@ mod tests {
             headers: Vec::new(),
             body: br#"{"WindowExecutionTaskIdentities":[{"WindowExecutionId":"E1","TaskExecutionId":"t","StartTime":1.5}],"NextToken":"abc"}"#.to_vec(),
         };
-        let text = render(&resp, &[("E1".into(), "[execution_id]".into())]);
+        let text = render(&Received::new(&resp), &[("E1".into(), "[execution_id]".into())]);
         assert!(
             text.contains("\"[execution_id]\"") && text.contains("[timestamp]") && text.contains("[next-token]"),
             "{text}"
@@ -190,7 +191,7 @@ mod tests {
             ("1".to_owned(), "[next_token_truncated]".to_owned()),
             (id.to_owned(), "[random_id]".to_owned()),
         ];
-        let text = render(&resp, &values);
+        let text = render(&Received::new(&resp), &values);
         assert!(text.starts_with("status: 400\nerror: ValidationException\n"), "{text}");
         assert!(text.contains(r#""MaxResults": 10"#), "{text}");
         assert!(text.contains(r#""Echo": "[next_token]""#), "{text}");

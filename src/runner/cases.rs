@@ -8,6 +8,7 @@ use crate::check::{self, precondition, CheckOptions};
 use crate::finding::{CaseResult, Exchange, Finding, Outcome};
 use crate::oracle::{self, World};
 use crate::request::{self, Bindings};
+use crate::response::Received;
 use crate::source::Case;
 use crate::transport::Client;
 
@@ -48,12 +49,13 @@ pub async fn run_case(
             (Outcome::Failed(vec![Finding::new(case.check, "an HTTP answer", e.to_string())]), Err(e.to_string()))
         }
         Ok(resp) => {
-            observations.record(client, &case.name, &req, &resp);
-            let (findings, chose) = check_case(case, req.json_body().as_ref(), &resp, opts);
+            let received = Received::new(&resp);
+            observations.record(client, &case.name, &req, &received);
+            let (findings, chose) = check_case(case, req.json_body().as_ref(), &received, opts);
             // The oracle reads bodies only: it says what rule a request tests unless the case
             // changes its headers.
             let verdict = case.request.headers.is_empty().then(|| oracle::expect(&req.body, &World::of(bindings)));
-            let root = precondition::blocked_by(case, &resp, verdict.as_ref()).filter(|_| !findings.is_empty());
+            let root = precondition::blocked_by(case, &received, verdict.as_ref()).filter(|_| !findings.is_empty());
             let mut findings = match root {
                 Some(root) => check::attribute(case, findings, root),
                 None => findings,

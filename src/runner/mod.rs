@@ -40,6 +40,7 @@ use crate::check::{CheckId, CheckOptions};
 use crate::contract;
 use crate::finding::{CaseResult, Exchange, Finding, Outcome, RunReport};
 use crate::request::Bindings;
+use crate::response::Received;
 use crate::source::{Case, Origin};
 use crate::transport::{Client, TransportError};
 
@@ -125,7 +126,7 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError>
     let (discovered, notes) = if plan.discover { discovered_plan(client, plan).await } else { (None, Vec::new()) };
     let plan = discovered.as_ref().unwrap_or(plan);
     let mut observations = Observations::default();
-    observations.record(client, "probe", &probe_req, &probe_resp);
+    observations.record(client, "probe", &probe_req, &Received::new(&probe_resp));
     let bindings = probe::bindings(client, &plan.execution_ids, random_id, &mut observations).await;
 
     let mut report = RunReport { results: vec![implemented], notes, ..RunReport::default() };

@@ -9,7 +9,7 @@ use crate::check::{self, CheckId};
 use crate::contract::EitherRule;
 use crate::finding::{CaseResult, Finding, Outcome};
 use crate::request::WireRequest;
-use crate::response::WireResponse;
+use crate::response::Received;
 use crate::source::Origin;
 use crate::transport::Client;
 
@@ -59,8 +59,8 @@ const ALWAYS_ON: [(CheckId, Need); 12] = [
 
 impl Observations {
     /// Runs the always-on checks on one exchange `client` sent; `at` says where it was sent from.
-    pub fn record(&mut self, client: &Client, at: &str, req: &WireRequest, resp: &WireResponse) {
-        for finding in check::always_on(req, resp) {
+    pub fn record(&mut self, client: &Client, at: &str, req: &WireRequest, resp: &Received) {
+        for finding in check::always_on(req.json_body().as_ref(), resp) {
             self.observed.push(Observed { at: at.to_owned(), finding, repro: client.repro(req) });
         }
         let seen = check::observe(resp);

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use super::observe::Observations;
 use crate::contract::{self, error_type, input};
 use crate::request::{Bindings, WireRequest};
-use crate::response::{ErrorShape, Page, WireResponse};
+use crate::response::{ErrorShape, Received, WireResponse};
 use crate::rng::SplitMix64;
 use crate::transport::{Client, TransportError};
 
@@ -123,8 +123,9 @@ pub async fn bindings(
     if let Some(exec) = execution_ids.first() {
         let req = page_request(exec, Some(contract::MAX_RESULTS_MIN), None, None);
         if let Ok(resp) = client.send(&req).await {
+            let resp = Received::new(&resp);
             observations.record(client, "first page of the first execution", &req, &resp);
-            bindings.next_token = Page::of(&resp).ok().and_then(|p| p.next_token);
+            bindings.next_token = resp.page().ok().and_then(|p| p.next_token.map(str::to_owned));
         }
     }
     bindings

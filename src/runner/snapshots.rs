@@ -114,7 +114,7 @@ pub fn compare(
     resp: &WireResponse,
 ) -> Result<SnapshotOutcome, SnapshotError> {
     let redactions = bindings.redactions();
-    let actual = snapshot::render(resp, &redactions);
+    let actual = snapshot::render(&crate::response::Received::new(resp), &redactions);
     let path = plan.source.path(name);
     let accepted = plan.source.accepted(name)?;
     if accepted.as_deref() == Some(actual.as_str()) {

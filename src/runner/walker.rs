@@ -16,7 +16,7 @@ use crate::check::pagination::{PaginationWalk, WalkEnd, MAX_WALK_ITEMS, MAX_WALK
 use crate::contract::{self, input, output, EitherRule};
 use crate::finding::WalkSummary;
 use crate::request::WireRequest;
-use crate::response::{ErrorShape, Page, WireResponse};
+use crate::response::Received;
 use crate::transport::Client;
 
 /// One walk: the walk itself, its items as (key, status), and the first `NextToken` it saw.
@@ -192,8 +192,9 @@ impl Walker<'_> {
                 Err(e) => break WalkEnd::Failed { page: page_no, summary: e.to_string() },
             };
             let at = format!("walk of {} with {label}, page {page_no}", self.exec);
+            let resp = Received::new(&resp);
             self.observations.record(self.client, &at, &req, &resp);
-            last_answer = Some((resp.status, ErrorShape::of(&resp).resolved_type));
+            last_answer = Some((resp.status, resp.error_shape().resolved_type.clone()));
             let plain_first = plan.start_token.is_none() && plan.writing == Writing::Plain;
             match self.take_page(&mut state, plan.size_of_page(page_no).is_none() && plain_first, &resp) {
                 Ok(Some(next)) => token = Some(next),
@@ -218,13 +219,13 @@ impl Walker<'_> {
         &mut self,
         state: &mut WalkState,
         default_size: bool,
-        resp: &WireResponse,
+        resp: &Received,
     ) -> Result<Option<String>, WalkEnd> {
         let page_no = state.pages.len() + 1;
         if resp.status != 200 {
             return Err(WalkEnd::Failed { page: page_no, summary: resp.summary() });
         }
-        let page = Page::of(resp).map_err(|why| WalkEnd::Failed { page: page_no, summary: why })?;
+        let page = resp.page().map_err(|why| WalkEnd::Failed { page: page_no, summary: why })?;
         let keys: Vec<String> = page.items.iter().map(item_key).collect();
         if default_size && state.pages.is_empty() && page.next_token.is_some() {
             self.observations.chose(EitherRule::DefaultPageSize, format!("{} items", keys.len()));
@@ -242,20 +243,20 @@ impl Walker<'_> {
             return Err(WalkEnd::PageRepeated { page: page_no });
         }
         let Some(t) = page.next_token else { return Ok(None) };
-        state.first_token.get_or_insert_with(|| t.clone());
-        if !state.followed.insert(bounded(&t)) {
+        state.first_token.get_or_insert_with(|| t.to_owned());
+        if !state.followed.insert(bounded(t)) {
             return Err(WalkEnd::TokenRepeated { page: page_no });
         }
         if state.pages.len() >= MAX_WALK_PAGES {
             return Err(WalkEnd::PageLimit { pages: state.pages.len() });
         }
-        Ok(Some(t))
+        Ok(Some(t.to_owned()))
     }
 
     /// The EITHER choices a last page shows: how it says there is no next page, and whether it
     /// is a trailing empty page.
-    fn note_last_page(&mut self, resp: &WireResponse, trailing_empty: bool) {
-        let form = match resp.json().ok().as_ref().and_then(|v| v.get(output::NEXT_TOKEN)) {
+    fn note_last_page(&mut self, resp: &Received, trailing_empty: bool) {
+        let form = match resp.json().ok().and_then(|v| v.get(output::NEXT_TOKEN)) {
             None => "absent",
             Some(Value::Null) => "null",
             Some(_) => "\"\"",
@@ -277,7 +278,7 @@ impl Walker<'_> {
                 self.exec,
                 contract::MAX_RESULTS_MAX
             );
-            self.observations.record(self.client, &at, &req, &resp);
+            self.observations.record(self.client, &at, &req, &Received::new(&resp));
         }
     }
 
@@ -286,8 +287,9 @@ impl Walker<'_> {
         let req = page_request(self.exec, Some(size), None, Some(token));
         let resp = self.client.send(&req).await.map_err(|e| e.to_string())?;
         let at = format!("reuse of a token of {}", self.exec);
+        let resp = Received::new(&resp);
         self.observations.record(self.client, &at, &req, &resp);
-        match Page::of(&resp) {
+        match resp.page() {
             Ok(p) if resp.status == 200 => Ok(p.items.iter().map(item_key).collect()),
             _ => Err(resp.summary()),
         }

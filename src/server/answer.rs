@@ -31,6 +31,11 @@ impl Reply {
         }
     }
 
+    /// A 200 with `body`, already serialised.
+    pub fn success_bytes(body: Vec<u8>) -> Reply {
+        Reply { status: 200, body, content_type: contract::CONTENT_TYPE, error_type: None }
+    }
+
     /// A client error, shaped as `choices` say: `__type` bare or namespaced, the message (where
     /// the contract requires one, a default) under the chosen member.
     pub fn error(choices: &Choices, status: u16, ty: &str, message: Option<String>) -> Reply {

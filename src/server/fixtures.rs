@@ -27,6 +27,9 @@ pub struct TaskFixture {
     pub alarm: Option<String>,
     /// The alarm that was triggered, if any, with its state.
     pub triggered_alarm: Option<(String, &'static str)>,
+    /// Its item as the wire carries it (`to_item` of its own execution, serialised once), so that
+    /// the reference serves pages without building and serialising a `Value` per item.
+    pub item_json: String,
 }
 
 /// One maintenance-window execution and its tasks.
@@ -82,7 +85,7 @@ pub fn fixtures() -> Vec<ExecutionFixture> {
                         Some(name) if i % 2 == 0 => Some((name.clone(), ALARM_STATES[(i / 2) % ALARM_STATES.len()])),
                         _ => None,
                     };
-                    TaskFixture {
+                    let mut task = TaskFixture {
                         task_execution_id: rng.well_formed_id(),
                         status,
                         task_type,
@@ -92,7 +95,10 @@ pub fn fixtures() -> Vec<ExecutionFixture> {
                         end_time,
                         alarm,
                         triggered_alarm,
-                    }
+                        item_json: String::new(),
+                    };
+                    task.item_json = task.to_item(&window_execution_id).to_string();
+                    task
                 })
                 .collect();
             ExecutionFixture { label, window_execution_id, tasks }

@@ -92,7 +92,7 @@ impl Reference {
             let first = self.handle(&WireRequest::json(
                 &json!({ input::WINDOW_EXECUTION_ID: exec, input::MAX_RESULTS: contract::MAX_RESULTS_MIN }),
             ));
-            crate::response::Page::of(&first).ok()?.next_token
+            crate::response::next_token_of(&first)
         });
         crate::request::Bindings { execution_ids, random_id: random_id.to_owned(), next_token }
     }
@@ -243,25 +243,59 @@ impl Reference {
         let size =
             if self.has(Fault::TokenKeepsPageSize) && offset > 0 { contract::MAX_RESULTS_MAX as usize } else { asked };
         let (items, next) = self.page(exec, &tasks, PagePlan { offset, size });
-        let mut body = Map::new();
-        if !(items.is_empty() && self.choices.empty_list_omitted) {
-            body.insert(output::ITEMS.into(), Value::Array(items));
-        }
-        match next {
+        let next_token = match next {
             Some(o) => {
                 // Under `token-counts-pages` the token holds a page count, not an offset.
                 let o = if self.has(Fault::TokenCountsPages) { o / size } else { o };
                 let execution_id = exec.window_execution_id.clone();
                 let state = TokenState { execution_id, filters: resume.fingerprint, offset: o, page_size: size };
-                body.insert(output::NEXT_TOKEN.into(), Value::String(token::encode(&state)));
+                Some(Value::String(token::encode(&state)))
             }
             None => match self.choices.last_page_token {
-                LastPageToken::Absent => {}
-                LastPageToken::Empty => drop(body.insert(output::NEXT_TOKEN.into(), Value::String(String::new()))),
-                LastPageToken::Null => drop(body.insert(output::NEXT_TOKEN.into(), Value::Null)),
+                LastPageToken::Absent => None,
+                LastPageToken::Empty => Some(Value::String(String::new())),
+                LastPageToken::Null => Some(Value::Null),
             },
+        };
+        Ok(Reply::success_bytes(self.page_body(&items, next_token.as_ref())))
+    }
+
+    /// The body of a page: `{"WindowExecutionTaskIdentities":[…],"NextToken":…}`, byte for byte
+    /// what serialising it as a `Value` gives, from each item's prepared bytes.
+    fn page_body(&self, items: &[&TaskFixture], next_token: Option<&Value>) -> Vec<u8> {
+        let mut body = Vec::with_capacity(64 + items.iter().map(|t| t.item_json.len() + 1).sum::<usize>());
+        body.push(b'{');
+        if !(items.is_empty() && self.choices.empty_list_omitted) {
+            body.extend_from_slice(format!("\"{}\":[", output::ITEMS).as_bytes());
+            for (i, task) in items.iter().enumerate() {
+                if i > 0 {
+                    body.push(b',');
+                }
+                let json = task.item_json.as_bytes();
+                if self.choices.absent_members_null {
+                    // Each absent optional member as null, after the others (as a map's
+                    // `entry().or_insert` appends it); not by re-parsing, which rounds floats.
+                    body.extend_from_slice(&json[..json.len() - 1]);
+                    for m in output::OPTIONAL_ITEM_MEMBERS {
+                        if !task.item_json.contains(&format!("\"{m}\":")) {
+                            body.extend_from_slice(format!(",\"{m}\":null").as_bytes());
+                        }
+                    }
+                    body.push(b'}');
+                } else {
+                    body.extend_from_slice(json);
+                }
+            }
+            body.push(b']');
         }
-        Ok(Reply::success(&Value::Object(body)))
+        if let Some(token) = next_token {
+            if body.len() > 1 {
+                body.push(b',');
+            }
+            body.extend_from_slice(format!("\"{}\":{token}", output::NEXT_TOKEN).as_bytes());
+        }
+        body.push(b'}');
+        body
     }
 
     /// Where a page starts (from `token`, asked with page size `size`) and the filter fingerprint
@@ -305,7 +339,12 @@ impl Reference {
     }
 
     /// The items of one page and the offset of the next, if there is one.
-    fn page(&self, exec: &ExecutionFixture, tasks: &[&TaskFixture], plan: PagePlan) -> (Vec<Value>, Option<usize>) {
+    fn page<'t>(
+        &'t self,
+        exec: &ExecutionFixture,
+        tasks: &[&'t TaskFixture],
+        plan: PagePlan,
+    ) -> (Vec<&'t TaskFixture>, Option<usize>) {
         let PagePlan { offset, size } = plan;
         let (start, take) = if offset > 0 && self.has(Fault::PaginationDropsItem) {
             (offset + 1, size.saturating_sub(1))
@@ -318,16 +357,9 @@ impl Reference {
         };
         let start = start.min(tasks.len());
         let end = (start + take).min(tasks.len());
-        let mut page: Vec<Value> = tasks[start..end].iter().map(|t| t.to_item(&exec.window_execution_id)).collect();
+        let mut page: Vec<&TaskFixture> = tasks[start..end].to_vec();
         if self.has(Fault::LeaksOtherExecution) && offset == 0 {
             self.leak_other_execution(exec, &mut page);
-        }
-        if self.choices.absent_members_null {
-            for item in page.iter_mut().filter_map(Value::as_object_mut) {
-                for m in output::OPTIONAL_ITEM_MEMBERS {
-                    item.entry(m).or_insert(Value::Null);
-                }
-            }
         }
         let next_offset = if self.has(Fault::PaginationDuplicatesItem) && offset > 0 { end } else { offset + size };
         let next = if next_offset < tasks.len() {
@@ -344,11 +376,11 @@ impl Reference {
     }
 
     /// The `leaks-other-execution` fault: the page's last item is another execution's task.
-    fn leak_other_execution(&self, exec: &ExecutionFixture, page: &mut Vec<Value>) {
+    fn leak_other_execution<'t>(&'t self, exec: &ExecutionFixture, page: &mut Vec<&'t TaskFixture>) {
         let other =
             self.executions.iter().find(|e| e.window_execution_id != exec.window_execution_id && !e.tasks.is_empty());
         if let Some(other) = other {
-            let leaked = other.tasks[0].to_item(&other.window_execution_id);
+            let leaked = &other.tasks[0]; // its item names its own execution
             match page.last_mut() {
                 Some(last) => *last = leaked,
                 None => page.push(leaked),
@@ -467,4 +499,78 @@ fn filter_fingerprint(sets: &[Vec<String>]) -> String {
         .collect();
     parts.sort();
     parts.join(";")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The page a `Value` would have been, serialised: the fixtures' items from `seen` on (with
+    /// the optional members as null where the choices say so) and the answer's own token.
+    fn expected_page(reference: &Reference, exec: &ExecutionFixture, seen: usize, answer: &Value) -> String {
+        let mut body = Map::new();
+        let count = answer.get(output::ITEMS).and_then(Value::as_array).map(Vec::len);
+        if let Some(count) = count {
+            let items = exec.tasks[seen..seen + count].iter().map(|t| {
+                let mut item = t.to_item(&exec.window_execution_id);
+                if reference.choices().absent_members_null {
+                    for m in output::OPTIONAL_ITEM_MEMBERS {
+                        item.as_object_mut().expect("an object").entry(m).or_insert(Value::Null);
+                    }
+                }
+                item
+            });
+            body.insert(output::ITEMS.into(), Value::Array(items.collect()));
+        }
+        if let Some(token) = answer.get(output::NEXT_TOKEN) {
+            body.insert(output::NEXT_TOKEN.into(), token.clone());
+        }
+        Value::Object(body).to_string()
+    }
+
+    /// Every page body, written from prepared bytes, is byte for byte what serialising the page
+    /// as a `Value` gives, for the faithful reference and each variant that changes how a page is
+    /// written.
+    #[test]
+    fn page_bodies_are_the_values_serialised() {
+        let references = [
+            Reference::new(None),
+            Reference::with_variant(Variant::OptionalMembersNull),
+            Reference::with_variant(Variant::EmptyListOmitted),
+            Reference::with_variant(Variant::LastPageTokenEmpty),
+            Reference::with_variant(Variant::LastPageTokenNull),
+        ];
+        for reference in &references {
+            for exec in reference.executions() {
+                let (mut token, mut seen) = (None::<String>, 0);
+                loop {
+                    let mut body =
+                        json!({ input::WINDOW_EXECUTION_ID: exec.window_execution_id, input::MAX_RESULTS: 37 });
+                    if let Some(t) = &token {
+                        body[input::NEXT_TOKEN] = json!(t);
+                    }
+                    let resp = reference.handle(&WireRequest::json(&body));
+                    let text = String::from_utf8_lossy(&resp.body).into_owned();
+                    let answer: Value = serde_json::from_str(&text).expect("JSON");
+                    let expected = expected_page(reference, exec, seen, &answer);
+                    assert!(
+                        resp.status == 200 && text == expected,
+                        "{:?}: {}",
+                        reference.variant(),
+                        crate::response::excerpt(&text, 200)
+                    );
+                    seen += answer.get(output::ITEMS).and_then(Value::as_array).map_or(0, Vec::len);
+                    token = answer
+                        .get(output::NEXT_TOKEN)
+                        .and_then(Value::as_str)
+                        .filter(|t| !t.is_empty())
+                        .map(str::to_owned);
+                    if token.is_none() {
+                        break;
+                    }
+                }
+                assert_eq!(seen, exec.tasks.len());
+            }
+        }
+    }
 }

@@ -32,22 +32,11 @@ const FLOORS: &[(&str, u8)] = &[
 /// The most lines a function in `src/` may have.
 const MAX_FUNCTION_LINES: usize = 80;
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
-
 /// The source of every file below `src/` (path relative to `src/`), without its test module.
 fn sources() -> Vec<(PathBuf, String)> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
-    rust_files(&src, &mut files);
+    crate::util::rust_files(&src, &mut files);
     files.sort();
     files
         .into_iter()

@@ -72,10 +72,15 @@ fn src_names_only_recognised_deviations_and_each_is_a_fault() {
     // be listed, so that a test proves a run against that fault yields it.
     let literal = regex::Regex::new(r#""([a-z0-9]+(?:-[a-z0-9]+)+)""#).unwrap();
     let mut unlisted = Vec::new();
+    let mut files = Vec::new();
     for dir in ["check", "runner", "finding"] {
-        let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")).join(dir);
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
+        crate::util::rust_files(
+            &std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")).join(dir),
+            &mut files,
+        );
+    }
+    {
+        for path in files {
             let text = std::fs::read_to_string(&path).unwrap();
             let code = text.split("#[cfg(test)]").next().unwrap_or_default();
             for name in literal.captures_iter(code).map(|c| c[1].to_owned()) {

@@ -26,7 +26,7 @@ fn reference_answers_match_the_accepted_snapshots() {
     settings.bind(|| {
         for case in cases.iter().filter(|c| c.snapshot.is_some()) {
             let resp = reference.handle(&request::build(case, &bindings).unwrap());
-            let rendered = snapshot::render(&resp, &bindings.redactions());
+            let rendered = snapshot::render(&ssm_conform::response::Received::new(&resp), &bindings.redactions());
             insta::assert_snapshot!(case.snapshot.clone().unwrap(), rendered);
             n += 1;
         }

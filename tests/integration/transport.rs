@@ -14,7 +14,10 @@ use ssm_conform::transport::{Client, ClientConfig, TransportError, TransportErro
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
-use crate::util::{read_request, unused_url, RawServer};
+use crate::util::{liveness_bound, read_request, unused_url, RawServer};
+
+/// A timeout no passing test waits out: a limit that ends an exchange must end it well before.
+const LONG: Duration = Duration::from_secs(60);
 
 /// Serves every connection with `handler`, counting connections.
 fn serve<F, Fut>(handler: F) -> (RawServer, Arc<AtomicUsize>)
@@ -64,12 +67,12 @@ fn a_declared_length_over_the_cap_is_refused_before_the_body_is_read() {
     let (server, _) = serve(|mut s| async move {
         read_request(&mut s).await;
         let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 500000000\r\n\r\n").await;
-        tokio::time::sleep(Duration::from_secs(30)).await;
+        tokio::time::sleep(LONG * 2).await;
     });
     let started = Instant::now();
-    let e = send(&server.url, Duration::from_secs(10), 1 << 20).unwrap_err();
+    let e = send(&server.url, LONG, 1 << 20).unwrap_err();
     assert_eq!(e.kind, TransportErrorKind::BodyTooLarge { limit: 1 << 20 });
-    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert!(started.elapsed() < LONG / 2, "{:?}", started.elapsed());
     assert!(e.to_string().contains("larger than the limit of 1 MiB"), "{e}");
 }
 
@@ -110,9 +113,9 @@ fn the_cap_holds_without_a_length_close_delimited_or_chunked() {
     let chunked = endless("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", chunk_of(16 << 10), Duration::ZERO);
     for server in [close, chunked] {
         let started = Instant::now();
-        let e = send(&server.url, Duration::from_secs(10), 256 << 10).unwrap_err();
+        let e = send(&server.url, LONG, 256 << 10).unwrap_err();
         assert_eq!(e.kind, TransportErrorKind::BodyTooLarge { limit: 256 << 10 }, "{}: {e}", server.url);
-        assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+        assert!(started.elapsed() < LONG / 2, "{:?}", started.elapsed());
     }
 }
 
@@ -124,7 +127,8 @@ fn an_endless_chunked_body_ends_at_the_timeout() {
     let e = send(&server.url, Duration::from_millis(400), 16 << 20).unwrap_err();
     assert_eq!(e.kind, TransportErrorKind::Timeout, "{e}");
     let took = started.elapsed();
-    assert!(took >= Duration::from_millis(350) && took < Duration::from_secs(2), "{took:?}");
+    // Without a total deadline the body never ends; with one it ends at the timeout.
+    assert!(took >= Duration::from_millis(350) && took < liveness_bound(1, Duration::from_millis(400)), "{took:?}");
 }
 
 #[test]
@@ -133,8 +137,9 @@ fn a_trickle_of_one_byte_at_a_time_cannot_outlast_the_timeout() {
     // head itself trickles too, so both the head and the body phase are covered.
     let (server, _) = serve(|mut s| async move {
         read_request(&mut s).await;
-        let answer = b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n";
-        for byte in answer.iter().chain(&[b' '; 1000]) {
+        // 5,000 bytes at 50 ms each: 250 s, far beyond the liveness bound.
+        let answer = b"HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n";
+        for byte in answer.iter().chain(&[b' '; 5000]) {
             if s.write_all(&[*byte]).await.is_err() {
                 return;
             }
@@ -144,7 +149,8 @@ fn a_trickle_of_one_byte_at_a_time_cannot_outlast_the_timeout() {
     let started = Instant::now();
     let e = send(&server.url, Duration::from_millis(500), 16 << 20).unwrap_err();
     assert_eq!(e.kind, TransportErrorKind::Timeout, "{e}");
-    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    // Without a total deadline the trickle takes 250 s; with one it ends at the timeout.
+    assert!(started.elapsed() < liveness_bound(1, Duration::from_millis(500)), "{:?}", started.elapsed());
     assert!(e.to_string().contains("within the timeout"), "{e}");
 }
 

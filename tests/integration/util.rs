@@ -17,7 +17,30 @@ use tokio::net::TcpStream;
 
 /// The most any run may take before it is killed: a hang fails its test instead of stalling
 /// `cargo test`.
-pub const HARD_LIMIT: Duration = Duration::from_secs(120);
+pub const HARD_LIMIT: Duration = Duration::from_secs(240);
+
+/// What a loaded CI machine may add to any run (a debug binary, two cores shared with other
+/// tests): liveness bounds allow this much beyond the timeouts a run must wait out.
+pub const LOADED_MACHINE_MARGIN: Duration = Duration::from_secs(60);
+
+/// The bound of a run that may wait out at most `timeouts` request timeouts of `timeout` each:
+/// those, plus [`LOADED_MACHINE_MARGIN`]. A regression that waits a timeout per request (hundreds)
+/// or never ends is far beyond it, however loaded the machine; a correct run is far within it.
+pub fn liveness_bound(timeouts: u32, timeout: Duration) -> Duration {
+    timeout * timeouts + LOADED_MACHINE_MARGIN
+}
+
+/// Every `.rs` file under `dir`, submodule folders included.
+pub fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap()
