@@ -104,9 +104,19 @@ pub fn id_regex() -> &'static Regex {
     &RE
 }
 
+/// Whether `s` matches [`ID_PATTERN`]. The common case, 8-4-4-4-12 hex digits, is recognised
+/// byte by byte (it is what the pattern matches); anything else is the regex's to judge, so the
+/// answer is always the pattern's.
+pub fn matches_id_pattern(s: &str) -> bool {
+    const HYPHENS: [usize; 4] = [8, 13, 18, 23];
+    let shape = s.len() == ID_LENGTH
+        && s.bytes().enumerate().all(|(i, b)| if HYPHENS.contains(&i) { b == b'-' } else { b.is_ascii_hexdigit() });
+    shape || id_regex().is_match(s)
+}
+
 /// Whether `s` is a well-formed execution id (length and anchored pattern).
 pub fn is_valid_id(s: &str) -> bool {
-    s.len() == ID_LENGTH && id_regex().is_match(s)
+    s.len() == ID_LENGTH && matches_id_pattern(s)
 }
 
 /// How a JSON number reads as an integer member such as `MaxResults` (contract §2).
@@ -264,6 +274,11 @@ pub mod discovery {
     /// The `X-Amz-Target` of `operation`.
     pub fn target(operation: &str) -> String {
         format!("{}.{operation}", super::TARGET_PREFIX)
+    }
+
+    /// Whether the `X-Amz-Target` value `target` names `operation` (without building the name).
+    pub fn is_target(target: &str, operation: &str) -> bool {
+        target.strip_prefix(super::TARGET_PREFIX).and_then(|t| t.strip_prefix('.')) == Some(operation)
     }
 }
 
@@ -453,6 +468,25 @@ pub const CONSTRAINT_KINDS: &str = "not-null, length-min, length-max, pattern, v
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte-by-byte shape check never says a string matches when the pattern does not: every
+    /// one-character change of a valid id (each position, each interesting byte) is judged alike.
+    #[test]
+    fn the_id_shape_check_agrees_with_the_pattern() {
+        let valid = "0123abcd-ABCD-4ef0-89aB-cdef01234567";
+        assert!(matches_id_pattern(valid) && id_regex().is_match(valid));
+        for i in 0..valid.len() {
+            for c in ['-', '0', '9', 'a', 'f', 'g', 'A', 'F', 'G', ' ', '\n', 'é'] {
+                let mut s: Vec<char> = valid.chars().collect();
+                s[i] = c;
+                let s: String = s.into_iter().collect();
+                assert_eq!(matches_id_pattern(&s), id_regex().is_match(&s), "{s:?}");
+            }
+        }
+        for s in ["", "0123abcd", "0123abcd-abcd-4ef0-89ab-cdef012345678", "\n0123abcd-abcd-4ef0-89ab-cdef01234567"] {
+            assert_eq!(matches_id_pattern(s), id_regex().is_match(s), "{s:?}");
+        }
+    }
 
     /// Pins the constants to the text of `shared/contract.md`, so drift fails loudly.
     #[test]

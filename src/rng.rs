@@ -27,16 +27,20 @@ impl SplitMix64 {
 
     /// A well-formed lower-case execution id.
     pub fn well_formed_id(&mut self) -> String {
-        let hi = self.next_u64();
-        let lo = self.next_u64();
-        format!(
-            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-            hi >> 32,
-            (hi >> 16) & 0xffff,
-            hi & 0xffff,
-            lo >> 48,
-            lo & 0xffff_ffff_ffff
-        )
+        let mut bytes = [0u8; 16];
+        bytes[..8].copy_from_slice(&self.next_u64().to_be_bytes());
+        bytes[8..].copy_from_slice(&self.next_u64().to_be_bytes());
+        // 8-4-4-4-12 hex digits, written into place (one id per answer of the reference).
+        let mut hex = [0u8; 32];
+        let _ = hex::encode_to_slice(bytes, &mut hex); // 32 digits for 16 bytes: cannot fail
+        let mut id = String::with_capacity(36);
+        for (i, range) in [0..8, 8..12, 12..16, 16..20, 20..32].into_iter().enumerate() {
+            if i > 0 {
+                id.push('-');
+            }
+            id.push_str(std::str::from_utf8(&hex[range]).unwrap_or_default());
+        }
+        id
     }
 }
 

@@ -167,7 +167,7 @@ fn violations(inp: &Input) -> Vec<ViolationSpec> {
             if len > contract::ID_LENGTH {
                 out.push(violation(id_path.clone(), "length-max"));
             }
-            if !contract::id_regex().is_match(id) {
+            if !contract::matches_id_pattern(id) {
                 out.push(violation(id_path, "pattern"));
             }
         }

@@ -127,8 +127,7 @@ pub(super) fn bounded(text: &str) -> String {
         return text.to_owned();
     }
     let digest = sha2::Sha256::digest(text.as_bytes());
-    let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
-    format!("{}…#{hex}", text.chars().take(16).collect::<String>())
+    format!("{}…#{}", text.chars().take(16).collect::<String>(), hex::encode(&digest[..12]))
 }
 
 /// The key an item is known by in walks: its `TaskExecutionId`, or its JSON text (bounded).

@@ -16,10 +16,10 @@ pub const WINDOW_ID: &str = "mw-0123456789abcdef0";
 /// The answer to a discovery listing, or `None` when `req` is not one.
 pub fn answer(req: &WireRequest, choices: &Choices, executions: &[ExecutionFixture]) -> Option<Reply> {
     let target = req.header(contract::TARGET_HEADER)?;
-    if target == discovery::target(discovery::LIST_WINDOWS) {
+    if discovery::is_target(target, discovery::LIST_WINDOWS) {
         return Some(Reply::success(&windows()));
     }
-    if target != discovery::target(discovery::LIST_EXECUTIONS) {
+    if !discovery::is_target(target, discovery::LIST_EXECUTIONS) {
         return None;
     }
     let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);

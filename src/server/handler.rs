@@ -229,6 +229,8 @@ impl Reference {
                     std::iter::repeat_n(t, times)
                 })
                 .collect(),
+            // No filter: every task, without asking each whether it matches.
+            Some(sets) if sets.is_empty() => exec.tasks.iter().collect(),
             Some(sets) => exec.tasks.iter().filter(|t| self.matches(sets, t.status)).collect(),
             None => Vec::new(), // a filter applied as written that nothing can match
         };
@@ -266,7 +268,9 @@ impl Reference {
         let mut body = Vec::with_capacity(64 + items.iter().map(|t| t.item_json.len() + 1).sum::<usize>());
         body.push(b'{');
         if !(items.is_empty() && self.choices.empty_list_omitted) {
-            body.extend_from_slice(format!("\"{}\":[", output::ITEMS).as_bytes());
+            body.extend_from_slice(b"\"");
+            body.extend_from_slice(output::ITEMS.as_bytes());
+            body.extend_from_slice(b"\":[");
             for (i, task) in items.iter().enumerate() {
                 if i > 0 {
                     body.push(b',');

@@ -158,7 +158,7 @@ impl Violations {
         } else if self.has(Fault::IdUppercaseRejected) {
             contract::id_regex().is_match(id) && !id.chars().any(|c| c.is_ascii_uppercase())
         } else {
-            contract::id_regex().is_match(id)
+            contract::matches_id_pattern(id)
         };
         if !matches {
             self.push(Some(id.clone()), id_path, Constraint::IdPattern);

@@ -168,18 +168,23 @@ fn every_input_handling_fault_fails_the_property_run() {
 
 #[test]
 fn the_same_seed_gives_the_same_report() {
+    // At any concurrency: the requests are judged in the order they were drawn, so which one
+    // fails first, what it shrinks to and every verdict are the same one at a time or 64 at once.
     let server = reference(Some(Fault::MaxResultsMaxUnchecked));
     let ids = fixture_id_args();
-    let run = || {
+    let run = |concurrency: &str| {
         let mut args = vec!["run", "--endpoint", server.url.as_str(), "--seed", "42", "--property-cases", "500"];
+        args.extend(["--concurrency", concurrency]);
         args.extend(ids.iter().map(String::as_str));
         let out = ssm_conform(&args);
         // Everything but the timing line.
         stdout(&out).lines().filter(|l| !l.starts_with("seed 42; ")).collect::<Vec<_>>().join("\n")
     };
-    let first = run();
+    let first = run("8");
     assert!(first.contains("FAIL generated-"), "{first}");
-    assert_eq!(first, run());
+    assert_eq!(first, run("8"));
+    assert_eq!(first, run("1"));
+    assert_eq!(first, run("64"));
 }
 
 /// The one trivial case of a generated-phase run, written to `dir`.
