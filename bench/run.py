@@ -8,7 +8,8 @@ Reports, side by side, with the machine and its load:
      `oha` against the same server with a representative request (a 10-item page), at c = 1, 8,
      64; and the harness's CPU per generated request;
   2. requests/s the reference serves under `oha`, beside a bare axum handler returning the same
-     bytes (examples/bare_server.rs), with each server's CPU per request;
+     bytes (examples/bare_server.rs), with each server's CPU per request (loaded in turn, three
+     rounds, the median ratio);
   3. wall time and peak RSS of the default `run`, of `--property-cases 10000`, and of runs against
      a few faults (shrinking included);
   4. executions/s of the in-process differential fuzz target `reference_oracle`, no sanitizer.
@@ -49,6 +50,7 @@ OHA_VERSION = "1.16.0"
 TARGET_HEADER = "AmazonSSM.DescribeMaintenanceWindowExecutionTasks"
 CONTENT_TYPE = "application/x-amz-json-1.1"
 CONCURRENCY = (1, 8, 64)
+ROUNDS = 3
 GENERATED = 10_000
 FAULTS = ("page-over-max-results", "status-outside-enum", "wrong-type-500")
 TARGETS = {
@@ -139,6 +141,13 @@ def oha(binary: str, server: Server, body: str, concurrency: int, seconds: float
     return {"rps": rps, "server_cpu_us": cpu / total * 1e6 if total else None}
 
 
+def median_by_ratio(pairs: list[tuple[dict, dict]]) -> tuple[dict, dict]:
+    """The (reference, bare) pair whose ratio is the median: loads taken in turn, so that a burst
+    of other work on the machine moves one round, not the figure."""
+    ordered = sorted(pairs, key=lambda p: p[0]["rps"] / p[1]["rps"])
+    return ordered[len(ordered) // 2]
+
+
 def fixture_ids() -> list[str]:
     out = run([str(BIN), "serve", "--list-fixtures"], capture_output=True, text=True).stdout
     return [line.split()[0] for line in out.splitlines() if line.strip()]
@@ -226,11 +235,13 @@ def measure(args) -> dict:
             with Server([str(BARE), str(tmp / "body.json")]) as bare:
                 rows = []
                 for c in CONCURRENCY:
-                    say(f"c={c}: oha against the reference, the bare peer, then the harness")
-                    ref = oha(oha_path, reference, body, c, seconds)
-                    peer = oha(oha_path, bare, body, c, seconds)
+                    say(f"c={c}: oha against the reference and the bare peer in turn ({ROUNDS} rounds), then the harness")
+                    pairs = [(oha(oha_path, reference, body, c, seconds), oha(oha_path, bare, body, c, seconds))
+                             for _ in range(ROUNDS)]
+                    ref, peer = median_by_ratio(pairs)
                     harness = harness_run(reference.url, ids, GENERATED, c, tmp / f"run-{c}.json")
-                    rows.append({"concurrency": c, "reference": ref, "bare": peer, "harness": harness})
+                    rows.append({"concurrency": c, "reference": ref, "bare": peer, "harness": harness,
+                                 "ratios": [r["rps"] / b["rps"] for r, b in pairs]})
                 results["load"] = rows
             baseline = harness_run(reference.url, ids, 0, 8, tmp / "run-0.json")
             c8 = next(r["harness"] for r in results["load"] if r["concurrency"] == 8)
@@ -272,7 +283,8 @@ def render(r: dict) -> str:
     lines = [
         f"Measured {m['date']} at commit {m['commit']} on {m['cores']} cores ({m['cpu']}), Linux {m['kernel']}; "
         f"load average {m['load_before']:.2f} before, {m['load_after']:.2f} after; {r['load_seconds']} s per load, "
-        f"oha {r['oha']}, a {r['response_bytes']}-byte answer (10 items). Reproduce: `python3 bench/run.py`.",
+        f"oha {r['oha']}, a {r['response_bytes']}-byte answer (10 items); reference and bare peer loaded in turn, "
+        f"{ROUNDS} rounds each, the round with the median ratio shown. Reproduce: `python3 bench/run.py`.",
         "",
         "| concurrency | harness, generated phase (req/s) | oha → reference (req/s) | harness / oha "
         "| bare axum (req/s) | reference / bare | µs CPU per request: reference, bare |",
