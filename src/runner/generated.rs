@@ -138,6 +138,47 @@ pub fn generated_case(
     oracle::generated_case(gen.template(), name, Origin::Generated { seed }, bindings, world)
 }
 
+/// What the phase runs against and with, owned: the stream, its drawing thread and the
+/// shrinking share one copy.
+#[derive(Clone)]
+pub(super) struct PhaseInputs {
+    pub(super) client: Client,
+    pub(super) bindings: Bindings,
+    pub(super) plan: GeneratedPlan,
+    pub(super) opts: CheckOptions,
+    pub(super) progress: Option<(Progress, usize)>,
+    pub(super) stop: StopFlag,
+    pub(super) world: World,
+    /// Past it, no more requests are sent.
+    pub(super) deadline: Instant,
+}
+
+impl PhaseInputs {
+    /// Why no further request may be sent now (Ctrl-C or the budget), if so.
+    pub(super) fn stop_now(&self) -> Option<GeneratedStop> {
+        if self.stop.is_set() {
+            Some(GeneratedStop::Interrupted)
+        } else if Instant::now() >= self.deadline {
+            Some(GeneratedStop::BudgetSpent { budget: self.plan.budget })
+        } else {
+            None
+        }
+    }
+
+    /// `gen` built against the target: its case (with the oracle's expectation) and request.
+    pub(super) fn build(&self, gen: &GenRequest) -> Result<(Case, WireRequest), crate::request::Unresolved> {
+        generated_case(gen, "generated", self.plan.seed, &self.bindings, &self.world)
+    }
+
+    /// Tells the progress bar of request `n` (shrinking adds requests beyond `cases`; the bar's
+    /// length grows with them).
+    pub(super) fn tell_progress(&self, n: usize) {
+        if let Some((p, done)) = &self.progress {
+            (p.0)(done + n, done + (self.plan.cases as usize).max(n));
+        }
+    }
+}
+
 /// Runs the generated phase against `client`: the requests of one deterministic stream are
 /// sent `plan.concurrency` at a time and judged in the order they were generated; then the first
 /// request of each newly failing check is shrunk, one request at a time. The same seed gives the
@@ -155,22 +196,22 @@ pub async fn run_generated(
         return Ok(None);
     }
     let started = Instant::now();
-    let deadline = started + plan.budget;
-    let world = world_of(bindings);
-    let streamed = stream::send_stream(client, bindings, &world, plan, opts, progress.clone(), stop, deadline).await?;
-    let (client, bindings, plan, stop) = (client.clone(), bindings.clone(), plan.clone(), stop.clone());
+    let inputs = PhaseInputs {
+        client: client.clone(),
+        bindings: bindings.clone(),
+        plan: plan.clone(),
+        opts,
+        progress,
+        stop: stop.clone(),
+        world: world_of(bindings),
+        deadline: started + plan.budget,
+    };
+    let streamed = stream::send_stream(&inputs).await?;
     let handle = tokio::runtime::Handle::current();
     let shrink = move || {
         let phase = Phase {
             handle: &handle,
-            client: &client,
-            bindings: &bindings,
-            plan: &plan,
-            opts,
-            progress,
-            stop: &stop,
-            world,
-            deadline,
+            inputs: &inputs,
             sent: Cell::new(streamed.sent),
             stopped: RefCell::new(streamed.stopped),
             coverage: RefCell::new(streamed.coverage),
@@ -219,14 +260,7 @@ pub(super) fn strategy(bindings: &Bindings, world: &World) -> impl Strategy<Valu
 /// trees are neither `Send` nor async).
 struct Phase<'a> {
     handle: &'a tokio::runtime::Handle,
-    client: &'a Client,
-    bindings: &'a Bindings,
-    plan: &'a GeneratedPlan,
-    opts: CheckOptions,
-    progress: Option<(Progress, usize)>,
-    stop: &'a StopFlag,
-    world: World,
-    deadline: Instant,
+    inputs: &'a PhaseInputs,
     sent: Cell<usize>,
     stopped: RefCell<Option<GeneratedStop>>,
     coverage: RefCell<Coverage>,
@@ -243,30 +277,24 @@ impl Phase<'_> {
         if self.is_stopped() {
             return None;
         }
-        if self.stop.is_set() {
-            *self.stopped.borrow_mut() = Some(GeneratedStop::Interrupted);
+        let inputs = self.inputs;
+        if let Some(stop) = inputs.stop_now() {
+            *self.stopped.borrow_mut() = Some(stop);
             return None;
         }
-        if Instant::now() >= self.deadline {
-            *self.stopped.borrow_mut() = Some(GeneratedStop::BudgetSpent { budget: self.plan.budget });
-            return None;
-        }
-        let (case, req) = generated_case(gen, "generated", self.plan.seed, self.bindings, &self.world).ok()?;
+        let (case, req) = inputs.build(gen).ok()?;
         let n = self.sent.get() + 1;
         self.sent.set(n);
-        let exercised = oracle::coverage::exercised(&req.body, &self.world, case.check);
+        let exercised = oracle::coverage::exercised(&req.body, &inputs.world, case.check);
         self.coverage.borrow_mut().count(&exercised.checks, &exercised.either);
-        if let Some((p, done)) = &self.progress {
-            // Shrinking adds requests beyond `cases`; the bar's length grows with them.
-            (p.0)(done + n, done + (self.plan.cases as usize).max(n));
-        }
-        match self.handle.block_on(self.client.send(&req)) {
+        inputs.tell_progress(n);
+        match self.handle.block_on(inputs.client.send(&req)) {
             Ok(resp) => {
-                let findings = check::judge(&case, &req, &resp, self.opts);
+                let findings = check::judge(&case, &req, &resp, inputs.opts);
                 Some(Evaluation { case, request: req, response: resp, findings })
             }
             Err(e) => {
-                let repro = self.client.repro(&req);
+                let repro = inputs.client.repro(&req);
                 *self.stopped.borrow_mut() = Some(GeneratedStop::NoAnswer { request: n, error: e.to_string(), repro });
                 None
             }
@@ -311,7 +339,7 @@ impl Phase<'_> {
         let mut found: BTreeSet<CheckId> = BTreeSet::new();
         let mut results = Vec::new();
         let mut saved = Vec::new();
-        let strategy = strategy(self.bindings, &self.world);
+        let strategy = strategy(&self.inputs.bindings, &self.inputs.world);
         for candidate in candidates {
             if found.len() >= MAX_FAILURES {
                 break;
@@ -338,7 +366,7 @@ impl Phase<'_> {
 
     /// The unit of one shrunk failure, and the case file saved for it.
     fn failure_unit(&self, check: CheckId, ev: Evaluation) -> Result<(CaseResult, Option<PathBuf>), GeneratedError> {
-        let seed = self.plan.seed;
+        let seed = self.inputs.plan.seed;
         // Named by the check alone (one failure per check a run), so that a baseline entry for
         // it holds whatever the seed; saved files also carry the seed.
         let name = format!("generated-{check}");
@@ -346,7 +374,7 @@ impl Phase<'_> {
         case.name = format!("{name}-{seed}");
         let why = format!("Found by ssm-conform's generated requests (seed {seed}), shrunk to this minimal request.");
         let toml = case_to_toml(&case, &why);
-        let path = match &self.plan.save_failures {
+        let path = match &self.inputs.plan.save_failures {
             Some(dir) => {
                 let path = dir.join(format!("{name}-{seed}.toml"));
                 std::fs::create_dir_all(dir)
@@ -361,14 +389,14 @@ impl Phase<'_> {
             first.detail = Some(format!("ready-to-save case file:\n{}", toml.trim_end()));
         }
         let result = CaseResult::new(name, check, Origin::Generated { seed }, Outcome::Failed(findings))
-            .with_repro(Some(self.client.repro(&ev.request)))
+            .with_repro(Some(self.inputs.client.repro(&ev.request)))
             .with_exchange(Some(Exchange::capped(ev.request, Ok(ev.response))));
         Ok((result, path))
     }
 
     /// The phase's own unit: failed when a request got no answer, passed when nothing failed.
     fn phase_unit(&self, stop: &GeneratedStop, requests: usize, nothing_failed: bool) -> Option<CaseResult> {
-        let seed = self.plan.seed;
+        let seed = self.inputs.plan.seed;
         let unit = |outcome| {
             CaseResult::new("generated-requests", CheckId::GeneratedRequests, Origin::Generated { seed }, outcome)
         };

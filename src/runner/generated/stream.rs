@@ -10,25 +10,20 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
 
 use futures::stream::StreamExt;
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRng;
 
 use super::{
-    generated_case, is_new_failure, strategy, stream_runner, Candidate, Evaluation, GeneratedError, GeneratedPlan,
-    GeneratedStop, MAX_REJECTS,
+    is_new_failure, strategy, stream_runner, Candidate, Evaluation, GeneratedError, GeneratedStop, PhaseInputs,
+    MAX_REJECTS,
 };
-use crate::check::{self, CheckId, CheckOptions};
+use crate::check::{self, CheckId};
 use crate::finding::Coverage;
 use crate::oracle::coverage::{self, Exercised};
-use crate::oracle::World;
-use crate::request::{Bindings, WireRequest};
-use crate::runner::progress::Progress;
-use crate::runner::stop::StopFlag;
+use crate::request::WireRequest;
 use crate::source::Case;
-use crate::transport::Client;
 
 /// How many drawn requests may wait for a free slot: enough that the sender never starves.
 const QUEUE: usize = 256;
@@ -56,16 +51,10 @@ pub(in crate::runner) struct Streamed {
     pub candidates: Vec<Candidate>,
 }
 
-/// What the drawing thread needs, owned.
+/// The drawing thread: the phase's inputs, and the flag the async side sets when it stops taking
+/// answers (a request got none).
 struct Draw {
-    bindings: Bindings,
-    world: World,
-    seed: u64,
-    cases: u32,
-    plan: GeneratedPlan,
-    deadline: Instant,
-    stop: StopFlag,
-    /// Set by the async side when it stops taking answers (a request got none).
+    inputs: PhaseInputs,
     halt: Arc<AtomicBool>,
 }
 
@@ -73,29 +62,25 @@ impl Draw {
     /// Draws up to `cases` buildable requests into `queue`; says why it stopped early (Ctrl-C or
     /// the budget), or `None` when it drew them all or the async side stopped taking them.
     fn run(self, queue: tokio::sync::mpsc::Sender<Drawn>) -> Option<GeneratedStop> {
-        let mut runner = stream_runner(self.seed);
-        let strategy = strategy(&self.bindings, &self.world);
+        let inputs = &self.inputs;
+        let mut runner = stream_runner(inputs.plan.seed);
+        let strategy = strategy(&inputs.bindings, &inputs.world);
         let (mut number, mut rejects) = (0usize, 0u32);
-        while number < self.cases as usize && rejects < MAX_REJECTS {
+        while number < inputs.plan.cases as usize && rejects < MAX_REJECTS {
             if self.halt.load(Ordering::Relaxed) {
                 return None;
             }
-            if self.stop.is_set() {
-                return Some(GeneratedStop::Interrupted);
-            }
-            if Instant::now() >= self.deadline {
-                return Some(GeneratedStop::BudgetSpent { budget: self.plan.budget });
+            if let Some(stop) = inputs.stop_now() {
+                return Some(stop);
             }
             let rng = runner.rng().clone();
             let Ok(tree) = strategy.new_tree(&mut runner) else { break };
-            let Ok((case, request)) =
-                generated_case(&tree.current(), "generated", self.seed, &self.bindings, &self.world)
-            else {
+            let Ok((case, request)) = inputs.build(&tree.current()) else {
                 rejects += 1; // a placeholder this target cannot resolve
                 continue;
             };
             number += 1;
-            let exercised = coverage::exercised(&request.body, &self.world, case.check);
+            let exercised = coverage::exercised(&request.body, &inputs.world, case.check);
             if queue.blocking_send(Drawn { number, rng, case, request, exercised }).is_err() {
                 return None;
             }
@@ -104,31 +89,13 @@ impl Draw {
     }
 }
 
-/// Sends the phase's stream to `client` and judges every answer in order.
-#[allow(clippy::too_many_arguments)] // the phase's settings, passed through as they are
-pub(in crate::runner) async fn send_stream(
-    client: &Client,
-    bindings: &Bindings,
-    world: &World,
-    plan: &GeneratedPlan,
-    opts: CheckOptions,
-    progress: Option<(Progress, usize)>,
-    stop: &StopFlag,
-    deadline: Instant,
-) -> Result<Streamed, GeneratedError> {
+/// Sends the phase's stream and judges every answer in the order it was drawn.
+pub(in crate::runner) async fn send_stream(inputs: &PhaseInputs) -> Result<Streamed, GeneratedError> {
     let halt = Arc::new(AtomicBool::new(false));
-    let draw = Draw {
-        bindings: bindings.clone(),
-        world: world.clone(),
-        seed: plan.seed,
-        cases: plan.cases,
-        plan: plan.clone(),
-        deadline,
-        stop: stop.clone(),
-        halt: halt.clone(),
-    };
+    let draw = Draw { inputs: inputs.clone(), halt: halt.clone() };
     let (queue, mut drawn) = tokio::sync::mpsc::channel(QUEUE);
     let drawing = tokio::task::spawn_blocking(move || draw.run(queue));
+    let client = &inputs.client;
     // Boxed, not pinned on the stack, so that dropping it drops the receiver (and the requests
     // in flight) at once.
     let mut answers = Box::pin(
@@ -137,7 +104,7 @@ pub(in crate::runner) async fn send_stream(
                 let answer = client.send(&d.request).await;
                 (d, answer)
             })
-            .buffered(plan.concurrency.max(1)),
+            .buffered(inputs.plan.concurrency.max(1)),
     );
     let mut streamed = Streamed {
         sent: 0,
@@ -149,12 +116,10 @@ pub(in crate::runner) async fn send_stream(
     while let Some((d, answer)) = answers.next().await {
         streamed.sent = d.number;
         streamed.coverage.count(&d.exercised.checks, &d.exercised.either);
-        if let Some((p, done)) = &progress {
-            (p.0)(done + d.number, done + (plan.cases as usize).max(d.number));
-        }
+        inputs.tell_progress(d.number);
         match answer {
             Ok(response) => {
-                let findings = check::judge(&d.case, &d.request, &response, opts);
+                let findings = check::judge(&d.case, &d.request, &response, inputs.opts);
                 let evaluation = Evaluation { case: d.case, request: d.request, response, findings };
                 keep_if_new(&mut streamed.candidates, &mut failed, d.rng, evaluation);
             }
