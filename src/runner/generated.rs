@@ -1,8 +1,15 @@
 //! The generated phase: proptest generates whole requests, the oracle says what each answer
 //! must be, every exchange goes through the same checks as any other ([`check::judge`]), and a
 //! failure is shrunk to the smallest request that still fails, then printed three ways: expected
-//! vs got, a `curl` line, and a ready-to-save case file. The phase is deterministic from its seed
-//! and sequential, so the same seed gives the same requests and the same report.
+//! vs got, a `curl` line, and a ready-to-save case file. The requests go out `--concurrency` at a
+//! time (the `stream` module) but are judged in the order they were drawn, and shrinking is sequential, so
+//! the same seed gives the same requests and the same report at any concurrency.
+//!
+//! ## Changing the phase
+//! What a request is drawn from is `source/generate.rs`; what its answer must be, the oracle. The
+//! stream keeps only the first request to fail each check (with the RNG state to rebuild its
+//! tree): anything that must see every answer belongs in the loop of `stream::send_stream`,
+//! in draw order, never in the concurrent sends.
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
