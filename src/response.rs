@@ -174,11 +174,6 @@ impl<'a> Received<'a> {
         Received { resp, json: resp.json(), error_shape: OnceCell::new() }
     }
 
-    /// The response as received.
-    pub fn response(&self) -> &'a WireResponse {
-        self.resp
-    }
-
     /// The body as JSON, or why it is not.
     pub fn json(&self) -> Result<&Value, &str> {
         self.json.as_ref().map_err(String::as_str)
