@@ -17,6 +17,7 @@ use crate::runner::{
 };
 use crate::server::{self, Fault, Reference, Variant};
 use crate::source::{self, CaseFileError};
+use crate::suite::ReferenceEndpoint;
 use crate::transport::{Client, ClientConfig, CredentialSource, SignError, Signer, TransportError, TransportOptions};
 
 /// Why the harness could not do its job (exit status 2).
@@ -51,6 +52,9 @@ pub enum HarnessError {
         /// Why it could not.
         source: std::io::Error,
     },
+    /// The embedded reference could not start.
+    #[error("{0}")]
+    Reference(#[from] crate::suite::SuiteError),
     /// Output could not be written.
     #[error("cannot write the report: {0}")]
     Output(std::io::Error),
@@ -120,16 +124,6 @@ fn endpoint_from(args: &RunArgs) -> Option<String> {
     })
 }
 
-fn validate_url(url: &str) -> Result<(), HarnessError> {
-    let ok = (url.starts_with("http://") || url.starts_with("https://"))
-        && url.split("://").nth(1).is_some_and(|h| !h.is_empty());
-    if ok {
-        Ok(())
-    } else {
-        Err(HarnessError::Usage(format!("endpoint {url:?} is not an http:// or https:// URL")))
-    }
-}
-
 /// The host part of an http(s) URL.
 fn host_of(url: &str) -> &str {
     let rest = url.split("://").nth(1).unwrap_or(url);
@@ -165,7 +159,7 @@ fn signing_region(flag: Option<&str>, url: &str) -> String {
 /// else fake ones (real ones for AWS itself, or with `--sign`); never for the embedded reference
 /// (it checks no signature) unless asked, never with `--no-sign`.
 async fn signer_for(args: &RunArgs, target: &Target) -> Result<Option<Signer>, HarnessError> {
-    if args.no_sign || (target.server.is_some() && !args.sign) {
+    if args.no_sign || (target.reference.is_some() && !args.sign) {
         return Ok(None);
     }
     let region = signing_region(args.region.as_deref(), &target.url);
@@ -207,32 +201,32 @@ fn validate_args(args: &RunArgs) -> Result<(), HarnessError> {
 /// The endpoint a run talks to, and the embedded reference when it is the target.
 struct Target {
     url: String,
-    server: Option<server::ServerHandle>,
-    /// The executions the target is known to hold (the reference's fixtures, else none).
-    execution_ids: Vec<String>,
+    reference: Option<ReferenceEndpoint>,
 }
 
 impl Target {
     /// The endpoint as reports show it.
     fn label(&self) -> String {
-        if self.server.is_some() {
+        if self.reference.is_some() {
             format!("{} (embedded reference)", self.url)
         } else {
             self.url.clone()
         }
+    }
+
+    /// The executions the target is known to hold (the reference's fixtures, else none).
+    fn execution_ids(&self) -> Vec<String> {
+        self.reference.as_ref().map(|r| r.execution_ids().to_vec()).unwrap_or_default()
     }
 }
 
 /// The given endpoint, or the embedded reference on an ephemeral loopback port.
 async fn start_target(endpoint: Option<String>) -> Result<Target, HarnessError> {
     if let Some(url) = endpoint {
-        return Ok(Target { url, server: None, execution_ids: Vec::new() });
+        return Ok(Target { url, reference: None });
     }
-    let reference = Reference::new(None);
-    let execution_ids: Vec<String> = reference.executions().iter().map(|e| e.window_execution_id.clone()).collect();
-    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
-    let handle = server::spawn(addr, reference).await.map_err(|source| HarnessError::Server { addr, source })?;
-    Ok(Target { url: handle.url(), server: Some(handle), execution_ids })
+    let reference = ReferenceEndpoint::start().await?;
+    Ok(Target { url: reference.url(), reference: Some(reference) })
 }
 
 /// The snapshot settings. The built-in snapshots were recorded against the reference: a
@@ -348,7 +342,7 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
     validate_outputs(&args)?;
     let endpoint = endpoint_from(&args);
     if let Some(url) = &endpoint {
-        validate_url(url)?;
+        crate::transport::check_url(url).map_err(HarnessError::Usage)?;
     }
     let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
     // The built-in suite wherever the binary runs; a user's own cases only when named.
@@ -362,14 +356,11 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
     let seed = args.seed.unwrap_or_else(|| {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)
     });
-    // Bodies are read whole; keep the worst case (every request in flight at the cap) near 1 GiB.
-    let body_limit = (16usize << 20).min((1usize << 30) / args.concurrency);
-    let options = TransportOptions { timeout: Duration::from_secs_f64(args.timeout), body_limit };
+    let options = TransportOptions::for_concurrency(Duration::from_secs_f64(args.timeout), args.concurrency);
 
     let target = start_target(endpoint).await?;
-    let snapshots = snapshot_plan(&args, target.server.is_some())?;
-    let execution_ids =
-        if args.execution_ids.is_empty() { target.execution_ids.clone() } else { args.execution_ids.clone() };
+    let snapshots = snapshot_plan(&args, target.reference.is_some())?;
+    let execution_ids = if args.execution_ids.is_empty() { target.execution_ids() } else { args.execution_ids.clone() };
     let signer = signer_for(&args, &target).await?;
     let notes: Vec<String> = signer
         .as_ref()
@@ -411,15 +402,15 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
     notes.extend(report.notes.iter().cloned());
     let seconds = started.elapsed().as_secs_f64();
     let label = target.label();
-    if let Some(s) = target.server {
-        s.stop().await;
+    if let Some(reference) = target.reference {
+        reference.stop().await;
     }
     finish(&args, report, baseline, RunMeta { target: &label, notes: &notes, seed, seconds })
 }
 
 /// Whether to discover execution ids: when asked, or against an endpoint given none.
 fn discovery_wanted(args: &RunArgs, target: &Target) -> bool {
-    args.discover || (target.server.is_none() && args.execution_ids.is_empty() && !args.no_discover)
+    args.discover || (target.reference.is_none() && args.execution_ids.is_empty() && !args.no_discover)
 }
 
 /// The first Ctrl-C stops the run from sending (what is in flight finishes, bounded by the

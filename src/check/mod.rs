@@ -24,7 +24,7 @@
 //! 2. A field of `server::Choices` with the reference's default, and a variant in
 //!    `server/variant.rs` that sets each other alternative; the variants test proves that each
 //!    passes the whole suite strictly and answers differently somewhere.
-//! 3. Where the choice is visible on the wire, [`observe`] (or a relation) records it for the reports.
+//! 3. Where the choice is visible on the wire, `observe` (or a relation) records it for the reports.
 
 pub mod equivalence;
 pub mod error_shape;

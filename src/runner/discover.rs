@@ -29,7 +29,7 @@ const MAX_CHOSEN: usize = 5;
 pub struct FoundExecution {
     /// Its id.
     pub id: String,
-    /// Its tasks, counted by walking its pages (at most [`MAX_PAGES`] of 100).
+    /// Its tasks, counted by walking its pages (at most `MAX_PAGES` of 100).
     pub tasks: usize,
 }
 

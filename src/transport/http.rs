@@ -27,6 +27,25 @@ pub struct ClientConfig {
     pub signer: Option<Signer>,
 }
 
+impl TransportOptions {
+    /// `timeout` per request, and a body cap that keeps the worst case (every request of
+    /// `concurrency` in flight at the cap) near 1 GiB: bodies are read whole.
+    pub fn for_concurrency(timeout: Duration, concurrency: usize) -> TransportOptions {
+        TransportOptions { timeout, body_limit: (16usize << 20).min((1usize << 30) / concurrency.max(1)) }
+    }
+}
+
+/// `Ok` when `url` is an `http://` or `https://` URL with a host; else why not, in words.
+pub fn check_url(url: &str) -> Result<(), String> {
+    let ok = (url.starts_with("http://") || url.starts_with("https://"))
+        && url.split("://").nth(1).is_some_and(|h| !h.is_empty());
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("endpoint {url:?} is not an http:// or https:// URL"))
+    }
+}
+
 impl Default for TransportOptions {
     fn default() -> Self {
         TransportOptions { timeout: Duration::from_secs(10), body_limit: 16 << 20 }

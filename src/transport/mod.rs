@@ -4,5 +4,5 @@
 mod http;
 mod sign;
 
-pub use http::{Client, ClientConfig, TransportError, TransportErrorKind, TransportOptions};
+pub use http::{check_url, Client, ClientConfig, TransportError, TransportErrorKind, TransportOptions};
 pub use sign::{CredentialSource, SignError, Signer};

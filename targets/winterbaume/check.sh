@@ -8,7 +8,8 @@
 #   - targets/winterbaume/findings.txt   every finding in words, sorted: when winterbaume's answers
 #                                        or our checks change, the diff says which.
 # It also runs without --execution-id: discovery must find the seeded executions and the findings
-# must be the same. The adapter is stopped by its own pid.
+# must be the same. The adapter is stopped by its own pid. Last, the crate's own Rust test runs the
+# same suite through the library API (`ssm_conform::Suite`, tests/suite.rs) with the same baseline.
 #
 #     targets/winterbaume/check.sh BINARY [--update]   (--update rewrites both files; review the diff)
 source "$(dirname "$0")/../lib.sh" "$@"
@@ -71,6 +72,12 @@ if ! grep -q "^note: discovered 5 execution" "$work/discovered.out"; then
 elif ! diff -u "$work/findings.txt" "$work/discovered.txt" >"$work/discovered.diff"; then
   echo "winterbaume: with discovered ids the findings differ from those with the ids given:" >&2
   head -60 "$work/discovered.diff" >&2
+  problems=1
+fi
+# The same run through the library API, as a Rust emulator's own test would make it.
+if ! cargo test --release --locked --quiet --manifest-path "$here/Cargo.toml" >"$work/suite.out" 2>&1; then
+  echo "winterbaume: the library API's test (targets/winterbaume/tests/suite.rs) failed:" >&2
+  grep -E "panicked|^FAIL|stale|error" "$work/suite.out" | head -30 >&2 || tail -30 "$work/suite.out" >&2
   problems=1
 fi
 [ "$problems" -eq 0 ] && echo "winterbaume: the findings match the committed record ($(grep -c '' "$here/findings.txt") lines)"

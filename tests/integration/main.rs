@@ -15,6 +15,7 @@ mod reports;
 mod robustness;
 mod sdk_impact;
 mod snapshots;
+mod suite;
 mod transport;
 mod util;
 mod variants;
