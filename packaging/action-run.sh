@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The GitHub Action's gate (action.yml), kept in a script so that it runs the same anywhere:
-# `ssm-conform run` with the action's inputs (read from the environment below), the JUnit, Markdown
-# and JSON reports written to the report folder, the Markdown matrix appended to the job summary,
+# `ssm-conform run` with the action's inputs (read from the environment below), the JUnit, Markdown,
+# JSON and HTML reports written to the report folder, the Markdown matrix appended to the job summary,
 # and ssm-conform's exit status passed on (0 conformant, 1 findings, 2 it could not do its job).
 #
 #   SSM_CONFORM_ENDPOINT   endpoint URL; empty: the embedded reference
@@ -13,9 +13,14 @@
 set -uo pipefail
 bin="${SSM_CONFORM_BIN:-ssm-conform}"
 dir="${SSM_CONFORM_REPORTS:-ssm-conform-report}"
-mkdir -p "$dir" || exit 2
+# Every way out sets the `exit-code` output, a bad input (2) included.
+finish() {
+  if [ -n "${GITHUB_OUTPUT:-}" ]; then echo "exit-code=$1" >>"$GITHUB_OUTPUT"; fi
+  exit "$1"
+}
+mkdir -p "$dir" || finish 2
 
-args=(run --color never --report "junit:$dir/junit.xml" --report "markdown:$dir/report.md" --report "json:$dir/report.json")
+args=(run --color never --report "junit:$dir/junit.xml" --report "markdown:$dir/report.md" --report "json:$dir/report.json" --report "html:$dir/report.html")
 if [ -n "${SSM_CONFORM_ENDPOINT:-}" ]; then args+=(--endpoint "$SSM_CONFORM_ENDPOINT"); fi
 read -r -a ids <<<"$(printf '%s' "${SSM_CONFORM_IDS:-}" | tr ',\n\r\t' '    ')"
 for id in "${ids[@]}"; do args+=(--execution-id "$id"); done
@@ -23,7 +28,7 @@ if [ -n "${SSM_CONFORM_BASELINE:-}" ]; then args+=(--baseline "$SSM_CONFORM_BASE
 case "${SSM_CONFORM_STRICT:-false}" in
   true) args+=(--strict-messages) ;;
   false | "") ;;
-  *) echo "ssm-conform action: strict-messages must be true or false, not '${SSM_CONFORM_STRICT}'" >&2; exit 2 ;;
+  *) echo "ssm-conform action: strict-messages must be true or false, not '${SSM_CONFORM_STRICT}'" >&2; finish 2 ;;
 esac
 
 status=0
@@ -31,5 +36,4 @@ status=0
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ] && [ -s "$dir/report.md" ]; then
   cat "$dir/report.md" >>"$GITHUB_STEP_SUMMARY"
 fi
-if [ -n "${GITHUB_OUTPUT:-}" ]; then echo "exit-code=$status" >>"$GITHUB_OUTPUT"; fi
-exit "$status"
+finish "$status"

@@ -2,7 +2,8 @@
 # The wheel as a pip user gets it (pyproject.toml: maturin, `bindings = "bin"`): built with the
 # pinned maturin, installed into a fresh venv, and run from there, outside the repository, against
 # the embedded reference (exit 0, nothing failed) and against moto (targets/moto/check.sh: exit 1,
-# one `operation-implemented` finding). Called by .ci/run.
+# one `operation-implemented` finding); then the GitHub Action's gate (packaging/action-run.sh) with
+# that binary, as the action runs it. Called by .ci/run.
 #
 #     packaging/wheel-check.sh
 set -euo pipefail
@@ -32,3 +33,35 @@ if [ "$status" -ne 0 ] || ! grep -q " 0 failed, 0 skipped" "$work/run.txt"; then
 fi
 say "ssm-conform run against the embedded reference: $(grep -E ' passed, ' "$work/run.txt")"
 bash "$root/targets/moto/check.sh" "$bin"
+
+# The action's gate with the wheel's binary: the reports, the job summary and the exit-code output.
+action() {
+  local name="$1"; shift
+  mkdir -p "$work/$name"
+  local status=0
+  (cd "$work/$name" && env SSM_CONFORM_BIN="$bin" GITHUB_STEP_SUMMARY="$work/$name/summary.md" \
+    GITHUB_OUTPUT="$work/$name/output" "$@" bash "$root/packaging/action-run.sh" >"$work/$name/log" 2>&1) || status=$?
+  echo "$status"
+}
+expect_action() {
+  local name="$1" want="$2" got="$3"
+  if [ "$got" != "$want" ]; then
+    say "action-run.sh ($name): exit $got, expected $want:"; tail -20 "$work/$name/log"; exit 1
+  fi
+  if [ "$want" != 2 ]; then
+    for f in junit.xml report.md report.json report.html; do
+      [ -s "$work/$name/ssm-conform-report/$f" ] || { say "action-run.sh ($name): no $f"; exit 1; }
+    done
+    grep -q "^# ssm-conform" "$work/$name/summary.md" || { say "action-run.sh ($name): nothing in the job summary"; exit 1; }
+  fi
+  grep -qx "exit-code=$want" "$work/$name/output" || { say "action-run.sh ($name): no exit-code=$want output"; exit 1; }
+  say "action-run.sh ($name): exit $got as expected"
+}
+expect_action reference 0 "$(action reference)"
+"$bin" serve --fault pagination-drops-item --port 0 >"$work/serve.out" 2>/dev/null &
+serve_pid=$!
+trap 'kill "$serve_pid" 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 100); do [ -s "$work/serve.out" ] && break; sleep 0.1; done
+ids="$("$bin" serve --list-fixtures | cut -d' ' -f1 | paste -sd,)"
+expect_action fault 1 "$(action fault SSM_CONFORM_ENDPOINT="$(head -n1 "$work/serve.out")" SSM_CONFORM_IDS="$ids")"
+expect_action strict 2 "$(action strict SSM_CONFORM_STRICT=maybe)"

@@ -90,7 +90,7 @@ pub struct RunArgs {
     /// The folder of accepted snapshots (default: snapshots/), e.g. one recorded against real AWS.
     #[arg(long, value_name = "DIR")]
     pub snapshot_dir: Option<PathBuf>,
-    /// Also write a report: json:PATH, junit:PATH or markdown:PATH (repeatable).
+    /// Also write a report: json:PATH, junit:PATH, markdown:PATH or html:PATH (repeatable).
     #[arg(long = "report", value_name = "FORMAT:PATH")]
     pub reports: Vec<ReportTarget>,
     /// Accept the findings listed in FILE (known deviations): only new findings fail the run,

@@ -95,7 +95,8 @@ pub struct CaseResult {
     pub origin: Origin,
     /// What happened.
     pub outcome: Outcome,
-    /// A command that reproduces the request (no secrets), when there was one request.
+    /// A command that sends the unit's request again (no secrets): its one request, or for a
+    /// relation over many exchanges (a walk), the request its first walk starts with.
     pub repro: Option<String>,
     /// The request and response, for machine-readable reports.
     pub exchange: Option<Exchange>,

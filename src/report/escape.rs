@@ -62,6 +62,36 @@ pub fn markdown(s: &str) -> String {
     out
 }
 
+/// `s` with `&`, `<`, `>`, `"` and `'` as character references.
+fn html_entities(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Text for HTML content or a quoted attribute, on one line: as [`terminal`], then nothing in it
+/// is markup.
+pub fn html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    html_entities(&terminal(s), &mut out);
+    out
+}
+
+/// A block of text for an HTML `<pre>` (a body, headers): line breaks and tabs kept, every other
+/// hostile character shown as an escape, nothing in it markup.
+pub fn html_block(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    html_entities(&escape_where(s, |c| is_hostile(c) && !matches!(c, '\n' | '\t')), &mut out);
+    out
+}
+
 /// Text for XML (JUnit): the characters XML 1.0 cannot carry at all are shown as escapes; the
 /// rest is left to the XML writer's own escaping.
 pub fn xml(s: &str) -> Cow<'_, str> {
@@ -80,6 +110,8 @@ mod tests {
         assert_eq!(t, "ok\\n\\x1b[31mFAIL injected-unit [request-id]\\x1b[0m\\r\\u{202e}evil\\x07");
         assert_eq!(markdown("a|b<img src=x>&"), "a\\|b&lt;img src=x&gt;&amp;");
         assert_eq!(xml("a\x1bb\nc"), "a\\x1bb\nc");
+        assert_eq!(html("<b a=\"1\" c='2'>&\n"), "&lt;b a=&quot;1&quot; c=&#39;2&#39;&gt;&amp;\\n");
+        assert_eq!(html_block("<x>\n\t\x1b\r\u{202e}"), "&lt;x&gt;\n\t\\x1b\\r\\u{202e}");
         assert!(matches!(terminal("plain"), Cow::Borrowed(_)));
     }
 }

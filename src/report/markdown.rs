@@ -1,11 +1,10 @@
 //! The Markdown report: a conformance matrix a project can put in its README, with, for every
 //! EITHER rule, the alternative this endpoint chose.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use super::matrix::{self, ChoiceOf, FamilyRow, Impact, Verdict};
 use super::{escape, RunContext};
-use crate::check::{CheckFamily, CheckId};
 use crate::finding::{CaseResult, Outcome, RunSummary};
 
 /// Text in a table cell or list item: nothing in it renders as table syntax or HTML, and no
@@ -14,24 +13,17 @@ fn cell(s: &str) -> String {
     escape::markdown(s)
 }
 
-fn counts(results: &[&CaseResult]) -> RunSummary {
-    RunSummary::of(results.iter().copied())
-}
-
-/// A verdict: ✅ only when something was compared and held, never for units that compared
-/// nothing (skipped) or could not be evaluated (blocked).
-fn verdict(s: &RunSummary) -> &'static str {
-    if s.failed > 0 {
-        "❌ fails"
-    } else if s.accepted > 0 {
-        "☑️ known deviations"
-    } else if s.blocked > 0 {
-        "⚠️ not evaluated"
-    } else if s.passed > 0 {
-        "✅ conforms"
-    } else {
-        "⏭️ not run"
-    }
+/// A verdict with its sign.
+fn verdict(s: &RunSummary) -> String {
+    let v = Verdict::of(s);
+    let sign = match v {
+        Verdict::Fails => "❌",
+        Verdict::KnownDeviations => "☑️",
+        Verdict::NotEvaluated => "⚠️",
+        Verdict::Conforms => "✅",
+        Verdict::NotRun => "⏭️",
+    };
+    format!("{sign} {}", v.words())
 }
 
 /// The Markdown report text.
@@ -66,12 +58,7 @@ fn by_family(out: &mut String, results: &[CaseResult]) {
         out,
         "## By family\n\n| family | verdict | passed | failed | blocked | skipped | accepted |\n|---|---|---:|---:|---:|---:|---:|"
     );
-    for &family in CheckFamily::ALL {
-        let units: Vec<&CaseResult> = results.iter().filter(|r| r.check.family() == family).collect();
-        if units.is_empty() {
-            continue;
-        }
-        let s = counts(&units);
+    for FamilyRow { family, counts: s } in matrix::families(results) {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} | {} |",
@@ -92,59 +79,32 @@ fn by_check(out: &mut String, results: &[CaseResult]) {
         out,
         "\n## By check\n\n| check | family | verdict | units | first finding | SDK impact (measured) |\n|---|---|---|---:|---|---|"
     );
-    for check in CheckId::ALL {
-        // A check's verdict counts the units named by it and the findings it made in other units.
-        let units: Vec<&CaseResult> = results.iter().filter(|r| r.check == *check).collect();
-        let findings: Vec<(String, Option<String>)> = results
-            .iter()
-            .filter_map(|r| match &r.outcome {
-                Outcome::Failed(f) | Outcome::Blocked(f) => {
-                    f.iter().find(|f| f.check == *check).map(|f| (format!("{}: {}", r.name, f.actual), f.sdk_impact()))
-                }
-                _ => None,
-            })
-            .collect();
-        if units.is_empty() && findings.is_empty() {
-            continue;
-        }
-        let mut s = counts(&units);
-        if s.failed == 0 && !findings.is_empty() {
-            s.failed = 1;
-        }
-        let first = findings.first().map(|(f, _)| cell(&crate::response::excerpt(f, 160))).unwrap_or_default();
-        let impact = match findings.iter().find_map(|(_, i)| i.as_deref()) {
-            Some(i) => cell(i),
-            None if findings.is_empty() => String::new(),
-            None => "not measured for this deviation".to_owned(),
+    for row in matrix::checks(results) {
+        let first = row.first_finding.map(|f| cell(&crate::response::excerpt(&f, 160))).unwrap_or_default();
+        let impact = match row.impact {
+            Impact::Measured(i) => cell(&i),
+            Impact::NoFinding => String::new(),
+            Impact::NotMeasured => "not measured for this deviation".to_owned(),
         };
-        let (family, verdict, n) = (check.family().name(), verdict(&s), units.len());
+        let (check, family, verdict, n) = (row.check, row.check.family().name(), verdict(&row.counts), row.units);
         let _ = writeln!(out, "| `{check}` | {family} | {verdict} | {n} | {first} | {impact} |");
     }
 }
 
 /// What the endpoint chose where the contract says EITHER.
 fn either_choices(out: &mut String, ctx: &RunContext<'_>) {
-    let results = &ctx.report.results;
     let _ = writeln!(out, "\n## EITHER rules: what this endpoint chose\n");
     let _ = writeln!(
         out,
         "The contract accepts every alternative listed for these rules; they are information, never findings.\n"
     );
     let _ = writeln!(out, "| rule | chosen |\n|---|---|");
-    for (rule, alts) in &ctx.report.choices {
-        let alts: Vec<&str> = alts.iter().map(String::as_str).collect();
-        let _ = writeln!(out, "| {} | {} |", cell(rule.description()), cell(&alts.join(", ")));
-    }
-    let mut by_check: BTreeMap<CheckId, BTreeMap<String, usize>> = BTreeMap::new();
-    for r in results {
-        if let Outcome::Passed { chose: Some(c), .. } = &r.outcome {
-            *by_check.entry(r.check).or_default().entry(c.to_string()).or_insert(0) += 1;
-        }
-    }
-    for (check, choices) in by_check {
-        let list: Vec<String> =
-            choices.iter().map(|(c, n)| format!("{c} ({n} case{})", if *n == 1 { "" } else { "s" })).collect();
-        let _ = writeln!(out, "| cases of `{check}` | {} |", cell(&list.join(", ")));
+    for choice in matrix::either_choices(ctx) {
+        let rule = match choice.of {
+            ChoiceOf::Rule(rule) => cell(rule),
+            ChoiceOf::Cases(check) => format!("cases of `{check}`"),
+        };
+        let _ = writeln!(out, "| {rule} | {} |", cell(&choice.chosen));
     }
 }
 

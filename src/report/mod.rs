@@ -2,13 +2,16 @@
 //! terminal report goes to stdout; the others to files named with `--report FORMAT:PATH`.
 
 mod escape;
+mod html;
 mod json;
 mod junit;
 mod markdown;
+mod matrix;
 mod terminal;
 
 use std::path::{Path, PathBuf};
 
+pub use html::write_html;
 pub use json::write_json;
 pub use junit::write_junit;
 pub use markdown::write_markdown;
@@ -37,10 +40,11 @@ pub struct RunContext<'a> {
 
 catalogue! {
     /// A report file format.
-    pub enum ReportFormat: "report format", "json, junit or markdown" {
+    pub enum ReportFormat: "report format", "json, junit, markdown or html" {
         Json = "json", "Machine-readable findings with request, response, expectation and repro.";
         Junit = "junit", "JUnit XML: a test suite per check family, a test case per unit.";
         Markdown = "markdown", "A Markdown conformance matrix.";
+        Html = "html", "One self-contained HTML page: the matrix and every finding with its exchange and curl line.";
     }
 }
 
@@ -59,7 +63,7 @@ impl std::str::FromStr for ReportTarget {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let (format, path) = s
             .split_once(':')
-            .ok_or_else(|| format!("--report {s:?}: expected FORMAT:PATH (json, junit or markdown)"))?;
+            .ok_or_else(|| format!("--report {s:?}: expected FORMAT:PATH (json, junit, markdown or html)"))?;
         let format = match format {
             "md" => ReportFormat::Markdown,
             other => other.parse::<ReportFormat>().map_err(|e| format!("--report {s:?}: {e}"))?,
@@ -88,6 +92,7 @@ pub fn write_report(target: &ReportTarget, ctx: &RunContext<'_>) -> Result<(), R
         ReportFormat::Json => write_json(ctx),
         ReportFormat::Junit => write_junit(ctx).map_err(|e| err(e.to_string()))?,
         ReportFormat::Markdown => write_markdown(ctx),
+        ReportFormat::Html => write_html(ctx),
     };
     if let Some(dir) = target.path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| err(e.to_string()))?;

@@ -14,7 +14,7 @@ use crate::check::filters::{check_filters, FilteredListing};
 use crate::check::pagination::{check_walks, PaginationWalk, TokenReuse, WalkEnd};
 use crate::check::CheckId;
 use crate::contract::{self, input};
-use crate::finding::{CaseResult, Finding, WalkSummary};
+use crate::finding::{CaseResult, Finding, Outcome, WalkSummary};
 use crate::source::Origin;
 use crate::transport::Client;
 
@@ -237,6 +237,12 @@ pub async fn relations(client: &Client, exec: String, stop: &StopFlag) -> Relati
     }
     if stop.is_set() {
         results = interrupted(&exec);
+    }
+    // A relation compares many exchanges; the request that starts its first walk is where a
+    // person retracing it begins.
+    let first_page = client.repro(&super::probe::page_request(&exec, WALK_SIZES[0], None, None));
+    for r in results.iter_mut().filter(|r| r.repro.is_none() && !matches!(r.outcome, Outcome::Skipped(_))) {
+        r.repro = Some(first_page.clone());
     }
     RelationOutcome { results, walks: walker.summaries, observations: walker.observations }
 }

@@ -42,7 +42,7 @@ fn nothing_an_endpoint_sends_reaches_a_report_raw() {
         .map(str::to_owned)
         .to_vec();
     args.extend(["--execution-id", "0123abcd-4567-89ef-abcd-0123456789ab"].map(str::to_owned));
-    for f in ["json", "junit", "markdown"] {
+    for f in ["json", "junit", "markdown", "html"] {
         args.extend(["--report".to_owned(), format!("{f}:{}", path(f).display())]);
     }
     let out = TestCommand::new().args(&args).run();
@@ -55,6 +55,11 @@ fn nothing_an_endpoint_sends_reaches_a_report_raw() {
     let md = std::fs::read_to_string(path("markdown")).unwrap();
     assert!(!md.contains('\x1b') && !md.contains("<script>") && !md.contains('\u{202e}'), "{md}");
     assert!(!md.lines().any(|l| l.starts_with("FAIL injected-unit")), "{md}");
+    let html = std::fs::read_to_string(path("html")).unwrap();
+    let excerpt = crate::util::excerpt(&html);
+    assert!(!html.contains('\x1b') && !html.contains('\r') && !html.contains('\u{202e}'), "{excerpt}");
+    assert!(!html.contains("<script") && html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{excerpt}");
+    assert!(!html.lines().any(|l| l.starts_with("FAIL injected-unit")), "{excerpt}");
     let xml = std::fs::read_to_string(path("junit")).unwrap();
     assert!(!xml.contains('\x1b'), "XML 1.0 cannot carry ESC: {xml}");
     // The JSON report keeps the data exactly, encoded by JSON.

@@ -21,6 +21,7 @@ fn json_junit_and_markdown_reports_carry_the_findings() {
     let json_path = dir.path().join("out/report.json");
     let junit_path = dir.path().join("junit.xml");
     let md_path = dir.path().join("CONFORMANCE.md");
+    let html_path = dir.path().join("report.html");
     let out = run_with(
         Fault::TimestampsIso,
         &[
@@ -30,6 +31,8 @@ fn json_junit_and_markdown_reports_carry_the_findings() {
             &format!("junit:{}", junit_path.display()),
             "--report",
             &format!("markdown:{}", md_path.display()),
+            "--report",
+            &format!("html:{}", html_path.display()),
         ],
     );
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
@@ -57,6 +60,19 @@ fn json_junit_and_markdown_reports_carry_the_findings() {
     assert!(md.contains("## EITHER rules: what this endpoint chose"), "{md}");
     assert!(md.contains("| §5 the last page's NextToken (absent, \"\" or null) | absent |"), "{md}");
     assert!(md.contains("cases of `unknown-operation` | HTTP 400"), "{md}");
+
+    // One self-contained page: nothing fetched, no script, the failing check's row and finding.
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    let excerpt = crate::util::excerpt(&html);
+    assert!(html.contains("content=\"default-src 'none'; style-src 'unsafe-inline'\""), "{excerpt}");
+    for fetching in ["<script", "src=", "href=", "@import", "url("] {
+        assert!(!html.contains(fetching), "{fetching} in {excerpt}");
+    }
+    assert!(html.contains("<tr class=\"hideable fail\" id=\"check-item-timestamps\">"), "{excerpt}");
+    assert!(html.contains("<tr class=\"hideable pass\" id=\"check-max-results-min\">"), "{excerpt}");
+    assert!(html.contains("<span class=\"verdict\">FAIL</span> <code>item-timestamps</code>"), "{excerpt}");
+    assert!(html.contains("<pre class=\"curl\">curl "), "{excerpt}");
+    assert!(html.contains("is the string"), "{excerpt}");
 }
 
 #[test]
@@ -120,12 +136,13 @@ fn normalise(text: &str) -> String {
         (r#"(?i)("x-amzn-RequestId",\s*)"[0-9a-f-]{36}""#, r#"$1"[request-id]""#),
         (r#"("date",\s*)"[^"]*""#, r#"$1"[date]""#),
         (r"/tmp/[^ \n\x22]*", "[tmp]"),
+        (r"· \d+\.\d s ·", "· [seconds] s ·"),
     ];
     rules.iter().fold(text.to_owned(), |t, (re, to)| regex::Regex::new(re).unwrap().replace_all(&t, *to).into_owned())
 }
 
-/// The same small run written as every format: the terminal report (plain), JSON, JUnit and
-/// Markdown, each pinned as a snapshot people review.
+/// The same small run written as every format: the terminal report (plain), JSON, JUnit,
+/// Markdown and HTML, each pinned as a snapshot people review.
 #[test]
 fn every_report_format_is_pinned() {
     let server = reference(Some(Fault::TimestampsIso));
@@ -143,13 +160,13 @@ fn every_report_format_is_pinned() {
         .map(|s| (*s).to_owned())
         .collect();
     args.extend(["--property-cases", "0", "--seed", "7", "--color", "never"].map(str::to_owned));
-    for f in ["json", "junit", "markdown"] {
+    for f in ["json", "junit", "markdown", "html"] {
         args.extend(["--report".to_owned(), format!("{f}:{}", path(f).display())]);
     }
     let out = ssm_conform(&args);
     out.assert_code(1);
     insta::assert_snapshot!("report_terminal", normalise(&out.stdout()));
-    for f in ["json", "junit", "markdown"] {
+    for f in ["json", "junit", "markdown", "html"] {
         let text = std::fs::read_to_string(path(f)).unwrap();
         insta::assert_snapshot!(format!("report_{f}"), normalise(&text));
     }

@@ -385,3 +385,12 @@ pub fn answer(status: u16, body: &'static str) -> axum::response::Response {
     *response.status_mut() = axum::http::StatusCode::from_u16(status).unwrap();
     response
 }
+
+/// The start of a long text for an assertion message: enough to see what it is, not a flood.
+pub fn excerpt(text: &str) -> String {
+    let cut: String = text.chars().take(1500).collect();
+    match text.len() - cut.len() {
+        0 => cut,
+        more => format!("{cut}\n… ({more} more bytes)"),
+    }
+}
