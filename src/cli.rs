@@ -22,6 +22,9 @@ pub enum Command {
     Run(Box<RunArgs>),
     /// Serve the reference endpoint, faithfully or with one named fault.
     Serve(ServeArgs),
+    /// Pass a client's traffic on to an endpoint unchanged and grade every
+    /// DescribeMaintenanceWindowExecutionTasks exchange in it.
+    Proxy(Box<ProxyArgs>),
 }
 
 /// `ssm-conform run`.
@@ -90,6 +93,17 @@ pub struct RunArgs {
     /// The folder of accepted snapshots (default: snapshots/), e.g. one recorded against real AWS.
     #[arg(long, value_name = "DIR")]
     pub snapshot_dir: Option<PathBuf>,
+    /// Reports, baselines and the terminal.
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// List the check ids (the names findings, JUnit test cases and baselines use), and exit.
+    #[arg(long)]
+    pub list_checks: bool,
+}
+
+/// What a run (or a proxy session) writes: report files, baselines, the terminal report.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
     /// Also write a report: json:PATH, junit:PATH, markdown:PATH or html:PATH (repeatable).
     #[arg(long = "report", value_name = "FORMAT:PATH")]
     pub reports: Vec<ReportTarget>,
@@ -106,9 +120,6 @@ pub struct RunArgs {
     /// List every unit, passing ones too, and each walk's pages and items.
     #[arg(long, short)]
     pub verbose: bool,
-    /// List the check ids (the names findings, JUnit test cases and baselines use), and exit.
-    #[arg(long)]
-    pub list_checks: bool,
 }
 
 /// `--snapshots MODE`.
@@ -155,4 +166,35 @@ pub struct ServeArgs {
     /// List the fixture executions (id and task count), and exit.
     #[arg(long)]
     pub list_fixtures: bool,
+}
+
+/// `ssm-conform proxy`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  ssm-conform proxy --upstream http://127.0.0.1:5000 -- pytest tests/test_ssm.py\n  ssm-conform proxy --upstream http://127.0.0.1:5000 --listen 127.0.0.1:4567 --until-idle 30"
+)]
+pub struct ProxyArgs {
+    /// The endpoint the traffic goes on to.
+    #[arg(long, value_name = "URL")]
+    pub upstream: String,
+    /// Where the proxy listens (the client's endpoint URL points here); port 0 picks a free one.
+    /// The URL is printed on stdout's first line.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
+    pub listen: std::net::SocketAddr,
+    /// End the session once no request has come for SECS seconds.
+    #[arg(long, value_name = "SECS")]
+    pub until_idle: Option<f64>,
+    /// The most one exchange with the upstream may take, in seconds.
+    #[arg(long, default_value_t = 10.0, value_name = "SECS")]
+    pub timeout: f64,
+    /// Compare validation messages to AWS's wording exactly (STRICT rules).
+    #[arg(long)]
+    pub strict_messages: bool,
+    /// Reports, baselines and the terminal.
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// A command to run with AWS_ENDPOINT_URL_SSM pointing at the proxy; the session ends when
+    /// it does.
+    #[arg(last = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
 }

@@ -73,6 +73,8 @@ pub mod finding;
 #[doc(hidden)]
 pub mod oracle;
 #[doc(hidden)]
+pub mod proxy;
+#[doc(hidden)]
 pub mod report;
 #[doc(hidden)]
 pub mod repro;

@@ -3,7 +3,7 @@
 // them alike). Dummy credentials; every call has a timeout; a paginator that passes MAX_PAGES
 // pages is a "loop".
 //
-//   node probe.mjs --endpoint URL --execution-id ID [--execution-id ID ...] --random-id ID
+//   node probe.mjs [--endpoint URL] --execution-id ID [--execution-id ID ...] --random-id ID
 
 import {
   SSMClient,
@@ -28,8 +28,10 @@ function parseArgs(argv) {
     else if (flag === "--random-id") out.randomId = value;
     else throw new Error(`unknown argument ${flag}`);
   }
-  if (!out.endpoint || out.ids.length === 0 || !out.randomId) {
-    throw new Error("usage: probe.mjs --endpoint URL --execution-id ID [...] --random-id ID");
+  // Without --endpoint the SDK finds it itself, in AWS_ENDPOINT_URL_SSM (as under
+  // `ssm-conform proxy -- ...`).
+  if (out.ids.length === 0 || !out.randomId) {
+    throw new Error("usage: probe.mjs [--endpoint URL] --execution-id ID [...] --random-id ID");
   }
   return out;
 }
@@ -94,7 +96,7 @@ async function call(client, command) {
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const client = new SSMClient({
-    endpoint: args.endpoint,
+    ...(args.endpoint ? { endpoint: args.endpoint } : {}),
     region: "us-east-1",
     credentials: { accessKeyId: "AKIDSSMCONFORMPROBE0", secretAccessKey: "ssm-conform-probe-dummy-secret" },
     requestHandler: { connectionTimeout: TIMEOUT_MS, requestTimeout: TIMEOUT_MS },

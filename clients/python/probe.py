@@ -9,6 +9,9 @@ reference. Dummy credentials; every call has a timeout.
 
     probe.py --endpoint URL --execution-id ID [--execution-id ID ...] --random-id ID [--cli]
 
+Without --endpoint, boto3 finds the endpoint itself, in AWS_ENDPOINT_URL_SSM (as under
+`ssm-conform proxy -- ...`).
+
 With --cli the same scenario runs through the AWS CLI v1 (`aws ssm ...`) instead of boto3.
 """
 
@@ -185,11 +188,13 @@ def cli_steps(endpoint, ids, random_id):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--endpoint", required=True)
+    parser.add_argument("--endpoint", help="default: what boto3 reads from AWS_ENDPOINT_URL_SSM (boto3 only)")
     parser.add_argument("--execution-id", action="append", required=True, dest="ids")
     parser.add_argument("--random-id", required=True)
     parser.add_argument("--cli", action="store_true", help="run the scenario through the AWS CLI v1")
     args = parser.parse_args()
+    if args.cli and not args.endpoint:
+        parser.error("--cli needs --endpoint")
     if args.cli:
         import awscli
 

@@ -67,17 +67,29 @@ pub fn always_on(request_body: Option<&Value>, resp: &Received) -> Vec<Finding> 
 
 /// Every finding on one exchange judged against `case`'s expectation: the expectation's own
 /// (under the check whose rule broke first, see [`precondition`]) and the always-on checks'.
-/// Generated, fuzzed and proxied exchanges are judged this way.
+/// Generated and fuzzed exchanges are judged this way.
 /// Each body is parsed once, whatever number of checks read it.
 pub fn judge(case: &Case, req: &WireRequest, resp: &WireResponse, opts: CheckOptions) -> Vec<Finding> {
     let (request_body, resp) = (req.json_body(), Received::new(resp));
-    let (findings, _) = expectation::check_case(case, request_body.as_ref(), &resp, opts);
-    let mut findings = match precondition::blocked_by(case, &resp, None) {
-        Some(root) => attribute(case, findings, root),
-        None => findings,
-    };
+    let (mut findings, _) = judge_expectation(case, request_body.as_ref(), &resp, opts);
     findings.extend(always_on(request_body.as_ref(), &resp));
     findings
+}
+
+/// The findings of `case`'s own expectation on one answer, without the always-on checks (for a
+/// source that runs those once per exchange itself, as the proxy does): under the check whose
+/// rule broke first when it is not the case's own, and that check (the case is then blocked).
+pub fn judge_expectation(
+    case: &Case,
+    request_body: Option<&Value>,
+    resp: &Received,
+    opts: CheckOptions,
+) -> (Vec<Finding>, Option<CheckId>) {
+    let (findings, _) = expectation::check_case(case, request_body, resp, opts);
+    match precondition::blocked_by(case, resp, None).filter(|_| !findings.is_empty()) {
+        Some(root) => (attribute(case, findings, root), Some(root)),
+        None => (findings, None),
+    }
 }
 
 /// A case's findings when its own check could not be evaluated: those it made under its own

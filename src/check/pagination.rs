@@ -2,10 +2,15 @@
 //! ends, no item repeats, every page size sees the same items in the same order, and a reused
 //! token gives the same page. Pure: the walks arrive as data.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use serde_json::Value;
+use sha2::Digest as _;
 
 use super::CheckId;
+use crate::contract::output;
 use crate::finding::Finding;
+use crate::response::Received;
 
 /// The most pages one walk may take before the harness stops it, whatever the endpoint says.
 pub const MAX_WALK_PAGES: usize = 1000;
@@ -48,6 +53,76 @@ pub enum WalkEnd {
         /// What came back.
         summary: String,
     },
+}
+
+/// The longest text a walk keeps as it came: longer keys, statuses and tokens are kept as a
+/// digest, so what a walk keeps is bounded by its item count, whatever the endpoint sends.
+const KEPT_TEXT_MAX: usize = 64;
+
+/// `text` as a walk keeps it: itself when short, else a digest that tells it apart.
+pub fn bounded(text: &str) -> String {
+    if text.len() <= KEPT_TEXT_MAX {
+        return text.to_owned();
+    }
+    let digest = sha2::Sha256::digest(text.as_bytes());
+    format!("{}…#{}", text.chars().take(16).collect::<String>(), hex::encode(&digest[..12]))
+}
+
+/// The key an item is known by in walks: its `TaskExecutionId`, or its JSON text (bounded).
+pub fn item_key(item: &Value) -> String {
+    match item.get(output::TASK_EXECUTION_ID).and_then(Value::as_str) {
+        Some(id) => bounded(id),
+        None => bounded(&item.to_string()),
+    }
+}
+
+fn item_status(item: &Value) -> String {
+    bounded(item.get(output::STATUS).and_then(Value::as_str).unwrap_or(""))
+}
+
+/// A walk in progress, page by page, however its pages were asked for (the runner's walker, or
+/// a client's requests seen through the proxy): bounded in pages, items and kept text.
+#[derive(Debug, Default)]
+pub struct WalkProgress {
+    /// Each page's item keys.
+    pub pages: Vec<Vec<String>>,
+    /// Every item as (key, status), in walk order.
+    pub items: Vec<(String, String)>,
+    /// The tokens followed, bounded: a repeated token is found without keeping every token.
+    followed: BTreeSet<String>,
+    /// The first `NextToken` the walk saw.
+    pub first_token: Option<String>,
+}
+
+impl WalkProgress {
+    /// Takes the next page's answer: the token to follow next, `None` when the walk is complete,
+    /// or why it ends here.
+    pub fn take(&mut self, resp: &Received) -> Result<Option<String>, WalkEnd> {
+        let page_no = self.pages.len() + 1;
+        if resp.status != 200 {
+            return Err(WalkEnd::Failed { page: page_no, summary: resp.summary() });
+        }
+        let page = resp.page().map_err(|why| WalkEnd::Failed { page: page_no, summary: why })?;
+        let keys: Vec<String> = page.items.iter().map(item_key).collect();
+        if self.items.len() + keys.len() > MAX_WALK_ITEMS {
+            return Err(WalkEnd::ItemLimit { items: self.items.len() + keys.len() });
+        }
+        self.items.extend(page.items.iter().map(|i| (item_key(i), item_status(i))));
+        let repeated = !keys.is_empty() && self.pages.last() == Some(&keys);
+        self.pages.push(keys);
+        if repeated {
+            return Err(WalkEnd::PageRepeated { page: page_no });
+        }
+        let Some(t) = page.next_token else { return Ok(None) };
+        self.first_token.get_or_insert_with(|| t.to_owned());
+        if !self.followed.insert(bounded(t)) {
+            return Err(WalkEnd::TokenRepeated { page: page_no });
+        }
+        if self.pages.len() >= MAX_WALK_PAGES {
+            return Err(WalkEnd::PageLimit { pages: self.pages.len() });
+        }
+        Ok(Some(t.to_owned()))
+    }
 }
 
 /// One walk over every page of one listing.

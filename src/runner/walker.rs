@@ -4,15 +4,12 @@
 //! the filter, and how the request's members are written — so a relation can vary exactly one
 //! dimension against a plain walk and compare the two.
 
-use std::collections::BTreeSet;
-
 use serde_json::Value;
-use sha2::Digest as _;
 
 use super::observe::Observations;
 use super::probe::page_request;
 use super::stop::StopFlag;
-use crate::check::pagination::{PaginationWalk, WalkEnd, MAX_WALK_ITEMS, MAX_WALK_PAGES};
+use crate::check::pagination::{item_key, PaginationWalk, WalkEnd, WalkProgress};
 use crate::contract::{self, input, output, EitherRule};
 use crate::finding::WalkSummary;
 use crate::request::WireRequest;
@@ -117,31 +114,6 @@ fn with_member_text(req: &WireRequest, member: &str, text: &str) -> WireRequest 
     WireRequest::operation(out.into_bytes())
 }
 
-/// The longest text a walk keeps as it came: longer keys, statuses and tokens are kept as a
-/// digest, so what a walk keeps is bounded by its item count, whatever the endpoint sends.
-const KEPT_TEXT_MAX: usize = 64;
-
-/// `text` as a walk keeps it: itself when short, else a digest that tells it apart.
-pub(super) fn bounded(text: &str) -> String {
-    if text.len() <= KEPT_TEXT_MAX {
-        return text.to_owned();
-    }
-    let digest = sha2::Sha256::digest(text.as_bytes());
-    format!("{}…#{}", text.chars().take(16).collect::<String>(), hex::encode(&digest[..12]))
-}
-
-/// The key an item is known by in walks: its `TaskExecutionId`, or its JSON text (bounded).
-pub(super) fn item_key(item: &Value) -> String {
-    match item.get(output::TASK_EXECUTION_ID).and_then(Value::as_str) {
-        Some(id) => bounded(id),
-        None => bounded(&item.to_string()),
-    }
-}
-
-fn item_status(item: &Value) -> String {
-    bounded(item.get(output::STATUS).and_then(Value::as_str).unwrap_or(""))
-}
-
 /// Walks one execution's listings, recording every exchange for the always-on checks.
 pub(super) struct Walker<'a> {
     pub(super) client: &'a Client,
@@ -149,16 +121,6 @@ pub(super) struct Walker<'a> {
     pub(super) stop: &'a StopFlag,
     pub(super) observations: Observations,
     pub(super) summaries: Vec<WalkSummary>,
-}
-
-/// A walk in progress.
-#[derive(Default)]
-struct WalkState {
-    pages: Vec<Vec<String>>,
-    items: Vec<(String, String)>,
-    /// The tokens followed, bounded: a repeated token is found without keeping every token.
-    followed: BTreeSet<String>,
-    first_token: Option<String>,
 }
 
 impl Walker<'_> {
@@ -169,7 +131,7 @@ impl Walker<'_> {
 
     /// Walks every page as `plan` says.
     pub(super) async fn walk_as(&mut self, plan: &WalkPlan<'_>) -> Walked {
-        let mut state = WalkState::default();
+        let mut state = WalkProgress::default();
         let mut token = plan.start_token.map(str::to_owned);
         let mut last_answer = None;
         let varied = plan.description();
@@ -212,44 +174,24 @@ impl Walker<'_> {
         Walked { walk, items: state.items, first_token: state.first_token, last_answer }
     }
 
-    /// Takes one page into the walk: the token to follow next, `None` at the end, or why the
-    /// walk stops here. `default_size` says the page was asked for without `MaxResults`.
+    /// Takes one page into the walk (`WalkProgress::take`), noting the EITHER choices it shows:
+    /// the token to follow next, `None` at the end, or why the walk stops here. `default_size`
+    /// says the page was asked for without `MaxResults`.
     fn take_page(
         &mut self,
-        state: &mut WalkState,
+        state: &mut WalkProgress,
         default_size: bool,
         resp: &Received,
     ) -> Result<Option<String>, WalkEnd> {
-        let page_no = state.pages.len() + 1;
-        if resp.status != 200 {
-            return Err(WalkEnd::Failed { page: page_no, summary: resp.summary() });
+        if let (200, Ok(page)) = (resp.status, resp.page()) {
+            if default_size && state.pages.is_empty() && page.next_token.is_some() {
+                self.observations.chose(EitherRule::DefaultPageSize, format!("{} items", page.items.len()));
+            }
+            if page.next_token.is_none() {
+                self.note_last_page(resp, page.items.is_empty() && !state.pages.is_empty());
+            }
         }
-        let page = resp.page().map_err(|why| WalkEnd::Failed { page: page_no, summary: why })?;
-        let keys: Vec<String> = page.items.iter().map(item_key).collect();
-        if default_size && state.pages.is_empty() && page.next_token.is_some() {
-            self.observations.chose(EitherRule::DefaultPageSize, format!("{} items", keys.len()));
-        }
-        if page.next_token.is_none() {
-            self.note_last_page(resp, keys.is_empty() && !state.pages.is_empty());
-        }
-        if state.items.len() + keys.len() > MAX_WALK_ITEMS {
-            return Err(WalkEnd::ItemLimit { items: state.items.len() + keys.len() });
-        }
-        state.items.extend(page.items.iter().map(|i| (item_key(i), item_status(i))));
-        let repeated = !keys.is_empty() && state.pages.last() == Some(&keys);
-        state.pages.push(keys);
-        if repeated {
-            return Err(WalkEnd::PageRepeated { page: page_no });
-        }
-        let Some(t) = page.next_token else { return Ok(None) };
-        state.first_token.get_or_insert_with(|| t.to_owned());
-        if !state.followed.insert(bounded(t)) {
-            return Err(WalkEnd::TokenRepeated { page: page_no });
-        }
-        if state.pages.len() >= MAX_WALK_PAGES {
-            return Err(WalkEnd::PageLimit { pages: state.pages.len() });
-        }
-        Ok(Some(t.to_owned()))
+        state.take(resp)
     }
 
     /// The EITHER choices a last page shows: how it says there is no next page, and whether it

@@ -52,6 +52,62 @@ impl Default for TransportOptions {
     }
 }
 
+/// A request as a client sent it, passed on unchanged (the proxy): every header but the
+/// hop-by-hop ones, the body byte for byte.
+#[derive(Debug, Clone)]
+pub struct RawRequest {
+    /// The method.
+    pub method: reqwest::Method,
+    /// The path and query, as sent (`/`).
+    pub path_and_query: String,
+    /// The headers, as sent.
+    pub headers: reqwest::header::HeaderMap,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+/// A response as the upstream sent it: status, headers (the hop-by-hop ones left out: they
+/// describe one connection) and the body byte for byte.
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    /// The status.
+    pub status: reqwest::StatusCode,
+    /// The headers.
+    pub headers: reqwest::header::HeaderMap,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+/// Headers that describe one connection, never passed on by a proxy (RFC 9110 §7.6.1), and the
+/// framing the next hop recomputes.
+const HOP_BY_HOP: [&str; 9] = [
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+];
+
+/// `headers` without the hop-by-hop ones (and those the `Connection` header names) and without
+/// `Content-Length`, which the next hop writes for the body it sends.
+pub fn end_to_end(headers: &reqwest::header::HeaderMap) -> reqwest::header::HeaderMap {
+    let named: Vec<String> = headers
+        .get_all(reqwest::header::CONNECTION)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(',').map(|n| n.trim().to_ascii_lowercase()))
+        .collect();
+    let mut out = headers.clone();
+    for name in HOP_BY_HOP.iter().copied().chain(named.iter().map(String::as_str)).chain(["content-length"]) {
+        out.remove(name);
+    }
+    out
+}
+
 /// Why an exchange did not produce a response.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TransportErrorKind {
@@ -181,6 +237,43 @@ impl Client {
             Ok(result) => result,
             Err(_elapsed) => Err(self.error(TransportErrorKind::Timeout)),
         }
+    }
+
+    /// Passes `req` on to the endpoint unchanged and returns the answer as it came, bounded by
+    /// the same timeout and body limit as every exchange (the proxy).
+    pub async fn forward(&self, req: RawRequest) -> Result<RawResponse, TransportError> {
+        match tokio::time::timeout(self.options.timeout, self.forward_exchange(req)).await {
+            Ok(result) => result,
+            Err(_elapsed) => Err(self.error(TransportErrorKind::Timeout)),
+        }
+    }
+
+    async fn forward_exchange(&self, req: RawRequest) -> Result<RawResponse, TransportError> {
+        let url = format!("{}{}", self.url, req.path_and_query);
+        let sent = self.http.request(req.method, url).headers(end_to_end(&req.headers)).body(req.body).send();
+        let classify = |e: reqwest::Error| {
+            self.error(if e.is_timeout() {
+                TransportErrorKind::Timeout
+            } else if e.is_connect() {
+                TransportErrorKind::Connect(root_cause(&e))
+            } else {
+                TransportErrorKind::Other(root_cause(&e))
+            })
+        };
+        let mut resp = sent.await.map_err(classify)?;
+        let (status, headers) = (resp.status(), end_to_end(resp.headers()));
+        let limit = self.options.body_limit;
+        if resp.content_length().is_some_and(|n| n > limit as u64) {
+            return Err(self.error(TransportErrorKind::BodyTooLarge { limit }));
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(classify)? {
+            if chunk.len() > limit - body.len() {
+                return Err(self.error(TransportErrorKind::BodyTooLarge { limit }));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(RawResponse { status, headers, body })
     }
 
     async fn exchange(&self, req: &WireRequest) -> Result<WireResponse, TransportError> {

@@ -4,5 +4,8 @@
 mod http;
 mod sign;
 
-pub use http::{check_url, Client, ClientConfig, TransportError, TransportErrorKind, TransportOptions};
+pub use http::{
+    check_url, end_to_end, Client, ClientConfig, RawRequest, RawResponse, TransportError, TransportErrorKind,
+    TransportOptions,
+};
 pub use sign::{CredentialSource, SignError, Signer};

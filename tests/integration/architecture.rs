@@ -25,6 +25,7 @@ const FLOORS: &[(&str, u8)] = &[
     ("server", 6),
     ("runner", 7),
     ("report", 7),
+    ("proxy", 7),
     ("cli", 8),
     ("suite", 8),
     ("app", 9),

@@ -11,6 +11,7 @@ mod foreign;
 mod hostile;
 mod not_implemented;
 mod property;
+mod proxy;
 mod reports;
 mod robustness;
 mod sdk_impact;

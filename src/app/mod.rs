@@ -1,6 +1,8 @@
 //! Glue: validated arguments → runner → reporter → exit status. Every harness failure becomes one
 //! clear line and exit status 2.
 
+mod proxy;
+
 use std::io::Write;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
@@ -8,7 +10,7 @@ use std::time::{Duration, Instant};
 use std::io::IsTerminal;
 
 use crate::check::CheckOptions;
-use crate::cli::{Cli, ColorArg, Command, RunArgs, ServeArgs, SnapshotArg};
+use crate::cli::{Cli, ColorArg, Command, OutputArgs, RunArgs, ServeArgs, SnapshotArg};
 use crate::exit;
 use crate::finding::{Baseline, BaselineError, RunReport};
 use crate::report::{self, ReportError, RunContext, TerminalReport};
@@ -55,6 +57,9 @@ pub enum HarnessError {
     /// The embedded reference could not start.
     #[error("{0}")]
     Reference(#[from] crate::suite::SuiteError),
+    /// The proxy could not start.
+    #[error("{0}")]
+    Proxy(#[from] crate::proxy::ProxyError),
     /// Output could not be written.
     #[error("cannot write the report: {0}")]
     Output(std::io::Error),
@@ -84,6 +89,7 @@ pub async fn main(cli: Cli) -> u8 {
     let result = match cli.command {
         Command::Run(args) => run(*args).await,
         Command::Serve(args) => serve(args).await,
+        Command::Proxy(args) => proxy::proxy(*args).await,
     };
     match result {
         Ok(code) => code,
@@ -278,7 +284,7 @@ struct RunMeta<'a> {
 /// Checks, before anything runs, that every file the run will write can be written: its folder
 /// exists or can be made, and the file can be opened for writing. A file made only to check is
 /// removed again.
-fn validate_outputs(args: &RunArgs) -> Result<(), HarnessError> {
+fn validate_outputs(args: &OutputArgs) -> Result<(), HarnessError> {
     let paths =
         args.reports.iter().map(|r| ("report", &r.path)).chain(args.write_baseline.iter().map(|p| ("baseline", p)));
     for (what, path) in paths {
@@ -298,7 +304,7 @@ fn validate_outputs(args: &RunArgs) -> Result<(), HarnessError> {
 /// Prints the terminal report, then writes the baseline and report files. A file that still
 /// cannot be written is an error (exit 2) only after the results were printed: nothing is lost.
 fn finish(
-    args: &RunArgs,
+    args: &OutputArgs,
     mut report: RunReport,
     baseline: Option<Baseline>,
     meta: RunMeta<'_>,
@@ -339,12 +345,12 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
     }
     // Validate everything before anything runs.
     validate_args(&args)?;
-    validate_outputs(&args)?;
+    validate_outputs(&args.output)?;
     let endpoint = endpoint_from(&args);
     if let Some(url) = &endpoint {
         crate::transport::check_url(url).map_err(HarnessError::Usage)?;
     }
-    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
+    let baseline = args.output.baseline.as_deref().map(Baseline::load).transpose()?;
     // The built-in suite wherever the binary runs; a user's own cases only when named.
     let cases = match &args.cases {
         Some(path) => source::load_cases(path)?,
@@ -405,7 +411,7 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
     if let Some(reference) = target.reference {
         reference.stop().await;
     }
-    finish(&args, report, baseline, RunMeta { target: &label, notes: &notes, seed, seconds })
+    finish(&args.output, report, baseline, RunMeta { target: &label, notes: &notes, seed, seconds })
 }
 
 /// Whether to discover execution ids: when asked, or against an endpoint given none.

@@ -1,0 +1,250 @@
+//! The grader: every exchange the proxy passed on, judged as a run judges its own. Pure and
+//! synchronous: exchanges arrive as data, in the order their answers came.
+//!
+//! For each `DescribeMaintenanceWindowExecutionTasks` exchange: the always-on checks (as every
+//! exchange of a run), and the oracle's expectation for its request. The oracle needs to know
+//! whether the execution exists and whether a token is real; traffic does not say. An id the
+//! endpoint answered 200 for may since have been deleted (a test suite resets its mock), and a
+//! token may come from before the session, so the grader judges every request against each world
+//! the traffic leaves possible — the id known or not, the token issued through the proxy for the
+//! request's execution or not — and a finding needs every one of them to fail (contract EITHER
+//! wins over a guess). Pages a client follows token to token form walks, and each walk it
+//! followed to the end goes through the pagination checks on its own (items once, page counts,
+//! tokens that repeat); walks are never compared with each other, since the data may change
+//! between them.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use serde_json::Value;
+
+use crate::check::pagination::{bounded, check_walks, PaginationWalk, WalkEnd, WalkProgress};
+use crate::check::{self, CheckId, CheckOptions};
+use crate::contract::{self, input};
+use crate::finding::{CaseResult, Exchange, Finding, Outcome, RunReport};
+use crate::oracle::{self, World};
+use crate::request::WireRequest;
+use crate::response::{Received, WireResponse};
+use crate::runner::Observations;
+use crate::source::Origin;
+use crate::transport::Client;
+
+/// The most exchange units a session keeps one by one; past it, exchanges still go through every
+/// check, and only failing ones get a unit of their own (a long session stays bounded).
+const MAX_PASSING_UNITS: usize = 1000;
+
+/// The most issued tokens a session remembers (past it, a token is judged as one from before the
+/// session: both ways).
+const MAX_TOKENS: usize = 100_000;
+
+/// A walk a client is following: where its next page's token came from.
+struct OpenWalk {
+    /// The first page's request without its `NextToken`: each page after it must ask the same.
+    request: Value,
+    exec: String,
+    size: Option<i64>,
+    progress: WalkProgress,
+}
+
+/// Everything the session saw.
+pub struct Traffic {
+    /// Repro lines name the upstream (the proxy's client sends unsigned).
+    client: Client,
+    opts: CheckOptions,
+    /// Exchanges of the operation, judged.
+    judged: usize,
+    /// Exchanges of other operations, passed on unjudged.
+    others: usize,
+    observations: Observations,
+    units: Vec<CaseResult>,
+    /// Execution ids the endpoint answered 200 for.
+    learned: BTreeSet<String>,
+    /// Tokens issued through the proxy → the walk they continue (bounded keys).
+    open: HashMap<String, OpenWalk>,
+    finished: Vec<PaginationWalk>,
+    /// Every token the endpoint issued through the proxy (bounded keys; at most `MAX_TOKENS`).
+    issued: HashSet<String>,
+}
+
+impl Traffic {
+    /// A session whose repro lines send to `client`'s endpoint.
+    pub fn new(client: Client, opts: CheckOptions) -> Traffic {
+        Traffic {
+            client,
+            opts,
+            judged: 0,
+            others: 0,
+            observations: Observations::default(),
+            units: Vec::new(),
+            learned: BTreeSet::new(),
+            open: HashMap::new(),
+            finished: Vec::new(),
+            issued: HashSet::new(),
+        }
+    }
+
+    /// Judges one exchange: `response` is what the upstream sent, or why nothing came.
+    pub fn record(&mut self, request: WireRequest, response: Result<WireResponse, String>) {
+        let target = request.header(contract::TARGET_HEADER).unwrap_or_default();
+        if !target.eq_ignore_ascii_case(contract::TARGET) {
+            self.others += 1;
+            return;
+        }
+        self.judged += 1;
+        let name = format!("proxied exchange {}", self.judged);
+        let body = request.json_body();
+        let resp = match response {
+            Ok(resp) => resp,
+            Err(why) => {
+                // As a case whose request got no answer: a finding under what the request tests.
+                let check = oracle::expect(&request.body, &self.worlds(body.as_ref())[0]).check;
+                let outcome = Outcome::Failed(vec![Finding::new(check, "an HTTP answer", why.clone())]);
+                let unit = CaseResult::new(name, check, Origin::Builtin, outcome)
+                    .with_repro(Some(self.client.repro(&request)))
+                    .with_exchange(Some(Exchange::capped(request, Err(why))));
+                self.units.push(unit);
+                return;
+            }
+        };
+        let received = Received::new(&resp);
+        self.observations.record(&self.client, &name, &request, &received);
+        let (check, outcome) = self.judge(&request, body.as_ref(), &received);
+        self.follow_walk(body.as_ref(), &received);
+        if resp.status == 200 {
+            if let Some(id) = body.as_ref().and_then(|b| b.get(input::WINDOW_EXECUTION_ID)).and_then(Value::as_str) {
+                self.learned.insert(bounded(id));
+            }
+        }
+        if !outcome.fails() && self.units.len() >= MAX_PASSING_UNITS {
+            return;
+        }
+        let unit = CaseResult::new(name, check, Origin::Builtin, outcome)
+            .with_repro(Some(self.client.repro(&request)))
+            .with_exchange(Some(Exchange::capped(request, Ok(resp))));
+        self.units.push(unit);
+    }
+
+    /// The check the request tests and the outcome: held when some world the traffic leaves
+    /// possible explains the answer, else the likeliest world's findings (blocked when the answer
+    /// broke another rule first).
+    fn judge(&self, req: &WireRequest, body: Option<&Value>, resp: &Received) -> (CheckId, Outcome) {
+        if let Some(how) = crate::runner::not_implemented(resp) {
+            let expected = format!("the endpoint to implement {}", contract::OPERATION);
+            let finding = Finding::new(CheckId::OperationImplemented, expected, how.why).deviating(how.deviation);
+            return (CheckId::OperationImplemented, Outcome::Failed(vec![finding]));
+        }
+        let mut likeliest: Option<(CheckId, Outcome)> = None;
+        for world in self.worlds(body) {
+            let verdict = oracle::expect(&req.body, &world);
+            let case = oracle::oracle_case("proxied", &req.body, verdict);
+            let (findings, blocked) = check::judge_expectation(&case, body, resp, self.opts);
+            if findings.is_empty() {
+                return (case.check, Outcome::of(findings, None));
+            }
+            let outcome = if blocked.is_some() { Outcome::Blocked(findings) } else { Outcome::Failed(findings) };
+            likeliest.get_or_insert((case.check, outcome));
+        }
+        likeliest.unwrap_or((CheckId::ResponseBody, Outcome::of(Vec::new(), None)))
+    }
+
+    /// The worlds the traffic leaves possible for this request, likeliest first: its execution
+    /// exists or not (it exists first only when the endpoint answered 200 for exactly that id
+    /// before), and its token is real for it or not (real first only when the endpoint issued it
+    /// through the proxy).
+    fn worlds(&self, body: Option<&Value>) -> Vec<World> {
+        let text = |m: &str| body.and_then(|b| b.get(m)).and_then(Value::as_str).map(str::to_owned);
+        let (id, token) = (text(input::WINDOW_EXECUTION_ID), text(input::NEXT_TOKEN));
+        // Known or not, even when it was answered before: the data may have changed since.
+        let others: Vec<String> = self.learned.iter().filter(|k| Some(*k) != id.as_ref()).cloned().collect();
+        let mut ids = vec![others.clone()];
+        if let Some(id) = &id {
+            let with = others.iter().cloned().chain([id.clone()]).collect();
+            if self.learned.contains(&bounded(id)) {
+                ids.insert(0, with);
+            } else {
+                ids.push(with);
+            }
+        }
+        let mut tokens = vec![None];
+        if let Some(t) = token.filter(|t| !t.is_empty()) {
+            let real = Some((t.clone(), id.unwrap_or_default()));
+            if self.issued.contains(&bounded(&t)) {
+                tokens.insert(0, real);
+            } else {
+                tokens.push(real);
+            }
+        }
+        ids.iter()
+            .flat_map(|known| tokens.iter().map(|token| World { known: known.clone(), token: token.clone() }))
+            .collect()
+    }
+
+    /// Takes the answer into the walk its request continues (or starts one), and moves a walk
+    /// that ended to the finished ones.
+    fn follow_walk(&mut self, body: Option<&Value>, resp: &Received) {
+        let Some(body) = body else { return };
+        let mut request = body.clone();
+        let token = request.as_object_mut().and_then(|o| o.remove(input::NEXT_TOKEN));
+        let mut walk = match token.as_ref().and_then(Value::as_str).filter(|t| !t.is_empty()) {
+            None => OpenWalk {
+                exec: body.get(input::WINDOW_EXECUTION_ID).and_then(Value::as_str).map(bounded).unwrap_or_default(),
+                size: body.get(input::MAX_RESULTS).and_then(Value::as_i64),
+                request,
+                progress: WalkProgress::default(),
+            },
+            // Followed with the walk's own request only: another size or filter is another
+            // question (a size change may be refused, contract EITHER), not the walk going on.
+            Some(t) => match self.open.remove(&bounded(t)) {
+                Some(w) if w.request == request => w,
+                _ => return,
+            },
+        };
+        let first_page = walk.progress.pages.is_empty();
+        let end = match walk.progress.take(resp) {
+            Ok(Some(next)) => {
+                if self.issued.len() < MAX_TOKENS {
+                    self.issued.insert(bounded(&next));
+                }
+                self.open.insert(bounded(&next), walk);
+                return;
+            }
+            Ok(None) => WalkEnd::Complete,
+            // A first request answered with an error is a refused request (the oracle judged
+            // it), not a walk.
+            Err(WalkEnd::Failed { .. }) if first_page => return,
+            Err(end) => end,
+        };
+        let filters = walk.request.get(input::FILTERS).map(|f| format!(" and Filters {}", bounded(&f.to_string())));
+        let varied = Some(format!("execution {}{}", walk.exec, filters.unwrap_or_default()));
+        self.finished.push(PaginationWalk { page_size: walk.size, varied, pages: walk.progress.pages, end });
+    }
+
+    /// The session's report: one unit per exchange (failing ones always), the walks' unit, and the
+    /// always-on checks' units.
+    pub fn into_report(self) -> RunReport {
+        let notes = vec![format!(
+            "proxied {} DescribeMaintenanceWindowExecutionTasks exchanges (judged) and {} of other operations (passed on unjudged); learned {} execution ids from the answers",
+            self.judged,
+            self.others,
+            self.learned.len()
+        )];
+        let mut results = self.units;
+        results.push(walks_unit(&self.finished, self.open.len()));
+        let choices = self.observations.choices.clone();
+        results.extend(self.observations.into_results());
+        RunReport { results, choices, notes, ..RunReport::default() }
+    }
+}
+
+/// The pagination unit: every walk a client followed to its end, each checked on its own.
+fn walks_unit(finished: &[PaginationWalk], open: usize) -> CaseResult {
+    let unit = |outcome| CaseResult::new("proxied walks", CheckId::PaginationWalk, Origin::Builtin, outcome);
+    let ended: Vec<&PaginationWalk> = finished.iter().filter(|w| w.end != WalkEnd::Interrupted).collect();
+    if ended.is_empty() {
+        return unit(Outcome::Skipped(format!(
+            "no client followed a listing's tokens to its last page ({open} walks left open)"
+        )));
+    }
+    let findings: Vec<Finding> = ended.iter().flat_map(|w| check_walks(std::slice::from_ref(*w), None)).collect();
+    let pages: usize = ended.iter().map(|w| w.pages.len()).sum();
+    unit(Outcome::of(findings, Some(format!("{} walks, {pages} pages; {open} left open", ended.len()))))
+}

@@ -1,0 +1,223 @@
+//! `ssm-conform proxy` graded against `run` on the same requests: the harness's own traffic goes
+//! through the proxy to the reference (faithful, each variant, each fault), and the proxy's
+//! findings are compared with the run's. The faithful reference and every variant give the proxy
+//! nothing to report (a false positive here would be the worst defect); every fault the traffic
+//! lets the proxy see fails it, and every always-on check that fails in the run fails in the proxy
+//! (they judge each exchange alone, and the proxy sees every exchange the run makes). What the proxy cannot see is listed with why.
+//! The proxy changes no byte: answers through it equal answers direct.
+
+use std::collections::BTreeSet;
+use std::net::{Ipv4Addr, SocketAddr};
+
+use futures::stream::{self, StreamExt};
+use ssm_conform::check::{CheckId, CheckOptions};
+use ssm_conform::finding::{Outcome, RunReport};
+use ssm_conform::proxy::{Proxy, ProxyPlan};
+use ssm_conform::request::WireRequest;
+use ssm_conform::runner::{self, GeneratedPlan, RunPlan, StopFlag};
+use ssm_conform::server::{self, Fault, Reference, Variant};
+use ssm_conform::transport::{Client, ClientConfig, TransportOptions};
+
+/// Faults the proxy cannot see in the harness's traffic, and why: it judges exchanges one by one
+/// and each walk alone, never knows which executions exist or which tokens are real beyond what
+/// the traffic shows, and passes other operations on unjudged.
+const BLIND: &[(Fault, &str)] = &[
+    (Fault::EmptyExecutionUnknown, "whether an execution exists is not in the traffic"),
+    (Fault::UnknownExecutionEmpty, "whether an execution exists is not in the traffic"),
+    (Fault::FilterValuesAnded, "needs the unfiltered listing to compare with"),
+    (Fault::TokenCountsPages, "compares walks of different page sizes"),
+    (Fault::ForeignTokenRestarts, "a token used for another execution may be accepted (EITHER)"),
+    (Fault::UnstableOrder, "compares the order of two walks"),
+    (Fault::GarbageTokenAccepted, "a token it did not see issued may be real"),
+    (Fault::UnknownOperationServed, "other operations pass through unjudged"),
+];
+
+/// How many generated requests each run sends (the proxy judges them like any other).
+const GENERATED: u32 = 150;
+
+/// Failing checks of a report, and those among the always-on ones.
+fn failing(report: &RunReport) -> BTreeSet<CheckId> {
+    let units = report.results.iter().filter(|r| matches!(r.outcome, Outcome::Failed(_) | Outcome::Blocked(_)));
+    units.flat_map(|r| r.outcome.findings().iter().map(|f| f.check)).collect()
+}
+
+fn always_on_failing(report: &RunReport) -> BTreeSet<CheckId> {
+    let always_on: BTreeSet<&str> =
+        ["request-id", "content-type", "response-body", "page-size", "item-members", "item-types", "item-timestamps"]
+            .into_iter()
+            .chain(["item-execution-id", "error-status", "error-type", "error-message", "error-content-type"])
+            .collect();
+    let units = report.results.iter().filter(|r| r.name == r.check.name() && always_on.contains(r.check.name()));
+    units.filter(|r| r.outcome.fails()).map(|r| r.check).collect()
+}
+
+/// The harness's run through a proxy to `reference`: (the run's report, the proxy's).
+async fn through_proxy(reference: Reference, strict: bool) -> (RunReport, RunReport) {
+    let ids: Vec<String> = reference.executions().iter().map(|e| e.window_execution_id.clone()).collect();
+    let upstream = server::spawn(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), reference).await.unwrap();
+    let check = CheckOptions { strict_messages: strict };
+    let listen = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+    let plan = ProxyPlan { upstream: upstream.url(), listen, options: TransportOptions::default(), check };
+    let proxy = Proxy::start(&plan).await.unwrap();
+    let client = Client::new(proxy.url(), ClientConfig::default()).unwrap();
+    let run_plan = RunPlan {
+        cases: ssm_conform::source::builtin_cases().unwrap(),
+        execution_ids: ids,
+        concurrency: 4,
+        check,
+        seed: 1,
+        snapshots: None,
+        progress: None,
+        generated: GeneratedPlan {
+            cases: GENERATED,
+            seed: 1,
+            save_failures: None,
+            budget: std::time::Duration::from_secs(120),
+            concurrency: 4,
+        },
+        stop: StopFlag::default(),
+        discover: false,
+    };
+    let run = runner::run(&client, &run_plan).await.unwrap();
+    let proxied = proxy.finish().await;
+    upstream.stop().await;
+    (run, proxied)
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap()
+}
+
+#[test]
+fn the_faithful_reference_and_every_variant_give_the_proxy_nothing_to_report() {
+    let references: Vec<(String, Reference)> = std::iter::once(("faithful".to_owned(), Reference::new(None)))
+        .chain(Variant::ALL.iter().map(|&v| (format!("variant {v}"), Reference::with_variant(v))))
+        .collect();
+    let problems: Vec<String> = runtime().block_on(
+        stream::iter(references)
+            .map(|(name, reference)| async move {
+                let (_, proxied) = through_proxy(reference, true).await;
+                let walks = proxied.results.iter().find(|r| r.name == "proxied walks").unwrap();
+                let judged = proxied.results.iter().filter(|r| r.name.starts_with("proxied exchange")).count();
+                match failing(&proxied) {
+                    f if !f.is_empty() => Some(format!("{name}: the proxy reports {f:?}")),
+                    _ if !matches!(walks.outcome, Outcome::Passed { .. }) => {
+                        Some(format!("{name}: walks {:?}", walks.outcome))
+                    }
+                    _ if judged < 500 => Some(format!("{name}: only {judged} exchanges judged")),
+                    _ => None,
+                }
+            })
+            .buffer_unordered(3)
+            .filter_map(|p| async move { p })
+            .collect(),
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_fault_the_traffic_shows_fails_the_proxy_as_it_fails_the_run() {
+    let problems: Vec<String> = runtime().block_on(
+        stream::iter(Fault::ALL.iter().copied())
+            .map(|fault| async move {
+                let (run, proxied) = through_proxy(Reference::new(Some(fault)), fault.strict_only()).await;
+                let blind = BLIND.iter().find(|(f, _)| *f == fault);
+                // The proxy runs the always-on checks on every exchange the run made, generated ones
+                // included (the run judges those under their own units): it sees at least as much.
+                let (ran, saw) = (always_on_failing(&run), always_on_failing(&proxied));
+                if !ran.is_subset(&saw) {
+                    return Some(format!("{fault}: always-on checks failing in the run {ran:?}, in the proxy {saw:?}"));
+                }
+                match (failing(&proxied).is_empty(), blind) {
+                    (true, None) => Some(format!("{fault}: the proxy saw nothing (the run: {:?})", failing(&run))),
+                    (false, Some((_, why))) => Some(format!(
+                        "{fault} is listed as blind ({why}) but the proxy reports {:?}",
+                        failing(&proxied)
+                    )),
+                    _ => None,
+                }
+            })
+            .buffer_unordered(3)
+            .filter_map(|p| async move { p })
+            .collect(),
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn the_proxy_changes_no_byte_of_an_answer() {
+    // A server with odd but legal answers: a header the proxy must keep as sent, a body that is
+    // not JSON, a status without a body.
+    let answers = crate::util::RawServer::start(|mut stream, _| async move {
+        use tokio::io::AsyncWriteExt;
+        let path = crate::util::read_request(&mut stream).await.map(|r| r.path).unwrap_or_default();
+        let reply: &[u8] = match path.as_str() {
+            "/0" => b"HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.1\r\nX-Odd: a\xffb\r\nx-amzn-RequestId: 1\r\nConnection: close\r\nContent-Length: 17\r\n\r\n{\"a\":  1 , \"b\":2}",
+            "/1" => b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\nConnection: close\r\nContent-Length: 9\r\n\r\n<b>no</b>",
+            _ => b"HTTP/1.1 204 No Content\r\nX-Empty: \r\nConnection: close\r\n\r\n",
+        };
+        let _ = stream.write_all(reply).await;
+    });
+    runtime().block_on(async {
+        let listen = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+        let options = TransportOptions::default();
+        let plan = ProxyPlan { upstream: answers.url.clone(), listen, options, check: CheckOptions::default() };
+        let proxy = Proxy::start(&plan).await.unwrap();
+        for path in ["/0", "/1", "/2"] {
+            let direct = raw_exchange(&answers.url, path).await;
+            let proxied = raw_exchange(proxy.url(), path).await;
+            assert_eq!(
+                strip_framing(&direct),
+                strip_framing(&proxied),
+                "direct:\n{direct:?}\nthrough the proxy:\n{proxied:?}"
+            );
+        }
+        let report = proxy.finish().await;
+        assert!(
+            report.notes[0].contains("proxied 3 DescribeMaintenanceWindowExecutionTasks exchanges"),
+            "{:?}",
+            report.notes
+        );
+    });
+}
+
+/// One request, the answer's bytes as they came.
+async fn raw_exchange(url: &str, path: &str) -> Vec<u8> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = url.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let req = WireRequest::json(&serde_json::json!({"WindowExecutionId": "0123abcd-4567-89ef-abcd-0123456789ab"}));
+    let mut head =
+        format!("POST {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n", req.body.len());
+    for (k, v) in &req.headers {
+        head.extend([k.as_str(), ": ", v.as_str(), "\r\n"]);
+    }
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(b"\r\n").await.unwrap();
+    stream.write_all(&req.body).await.unwrap();
+    let mut out = Vec::new();
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(10), stream.read_to_end(&mut out)).await;
+    out
+}
+
+/// The answer without what frames it on one connection (`Connection`, `Content-Length`), which a
+/// proxy writes for its own: the status line, every other header (its name in lower case: HTTP
+/// names are case-insensitive, and hyper writes them so) and the body, in order.
+fn strip_framing(answer: &[u8]) -> Vec<u8> {
+    let split = answer.windows(4).position(|w| w == b"\r\n\r\n").map_or(answer.len(), |i| i + 4);
+    let (head, body) = answer.split_at(split);
+    let mut out: Vec<u8> = head
+        .split(|b| *b == b'\n')
+        .filter(|line| {
+            let lower = line.to_ascii_lowercase();
+            !lower.starts_with(b"connection:") && !lower.starts_with(b"content-length:")
+        })
+        .flat_map(|line| {
+            let colon = line.iter().position(|b| *b == b':').unwrap_or(0);
+            let (name, value) = line.split_at(colon);
+            name.to_ascii_lowercase().into_iter().chain(value.iter().copied()).chain([b'\n'])
+        })
+        .collect();
+    out.extend_from_slice(body);
+    out
+}
