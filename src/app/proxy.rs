@@ -80,10 +80,17 @@ pub(super) async fn proxy(args: ProxyArgs) -> Result<u8, HarnessError> {
     let mut until = Until { stop, idle: args.until_idle.map(Duration::from_secs_f64), command };
     let ended = proxy.until(&mut until).await;
     let label = format!("{} (through the proxy at {})", args.upstream, proxy.url());
-    let report = proxy.finish().await;
+    let (report, judged) = proxy.finish().await;
     watcher.abort();
     let mut notes = vec![ended_note(&ended)];
     notes.extend(report.notes.iter().cloned());
     let seconds = started.elapsed().as_secs_f64();
-    finish(&args.output, report, baseline, RunMeta { target: &label, notes: &notes, seed: 0, seconds })
+    let status = finish(&args.output, report, baseline, RunMeta { target: &label, notes: &notes, seed: 0, seconds })?;
+    // A gate that judged nothing must not pass: the client most likely talked to another endpoint.
+    if judged == 0 {
+        return Err(HarnessError::Usage(
+            "no DescribeMaintenanceWindowExecutionTasks exchange came through the proxy: does the client's endpoint URL point at it (AWS_ENDPOINT_URL_SSM)?".to_owned(),
+        ));
+    }
+    Ok(status)
 }

@@ -146,8 +146,8 @@ impl Proxy {
     }
 
     /// Stops accepting, lets the exchanges in flight finish (each bounded by the timeout), and
-    /// returns the session's report.
-    pub async fn finish(self) -> RunReport {
+    /// returns the session's report and how many exchanges of the operation it judged.
+    pub async fn finish(self) -> (RunReport, usize) {
         let deadline = tokio::time::Instant::now() + self.timeout + Duration::from_secs(1);
         while self.activity.idle_for().is_zero() && tokio::time::Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(20)).await;
@@ -157,8 +157,11 @@ impl Proxy {
         let _ = self.shutdown.send(true);
         let _ = self.server.await;
         match self.grader.await {
-            Ok(traffic) => traffic.into_report(),
-            Err(_) => RunReport::default(),
+            Ok(traffic) => {
+                let judged = traffic.judged();
+                (traffic.into_report(), judged)
+            }
+            Err(_) => (RunReport::default(), 0),
         }
     }
 }

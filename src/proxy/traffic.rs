@@ -218,6 +218,11 @@ impl Traffic {
         self.finished.push(PaginationWalk { page_size: walk.size, varied, pages: walk.progress.pages, end });
     }
 
+    /// How many exchanges of the operation were judged so far.
+    pub fn judged(&self) -> usize {
+        self.judged
+    }
+
     /// The session's report: one unit per exchange (failing ones always), the walks' unit, and the
     /// always-on checks' units.
     pub fn into_report(self) -> RunReport {

@@ -79,7 +79,7 @@ async fn through_proxy(reference: Reference, strict: bool) -> (RunReport, RunRep
         discover: false,
     };
     let run = runner::run(&client, &run_plan).await.unwrap();
-    let proxied = proxy.finish().await;
+    let (proxied, _) = proxy.finish().await;
     upstream.stop().await;
     (run, proxied)
 }
@@ -172,7 +172,8 @@ fn the_proxy_changes_no_byte_of_an_answer() {
                 "direct:\n{direct:?}\nthrough the proxy:\n{proxied:?}"
             );
         }
-        let report = proxy.finish().await;
+        let (report, judged) = proxy.finish().await;
+        assert_eq!(judged, 3);
         assert!(
             report.notes[0].contains("proxied 3 DescribeMaintenanceWindowExecutionTasks exchanges"),
             "{:?}",
@@ -220,4 +221,83 @@ fn strip_framing(answer: &[u8]) -> Vec<u8> {
         .collect();
     out.extend_from_slice(body);
     out
+}
+
+/// `ssm-conform proxy -- ssm-conform run ...`: the wrapped run finds the proxy through
+/// AWS_ENDPOINT_URL_SSM, and the session ends with it.
+fn proxy_around_a_run(upstream: &str, extra: &[&str]) -> crate::util::TestOutput {
+    let mut args: Vec<String> = ["proxy", "--upstream", upstream, "--color", "never"].map(str::to_owned).to_vec();
+    args.extend(extra.iter().map(|s| (*s).to_owned()));
+    args.extend(
+        ["--", env!("CARGO_BIN_EXE_ssm-conform"), "run", "--property-cases", "50", "--seed", "1"].map(str::to_owned),
+    );
+    args.extend(crate::util::fixture_id_args());
+    crate::util::TestCommand::new().env_remove("AWS_ENDPOINT_URL").args(&args).run()
+}
+
+#[test]
+fn a_wrapped_command_is_graded_and_the_session_ends_with_it() {
+    let faithful = crate::util::reference(None);
+    let out = proxy_around_a_run(&faithful.url, &[]);
+    out.assert_code(0);
+    let text = out.stdout();
+    assert!(text.contains("note: the session ended with the command (exit status 0)"), "{}", out.text());
+    assert!(text.contains(" 0 failed, "), "{}", out.text());
+
+    let faulty = crate::util::reference(Some(Fault::PaginationDropsItem));
+    let out = proxy_around_a_run(&faulty.url, &[]);
+    out.assert_code(1);
+    // The proxy's own report comes last, after the wrapped run's.
+    let ours = out.stdout().rsplit("note: the session ended").next().unwrap_or_default().to_owned();
+    assert!(ours.contains("FAIL proxied walks [pagination-walk]"), "{}", out.text());
+    assert!(out.stdout().contains("which exited 1 (its own verdict"), "{}", out.text());
+}
+
+#[test]
+fn what_the_proxy_cannot_use_is_one_line_and_exit_2() {
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["proxy", "--upstream", "localhost:9"],
+            "--upstream: endpoint \"localhost:9\" is not an http:// or https:// URL",
+        ),
+        (&["proxy", "--upstream", "http://127.0.0.1:9", "--until-idle", "0"], "--until-idle 0 is outside"),
+        (
+            &["proxy", "--upstream", "http://127.0.0.1:9", "--", "/nonexistent/command"],
+            "cannot run the command \"/nonexistent/command\"",
+        ),
+        (
+            &["proxy", "--upstream", "http://127.0.0.1:9", "--until-idle", "0.3"],
+            "no DescribeMaintenanceWindowExecutionTasks exchange came through the proxy",
+        ),
+    ];
+    for (args, message) in cases {
+        let out = crate::util::TestCommand::new().args(args).run();
+        out.assert_code(2);
+        let errors: Vec<String> =
+            out.stderr().lines().filter(|l| l.starts_with("ssm-conform: error:")).map(str::to_owned).collect();
+        assert!(errors.len() == 1 && errors[0].contains(message), "{args:?}:\n{}", out.text());
+    }
+    // A port already in use.
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = busy.local_addr().unwrap().to_string();
+    let out =
+        crate::util::TestCommand::new().args(["proxy", "--upstream", "http://127.0.0.1:9", "--listen", &port]).run();
+    out.assert_code(2);
+    assert!(out.stderr().contains(&format!("cannot listen on {port}")), "{}", out.text());
+}
+
+#[test]
+fn ctrl_c_ends_the_session_and_the_reports_are_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("proxy.json");
+    let report = format!("json:{}", json.display());
+    let out = crate::util::TestCommand::new()
+        .args(["proxy", "--upstream", "http://127.0.0.1:9", "--report", report.as_str()])
+        .interrupt_after(std::time::Duration::from_secs(1))
+        .run();
+    // Nothing came through: the reports are written, and the gate says it could not judge.
+    out.assert_code(2);
+    assert!(out.stdout().contains("note: the session ended on Ctrl-C"), "{}", out.text());
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert!(doc["results"].as_array().is_some_and(|r| !r.is_empty()), "{doc}");
 }
