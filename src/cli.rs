@@ -93,6 +93,14 @@ pub struct RunArgs {
     /// The folder of accepted snapshots (default: snapshots/), e.g. one recorded against real AWS.
     #[arg(long, value_name = "DIR")]
     pub snapshot_dir: Option<PathBuf>,
+    /// Record every exchange into DIR as raw HTTP (signatures redacted), one file per unit, for
+    /// --replay (e.g. a recording of real AWS).
+    #[arg(long, value_name = "DIR", conflicts_with = "replay")]
+    pub record: Option<PathBuf>,
+    /// Send the requests recorded in DIR to the endpoint and compare each answer with the recorded
+    /// one (ids and tokens matched through the recording), instead of the suite.
+    #[arg(long, value_name = "DIR")]
+    pub replay: Option<PathBuf>,
     /// Reports, baselines and the terminal.
     #[command(flatten)]
     pub output: OutputArgs,

@@ -75,6 +75,8 @@ pub mod oracle;
 #[doc(hidden)]
 pub mod proxy;
 #[doc(hidden)]
+pub mod replay;
+#[doc(hidden)]
 pub mod report;
 #[doc(hidden)]
 pub mod repro;

@@ -51,7 +51,7 @@ static TARGET: LazyLock<Target> = LazyLock::new(|| {
         .collect();
     let timeout = std::env::var("SSM_CONFORM_FUZZ_TIMEOUT").ok().and_then(|s| s.parse().ok()).unwrap_or(5.0);
     let options = TransportOptions { timeout: Duration::from_secs_f64(timeout), ..TransportOptions::default() };
-    let client = Client::new(&url, ClientConfig { options, signer: None }).unwrap_or_else(|e| {
+    let client = Client::new(&url, ClientConfig { options, signer: None, recorder: None }).unwrap_or_else(|e| {
         eprintln!("endpoint: {e}");
         std::process::exit(2);
     });
@@ -69,7 +69,12 @@ static TARGET: LazyLock<Target> = LazyLock::new(|| {
 fuzz_target!(|input: FuzzRequest| {
     let t = &*TARGET;
     let body = input.body(&t.known, t.token.as_deref());
-    let world = World { known: t.known.clone(), token: t.token.clone().zip(t.known.first().cloned()) };
+    let world = World {
+        known: t.known.clone(),
+        token: t.token.clone().zip(t.known.first().cloned()),
+        token_page_size: Some(10),
+        token_filters: None,
+    };
     let verdict = oracle::expect(&body, &world);
     let req = WireRequest::operation(body);
     let case = oracle_case("fuzz", &req.body, verdict);

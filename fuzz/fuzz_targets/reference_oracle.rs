@@ -28,7 +28,12 @@ static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
 fuzz_target!(|input: FuzzRequest| {
     let f = &*FIXTURE;
     let body = input.body(&f.known, f.token.as_deref());
-    let world = World { known: f.known.clone(), token: f.token.clone().map(|t| (t, f.known[0].clone())) };
+    let world = World {
+        known: f.known.clone(),
+        token: f.token.clone().map(|t| (t, f.known[0].clone())),
+        token_page_size: Some(10),
+        token_filters: None,
+    };
     let verdict = oracle::expect(&body, &world);
     let req = WireRequest::operation(body);
     let resp = f.reference.handle(&req);

@@ -20,6 +20,7 @@ use crate::runner::{
 use crate::server::{self, Fault, Reference, Variant};
 use crate::source::{self, CaseFileError};
 use crate::suite::ReferenceEndpoint;
+use crate::transport::record::Recorder;
 use crate::transport::{Client, ClientConfig, CredentialSource, SignError, Signer, TransportError, TransportOptions};
 
 /// Why the harness could not do its job (exit status 2).
@@ -57,6 +58,9 @@ pub enum HarnessError {
     /// The embedded reference could not start.
     #[error("{0}")]
     Reference(#[from] crate::suite::SuiteError),
+    /// A recording cannot be replayed.
+    #[error("{0}")]
+    Replay(#[from] crate::replay::ReplayError),
     /// The proxy could not start.
     #[error("{0}")]
     Proxy(#[from] crate::proxy::ProxyError),
@@ -351,14 +355,8 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
         crate::transport::check_url(url).map_err(HarnessError::Usage)?;
     }
     let baseline = args.output.baseline.as_deref().map(Baseline::load).transpose()?;
-    // The built-in suite wherever the binary runs; a user's own cases only when named.
-    let cases = match &args.cases {
-        Some(path) => source::load_cases(path)?,
-        None => source::builtin_cases()?,
-    };
-    if let (true, Some(path)) = (cases.is_empty(), &args.cases) {
-        return Err(HarnessError::Usage(format!("{}: no cases found", path.display())));
-    }
+    let replayed = args.replay.as_deref().map(crate::replay::load).transpose()?;
+    let cases = cases_of(&args)?;
     let seed = args.seed.unwrap_or_else(|| {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)
     });
@@ -376,7 +374,8 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
         })
         .into_iter()
         .collect();
-    let client = Client::new(&target.url, ClientConfig { options, signer })?;
+    let recorder = args.record.as_ref().map(|_| Recorder::default());
+    let client = Client::new(&target.url, ClientConfig { options, signer, recorder: recorder.clone() })?;
     let (bar, progress) = progress_bar();
     let stop = StopFlag::default();
     let discover = discovery_wanted(&args, &target);
@@ -400,11 +399,17 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
     };
     let started = Instant::now();
     let watcher = tokio::spawn(watch_interrupts(plan.stop.clone(), bar.clone()));
-    let result = runner::run(&client, &plan).await;
+    let result = match &replayed {
+        Some(units) => Ok(crate::replay::replay(&client, units, &args.execution_ids, plan.check).await),
+        None => runner::run(&client, &plan).await,
+    };
     watcher.abort();
     bar.finish_and_clear();
     let report = result?;
     let mut notes = notes;
+    if let (Some(dir), Some(recorder)) = (&args.record, &recorder) {
+        notes.push(record_note(dir, recorder, &target.url)?);
+    }
     notes.extend(report.notes.iter().cloned());
     let seconds = started.elapsed().as_secs_f64();
     let label = target.label();
@@ -412,6 +417,30 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
         reference.stop().await;
     }
     finish(&args.output, report, baseline, RunMeta { target: &label, notes: &notes, seed, seconds })
+}
+
+/// Writes the recording; the note that says where.
+fn record_note(dir: &std::path::Path, recorder: &Recorder, endpoint: &str) -> Result<String, HarnessError> {
+    let files = recorder
+        .write(dir, endpoint)
+        .map_err(|e| HarnessError::Usage(format!("cannot write the recording to {}: {e}", dir.display())))?;
+    Ok(format!(
+        "recorded every exchange into {} ({} files, one per unit; signatures redacted)",
+        dir.display(),
+        files.len()
+    ))
+}
+
+/// The built-in suite wherever the binary runs; a user's own cases only when named.
+fn cases_of(args: &RunArgs) -> Result<Vec<source::Case>, HarnessError> {
+    let cases = match &args.cases {
+        Some(path) => source::load_cases(path)?,
+        None => source::builtin_cases()?,
+    };
+    match (cases.is_empty(), &args.cases) {
+        (true, Some(path)) => Err(HarnessError::Usage(format!("{}: no cases found", path.display()))),
+        _ => Ok(cases),
+    }
 }
 
 /// Whether to discover execution ids: when asked, or against an endpoint given none.

@@ -176,7 +176,12 @@ mod tests {
 
     fn world() -> World {
         let known = "0123abcd-0000-4000-8000-000000000001".to_owned();
-        World { known: vec![known.clone()], token: Some(("tok".into(), known)) }
+        World {
+            known: vec![known.clone()],
+            token: Some(("tok".into(), known)),
+            token_page_size: Some(10),
+            token_filters: None,
+        }
     }
 
     fn of(body: &str) -> Exercised {

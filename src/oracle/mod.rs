@@ -22,8 +22,14 @@ use crate::source::{
 pub struct World {
     /// Executions known to exist.
     pub known: Vec<String>,
-    /// A real token and the execution it was issued for (page 1 at MaxResults 10, unfiltered).
+    /// A real token and the execution it was issued for (unfiltered).
     pub token: Option<(String, String)>,
+    /// The `MaxResults` of the page that issued the token (`None`: not known, so following it
+    /// with any size may be refused, contract EITHER).
+    pub token_page_size: Option<i64>,
+    /// The filters of the request that issued the token, as [`filters_key`] writes them (`None`:
+    /// none).
+    pub token_filters: Option<String>,
 }
 
 impl World {
@@ -33,6 +39,8 @@ impl World {
         World {
             known: bindings.execution_ids.clone(),
             token: bindings.next_token.clone().zip(bindings.execution_ids.first().cloned()),
+            token_page_size: Some(contract::MAX_RESULTS_MIN),
+            token_filters: None,
         }
     }
 }
@@ -78,6 +86,18 @@ fn serialization(reason: &str) -> Verdict {
 struct FilterIn {
     key: Option<String>,
     values: Option<Vec<String>>,
+}
+
+/// A request's filters as one comparable text (`None`: no filters, or an empty list, or a body
+/// the oracle cannot read): whether a token is followed with the filters it was issued for.
+pub fn filters_key(body: &[u8]) -> Option<String> {
+    let inp = read_body(body).and_then(|obj| read(&obj)).ok()?;
+    canonical_filters(inp.filters.as_ref())
+}
+
+fn canonical_filters(filters: Option<&Vec<FilterIn>>) -> Option<String> {
+    let list = filters.filter(|l| !l.is_empty())?;
+    Some(list.iter().map(|f| format!("{:?}={:?}", f.key, f.values)).collect::<Vec<_>>().join(";"))
 }
 
 /// The request's members with the model's JSON types, or why they do not have them.
@@ -300,10 +320,11 @@ fn listing_verdict(inp: &Input, world: &World, real_token: bool) -> Verdict {
     let (allowed, unsupported) = filter_allowance(inp.filters.as_ref());
     let token_exec = world.token.as_ref().map(|(_, e)| e.as_str());
     let filtered = inp.filters.as_ref().is_some_and(|f| !f.is_empty());
-    let foreign_token = real_token && (token_exec != Some(id) || filtered);
+    let other_filters = canonical_filters(inp.filters.as_ref()) != world.token_filters;
+    let foreign_token = real_token && (token_exec != Some(id) || other_filters);
     let empty_token = inp.token.as_deref() == Some("");
-    // The world's token came from a page of MaxResults 10: another size may be refused (§5).
-    let other_size = real_token && inp.max_results != Some(contract::MAX_RESULTS_MIN);
+    // Following the token with another size than the page that issued it may be refused (§5).
+    let other_size = real_token && (world.token_page_size.is_none() || inp.max_results != world.token_page_size);
     let either = unsupported || foreign_token || empty_token || other_size || !inp.extras.is_empty();
     let mut expect = Expectation {
         status: status(if either { &[200, 400] } else { &[200] }),
@@ -463,7 +484,12 @@ mod tests {
     use super::*;
 
     fn world() -> World {
-        World { known: vec!["0123abcd-0000-4000-8000-000000000001".into()], token: None }
+        World {
+            known: vec!["0123abcd-0000-4000-8000-000000000001".into()],
+            token: None,
+            token_page_size: None,
+            token_filters: None,
+        }
     }
 
     fn v(body: &str) -> Verdict {

@@ -174,7 +174,14 @@ impl Traffic {
             }
         }
         ids.iter()
-            .flat_map(|known| tokens.iter().map(|token| World { known: known.clone(), token: token.clone() }))
+            .flat_map(|known| {
+                tokens.iter().map(|token| World {
+                    known: known.clone(),
+                    token: token.clone(),
+                    token_page_size: None,
+                    token_filters: None,
+                })
+            })
             .collect()
     }
 

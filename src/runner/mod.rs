@@ -42,6 +42,7 @@ use crate::finding::{CaseResult, Exchange, Finding, Outcome, RunReport};
 use crate::request::Bindings;
 use crate::response::Received;
 use crate::source::{Case, Origin};
+use crate::transport::record::in_unit;
 use crate::transport::{Client, TransportError};
 
 /// What a run needs, already validated.
@@ -110,7 +111,7 @@ fn not_implemented_report(plan: &RunPlan, probe: CaseResult, how: probe::NotImpl
 /// endpoint cannot be reached at all, a snapshot file cannot be used, the generated phase fails.
 pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError> {
     let random_id = probe::random_unknown_id(plan.seed, &plan.execution_ids);
-    let (probe_req, probe_resp) = probe::send_probe(client, &random_id).await.map_err(Unreachable)?;
+    let (probe_req, probe_resp) = in_unit("probe", probe::send_probe(client, &random_id)).await.map_err(Unreachable)?;
     let implemented = CaseResult::new(
         "operation-implemented",
         CheckId::OperationImplemented,
@@ -127,7 +128,7 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError>
     let plan = discovered.as_ref().unwrap_or(plan);
     let mut observations = Observations::default();
     observations.record(client, "probe", &probe_req, &Received::new(&probe_resp));
-    let bindings = probe::bindings(client, &plan.execution_ids, random_id, &mut observations).await;
+    let bindings = in_unit("probe", probe::bindings(client, &plan.execution_ids, random_id, &mut observations)).await;
 
     let mut report = RunReport { results: vec![implemented], notes, ..RunReport::default() };
     let total = plan.cases.len() + plan.execution_ids.len();
@@ -135,7 +136,7 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError>
     // Generated requests last: judged in the order they were drawn, so that a seed replays them.
     let progress = plan.progress.clone().map(|p| (p, total));
     let generated_run = generated::run_generated(client, &bindings, &plan.generated, plan.check, progress, &plan.stop);
-    if let Some(generated) = generated_run.await? {
+    if let Some(generated) = in_unit("generated requests", generated_run).await? {
         report.results.extend(generated.results);
         report.generated_requests = generated.requests;
         report.generated_elapsed = generated.elapsed;
@@ -151,7 +152,7 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError>
 /// `plan` with the execution ids discovery found, and the note that says what it found (or why
 /// nothing; then the checks that need an execution are skipped).
 async fn discovered_plan(client: &Client, plan: &RunPlan) -> (Option<RunPlan>, Vec<String>) {
-    match discover::discover(client, &plan.stop).await {
+    match in_unit("discovery", discover::discover(client, &plan.stop)).await {
         Ok(found) => {
             let note = discover::describe(&found);
             let execution_ids = found.into_iter().map(|e| e.id).collect();
@@ -188,7 +189,7 @@ async fn run_cases_and_relations(
             let r = if plan.stop.is_set() {
                 Ok(cases::not_run(c))
             } else {
-                cases::run_case(client, c, bindings, plan.check, plan.snapshots.as_ref()).await
+                in_unit(c.name.clone(), cases::run_case(client, c, bindings, plan.check, plan.snapshots.as_ref())).await
             };
             tick();
             r
@@ -198,7 +199,8 @@ async fn run_cases_and_relations(
         .await;
     let relation_runs: Vec<_> = stream::iter(plan.execution_ids.iter().cloned())
         .map(|e| async {
-            let r = relations::relations(client, e, &plan.stop).await;
+            let unit = format!("relations {e}");
+            let r = in_unit(unit, relations::relations(client, e, &plan.stop)).await;
             tick();
             r
         })

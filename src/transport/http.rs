@@ -25,6 +25,8 @@ pub struct ClientConfig {
     pub options: TransportOptions,
     /// Sign every request with SigV4 (the request the harness reports stays unsigned).
     pub signer: Option<Signer>,
+    /// Record every exchange (`run --record`).
+    pub recorder: Option<super::record::Recorder>,
 }
 
 impl TransportOptions {
@@ -163,6 +165,7 @@ pub struct Client {
     http: reqwest::Client,
     url: String,
     options: TransportOptions,
+    recorder: Option<super::record::Recorder>,
     signer: Option<Signer>,
 }
 
@@ -187,14 +190,14 @@ enum Phase {
 impl Client {
     /// A client for `url` (e.g. `http://127.0.0.1:4566`).
     pub fn new(url: &str, config: ClientConfig) -> Result<Client, TransportError> {
-        let ClientConfig { options, signer } = config;
+        let ClientConfig { options, signer, recorder } = config;
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(options.timeout)
             .connect_timeout(options.timeout.min(Duration::from_secs(5)))
             .build()
             .map_err(|e| TransportError { url: url.to_owned(), kind: TransportErrorKind::Other(root_cause(&e)) })?;
-        Ok(Client { http, url: url.trim_end_matches('/').to_owned(), options, signer })
+        Ok(Client { http, url: url.trim_end_matches('/').to_owned(), options, signer, recorder })
     }
 
     /// The endpoint URL.
@@ -233,10 +236,18 @@ impl Client {
     pub async fn send(&self, req: &WireRequest) -> Result<WireResponse, TransportError> {
         // reqwest's own timeout covers the body too; this deadline makes the bound independent
         // of how the HTTP layer arms its timers.
-        match tokio::time::timeout(self.options.timeout, self.exchange(req)).await {
+        let result = match tokio::time::timeout(self.options.timeout, self.exchange(req)).await {
             Ok(result) => result,
             Err(_elapsed) => Err(self.error(TransportErrorKind::Timeout)),
+        };
+        if let Some(recorder) = &self.recorder {
+            let signed = match &self.signer {
+                Some(signer) => signer.headers(&self.url, req).unwrap_or_default(),
+                None => Vec::new(),
+            };
+            recorder.record(req, &signed, &result.clone().map_err(|e| e.to_string()));
         }
+        result
     }
 
     /// Passes `req` on to the endpoint unchanged and returns the answer as it came, bounded by

@@ -2,6 +2,7 @@
 //! [`WireResponse`](crate::response::WireResponse), bounded in time and size.
 
 mod http;
+pub mod record;
 mod sign;
 
 pub use http::{

@@ -26,6 +26,7 @@ const FLOORS: &[(&str, u8)] = &[
     ("runner", 7),
     ("report", 7),
     ("proxy", 7),
+    ("replay", 7),
     ("cli", 8),
     ("suite", 8),
     ("app", 9),

@@ -1,0 +1,135 @@
+//! What a replayed answer says, against the contract and against the recorded answer. Pure.
+//!
+//! The recording is the oracle's knowledge of the world: the executions the recorded endpoint
+//! answered 200 for exist, the others do not; a token is real when this endpoint issued it in the
+//! replay. Each answer goes through the always-on checks and the oracle with that world (a MUST
+//! broken is a finding). Where the oracle accepts several answers (contract EITHER) and this
+//! endpoint chose another than the recording, the difference is shown beside the recording's
+//! choice, never a finding. A walk is compared as a whole: with the recording's executions
+//! (the same data), the same items must come back — in any stable order (EITHER), so a different
+//! order is information and a missing or extra item a finding.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use crate::check::pagination::{check_walks, PaginationWalk, WalkEnd};
+use crate::check::{self, CheckId, CheckOptions};
+use crate::finding::Finding;
+use crate::oracle::{self, World};
+use crate::request::WireRequest;
+use crate::response::{Received, WireResponse};
+use crate::source::StatusExpectation;
+
+/// The answer's status and resolved error type, as the report names them.
+pub(super) fn answer_label(resp: &Result<WireResponse, String>) -> String {
+    match resp {
+        Ok(r) => {
+            let shape = Received::new(r).error_shape().resolved_type.clone();
+            match shape {
+                Some(t) if r.status >= 300 => format!("{} {t}", r.status),
+                _ => r.status.to_string(),
+            }
+        }
+        Err(why) => format!("no answer ({})", crate::response::excerpt(why, 80)),
+    }
+}
+
+/// One replayed exchange judged: the oracle's findings (under `unit_check`, the check of the
+/// recorded case, when there is one), and a note when this endpoint chose another accepted answer
+/// than the recording.
+pub(super) fn judge_exchange(
+    req: &WireRequest,
+    recorded: &Result<WireResponse, String>,
+    replayed: &WireResponse,
+    world: &World,
+    opts: CheckOptions,
+    unit_check: Option<CheckId>,
+) -> (CheckId, Vec<Finding>, Option<String>) {
+    let verdict = oracle::expect(&req.body, world);
+    let case = oracle::oracle_case("replayed", &req.body, verdict);
+    let received = Received::new(replayed);
+    let (mut findings, blocked) = check::judge_expectation(&case, req.json_body().as_ref(), &received, opts);
+    // Under the recorded unit's own check (a case of the suite), as the run names it — unless
+    // the answer broke another rule first (then that rule's check, as in the run).
+    if let (Some(own), None) = (unit_check, blocked) {
+        for f in &mut findings {
+            f.check = own;
+        }
+    }
+    let (was, is) = (answer_label(recorded), answer_label(&Ok(replayed.clone())));
+    let note = (findings.is_empty() && was != is && accepts_several(&case.expect.status))
+        .then(|| format!("the recording answered {was}, this endpoint {is} (the contract accepts either)"));
+    (case.check, findings, note)
+}
+
+fn accepts_several(status: &Option<StatusExpectation>) -> bool {
+    match status {
+        Some(StatusExpectation::AnyOf(codes)) => codes.len() > 1,
+        Some(_) => true,
+        None => true,
+    }
+}
+
+/// A walk as both endpoints gave it: each page's item keys and how it ended.
+pub(super) struct WalkPair<'a> {
+    pub(super) label: String,
+    /// Filtered: a difference is a `filter-status` finding, else `pagination-walk`.
+    pub(super) filtered: bool,
+    pub(super) recorded: &'a [Vec<String>],
+    /// Whether the recording followed the walk to its end.
+    pub(super) recorded_complete: bool,
+    pub(super) replayed: &'a PaginationWalk,
+}
+
+/// A walk on its own (the pagination checks), and against the recorded walk when the data is
+/// the same: the same items (a prefix of them when the recording stopped early).
+pub(super) fn judge_walk(pair: &WalkPair<'_>, same_data: bool) -> (Vec<Finding>, Option<String>) {
+    let mut findings = check_walks(std::slice::from_ref(pair.replayed), None);
+    if !same_data || pair.replayed.end != WalkEnd::Complete {
+        return (findings, None);
+    }
+    let was: Vec<&String> = pair.recorded.iter().flatten().collect();
+    let is: Vec<&String> = pair.replayed.pages.iter().flatten().collect();
+    let check = if pair.filtered { CheckId::FilterStatus } else { CheckId::PaginationWalk };
+    let (was_set, is_set): (BTreeSet<&String>, BTreeSet<&String>) =
+        (was.iter().copied().collect(), is.iter().copied().collect());
+    let compared: BTreeSet<&String> =
+        if pair.recorded_complete { is_set.clone() } else { is_set.intersection(&was_set).copied().collect() };
+    let missing = was_set.difference(&is_set).count();
+    let extra = if pair.recorded_complete { is_set.difference(&was_set).count() } else { 0 };
+    if missing + extra > 0 {
+        findings.push(Finding::new(
+            check,
+            "the items the recorded endpoint listed for the same request",
+            format!(
+                "{}: {} items recorded, {} now ({missing} missing, {extra} extra)",
+                pair.label,
+                was.len(),
+                is.len()
+            ),
+        ));
+        return (findings, None);
+    }
+    let order =
+        |items: &[&String]| items.iter().filter(|i| compared.contains(**i)).map(|i| (*i).clone()).collect::<Vec<_>>();
+    let note = (order(&was) != order(&is)).then(|| {
+        format!("{}: the same items in another order than the recording (any stable order is accepted)", pair.label)
+    });
+    (findings, note)
+}
+
+/// The execution ids the recording's answers show to exist: those a request got a 200 for.
+pub(super) fn known_ids(exchanges: &[(WireRequest, Result<WireResponse, String>)]) -> Vec<String> {
+    let mut known = Vec::new();
+    for (req, resp) in exchanges {
+        let ok = resp.as_ref().is_ok_and(|r| r.status == 200);
+        let id = req.json_body().and_then(|b| b.get("WindowExecutionId").and_then(Value::as_str).map(str::to_owned));
+        if let (true, Some(id)) = (ok, id) {
+            if !known.contains(&id) {
+                known.push(id);
+            }
+        }
+    }
+    known
+}
