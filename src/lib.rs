@@ -65,6 +65,8 @@ pub mod check_id;
 #[doc(hidden)]
 pub mod cli;
 #[doc(hidden)]
+pub mod clock;
+#[doc(hidden)]
 pub mod contract;
 #[doc(hidden)]
 pub mod exit;

@@ -307,21 +307,7 @@ pub fn not_implemented_501(_: &WireRequest, resp: &mut WireResponse) {
 
 /// Epoch seconds as ISO-8601 UTC (for the `timestamps-iso` fault only).
 fn iso8601(t: f64) -> String {
-    let secs = t.floor() as i64;
-    let millis = ((t - t.floor()) * 1000.0).round() as i64;
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    crate::clock::rfc3339(t.floor() as i64, ((t - t.floor()) * 1000.0).round() as i64)
 }
 
 #[cfg(test)]

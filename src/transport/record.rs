@@ -80,27 +80,6 @@ pub struct Recorder {
     units: Arc<Mutex<BTreeMap<String, UnitExchanges>>>,
 }
 
-fn now() -> String {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-    rfc3339(now.as_secs(), now.subsec_millis())
-}
-
-/// Seconds since the epoch as `YYYY-MM-DDTHH:MM:SS.mmmZ` (civil-from-days, proleptic Gregorian).
-fn rfc3339(secs: u64, millis: u32) -> String {
-    let (days, rest) = ((secs / 86_400) as i64, secs % 86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    let (h, m, s) = (rest / 3600, rest / 60 % 60, rest % 60);
-    format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}.{millis:03}Z")
-}
-
 impl Recorder {
     /// Records one exchange under the current unit (`other` outside any).
     pub fn record(&self, request: &WireRequest, signed: &[(String, String)], response: &Result<WireResponse, String>) {
@@ -120,7 +99,11 @@ impl Recorder {
         });
         let mut units = self.units.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let order = units.len();
-        units.entry(unit).or_insert_with(|| (order, Vec::new())).1.push(Recorded { at: now(), request, response });
+        units.entry(unit).or_insert_with(|| (order, Vec::new())).1.push(Recorded {
+            at: crate::clock::now(),
+            request,
+            response,
+        });
     }
 
     /// Writes one file per unit into `dir` (made if missing); returns the files.
@@ -326,9 +309,6 @@ mod tests {
         assert_eq!(back[0].request.body, exchanges[0].request.body);
         assert_eq!(back[0].response, exchanges[0].response);
         assert_eq!(back[1].response, Err("timed out".to_owned()));
-        assert_eq!(rfc3339(0, 5), "1970-01-01T00:00:00.005Z");
-        assert_eq!(rfc3339(1_796_000_000, 0), "2026-11-30T00:53:20.000Z");
-        assert_eq!(rfc3339(951_782_400, 0), "2000-02-29T00:00:00.000Z");
         let broken = parse(Path::new("b.http"), b"# ssm-conform recording \xc2\xb7 unit u \xc2\xb7 endpoint e\n### request 1 \xc2\xb7 t\nPOST / HTTP/1.1\nx: y\n");
         assert_eq!(broken.unwrap_err().to_string(), "b.http:4: the file ends inside a message's headers");
     }

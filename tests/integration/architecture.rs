@@ -10,6 +10,7 @@ const FLOORS: &[(&str, u8)] = &[
     ("catalogue", 0),
     ("rng", 0),
     ("exit", 0),
+    ("clock", 0),
     ("builtin", 0),
     ("contract", 1),
     ("check_id", 1),

@@ -9,12 +9,11 @@
 use std::collections::BTreeSet;
 use std::net::{Ipv4Addr, SocketAddr};
 
-use futures::stream::{self, StreamExt};
 use ssm_conform::check::{CheckId, CheckOptions};
 use ssm_conform::finding::{Outcome, RunReport};
 use ssm_conform::proxy::{Proxy, ProxyPlan};
 use ssm_conform::request::WireRequest;
-use ssm_conform::runner::{self, GeneratedPlan, RunPlan, StopFlag};
+use ssm_conform::runner;
 use ssm_conform::server::{self, Fault, Reference, Variant};
 use ssm_conform::transport::{Client, ClientConfig, TransportOptions};
 
@@ -60,24 +59,7 @@ async fn through_proxy(reference: Reference, strict: bool) -> (RunReport, RunRep
     let plan = ProxyPlan { upstream: upstream.url(), listen, options: TransportOptions::default(), check };
     let proxy = Proxy::start(&plan).await.unwrap();
     let client = Client::new(proxy.url(), ClientConfig::default()).unwrap();
-    let run_plan = RunPlan {
-        cases: ssm_conform::source::builtin_cases().unwrap(),
-        execution_ids: ids,
-        concurrency: 4,
-        check,
-        seed: 1,
-        snapshots: None,
-        progress: None,
-        generated: GeneratedPlan {
-            cases: GENERATED,
-            seed: 1,
-            save_failures: None,
-            budget: std::time::Duration::from_secs(120),
-            concurrency: 4,
-        },
-        stop: StopFlag::default(),
-        discover: false,
-    };
+    let run_plan = crate::util::suite_plan(ids, check, GENERATED);
     let run = runner::run(&client, &run_plan).await.unwrap();
     let (proxied, _) = proxy.finish().await;
     upstream.stop().await;
@@ -93,54 +75,39 @@ fn the_faithful_reference_and_every_variant_give_the_proxy_nothing_to_report() {
     let references: Vec<(String, Reference)> = std::iter::once(("faithful".to_owned(), Reference::new(None)))
         .chain(Variant::ALL.iter().map(|&v| (format!("variant {v}"), Reference::with_variant(v))))
         .collect();
-    let problems: Vec<String> = runtime().block_on(
-        stream::iter(references)
-            .map(|(name, reference)| async move {
-                let (_, proxied) = through_proxy(reference, true).await;
-                let walks = proxied.results.iter().find(|r| r.name == "proxied walks").unwrap();
-                let judged = proxied.results.iter().filter(|r| r.name.starts_with("proxied exchange")).count();
-                match failing(&proxied) {
-                    f if !f.is_empty() => Some(format!("{name}: the proxy reports {f:?}")),
-                    _ if !matches!(walks.outcome, Outcome::Passed { .. }) => {
-                        Some(format!("{name}: walks {:?}", walks.outcome))
-                    }
-                    _ if judged < 500 => Some(format!("{name}: only {judged} exchanges judged")),
-                    _ => None,
-                }
-            })
-            .buffer_unordered(3)
-            .filter_map(|p| async move { p })
-            .collect(),
-    );
+    let problems = crate::util::problems(references, |(name, reference)| async move {
+        let (_, proxied) = through_proxy(reference, true).await;
+        let walks = proxied.results.iter().find(|r| r.name == "proxied walks").unwrap();
+        let judged = proxied.results.iter().filter(|r| r.name.starts_with("proxied exchange")).count();
+        match failing(&proxied) {
+            f if !f.is_empty() => Some(format!("{name}: the proxy reports {f:?}")),
+            _ if !matches!(walks.outcome, Outcome::Passed { .. }) => Some(format!("{name}: walks {:?}", walks.outcome)),
+            _ if judged < 500 => Some(format!("{name}: only {judged} exchanges judged")),
+            _ => None,
+        }
+    });
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 #[test]
 fn every_fault_the_traffic_shows_fails_the_proxy_as_it_fails_the_run() {
-    let problems: Vec<String> = runtime().block_on(
-        stream::iter(Fault::ALL.iter().copied())
-            .map(|fault| async move {
-                let (run, proxied) = through_proxy(Reference::new(Some(fault)), fault.strict_only()).await;
-                let blind = BLIND.iter().find(|(f, _)| *f == fault);
-                // The proxy runs the always-on checks on every exchange the run made, generated ones
-                // included (the run judges those under their own units): it sees at least as much.
-                let (ran, saw) = (always_on_failing(&run), always_on_failing(&proxied));
-                if !ran.is_subset(&saw) {
-                    return Some(format!("{fault}: always-on checks failing in the run {ran:?}, in the proxy {saw:?}"));
-                }
-                match (failing(&proxied).is_empty(), blind) {
-                    (true, None) => Some(format!("{fault}: the proxy saw nothing (the run: {:?})", failing(&run))),
-                    (false, Some((_, why))) => Some(format!(
-                        "{fault} is listed as blind ({why}) but the proxy reports {:?}",
-                        failing(&proxied)
-                    )),
-                    _ => None,
-                }
-            })
-            .buffer_unordered(3)
-            .filter_map(|p| async move { p })
-            .collect(),
-    );
+    let problems = crate::util::problems(Fault::ALL.iter().copied(), |fault| async move {
+        let (run, proxied) = through_proxy(Reference::new(Some(fault)), fault.strict_only()).await;
+        let blind = BLIND.iter().find(|(f, _)| *f == fault);
+        // The proxy runs the always-on checks on every exchange the run made, generated ones
+        // included (the run judges those under their own units): it sees at least as much.
+        let (ran, saw) = (always_on_failing(&run), always_on_failing(&proxied));
+        if !ran.is_subset(&saw) {
+            return Some(format!("{fault}: always-on checks failing in the run {ran:?}, in the proxy {saw:?}"));
+        }
+        match (failing(&proxied).is_empty(), blind) {
+            (true, None) => Some(format!("{fault}: the proxy saw nothing (the run: {:?})", failing(&run))),
+            (false, Some((_, why))) => {
+                Some(format!("{fault} is listed as blind ({why}) but the proxy reports {:?}", failing(&proxied)))
+            }
+            _ => None,
+        }
+    });
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 

@@ -7,11 +7,10 @@
 use std::collections::BTreeSet;
 use std::net::{Ipv4Addr, SocketAddr};
 
-use futures::stream::{self, StreamExt};
 use ssm_conform::check::{CheckId, CheckOptions};
 use ssm_conform::finding::{Outcome, RunReport};
 use ssm_conform::replay::{self, RecordedUnit};
-use ssm_conform::runner::{self, GeneratedPlan, RunPlan, StopFlag};
+use ssm_conform::runner;
 use ssm_conform::server::{self, Fault, Reference, Variant};
 use ssm_conform::transport::record::Recorder;
 use ssm_conform::transport::{Client, ClientConfig};
@@ -52,24 +51,7 @@ async fn record(dir: &std::path::Path) -> Vec<RecordedUnit> {
     let recorder = Recorder::default();
     let config = ClientConfig { recorder: Some(recorder.clone()), ..ClientConfig::default() };
     let client = Client::new(&server.url(), config).unwrap();
-    let plan = RunPlan {
-        cases: ssm_conform::source::builtin_cases().unwrap(),
-        execution_ids: ids,
-        concurrency: 4,
-        check: CheckOptions::default(),
-        seed: 1,
-        snapshots: None,
-        progress: None,
-        generated: GeneratedPlan {
-            cases: 100,
-            seed: 1,
-            save_failures: None,
-            budget: std::time::Duration::from_secs(120),
-            concurrency: 4,
-        },
-        stop: StopFlag::default(),
-        discover: false,
-    };
+    let plan = crate::util::suite_plan(ids, CheckOptions::default(), 100);
     runner::run(&client, &plan).await.unwrap();
     server.stop().await;
     recorder.write(dir, "reference").unwrap();
@@ -95,34 +77,24 @@ fn a_recording_replayed_finds_every_fault_and_nothing_else() {
         vec![("faithful".to_owned(), Reference::new(None), None)];
     targets.extend(Variant::ALL.iter().map(|&v| (format!("variant {v}"), Reference::with_variant(v), None)));
     targets.extend(Fault::ALL.iter().map(|&f| (format!("fault {f}"), Reference::new(Some(f)), Some(f))));
-    let problems: Vec<String> = rt.block_on(
-        stream::iter(targets)
-            .map(|(name, reference, fault)| async move {
-                let strict = fault.is_some_and(|f| f.strict_only());
-                let report = replayed(units, reference, strict).await;
-                let failed = failing(&report);
-                match fault {
-                    None if !failed.is_empty() => Some(format!("{name}: the replay reports {failed:?}")),
-                    None => None,
-                    Some(f) => {
-                        let blind = BLIND.iter().any(|(b, _)| *b == f);
-                        let own = failed.contains(&f.check()) || (ELSEWHERE.contains(&f) && !failed.is_empty());
-                        match (blind, own, failed.is_empty()) {
-                            (false, false, _) => {
-                                Some(format!("{name}: the replay fails {failed:?}, not {}", f.check()))
-                            }
-                            (true, _, false) => {
-                                Some(format!("{name} is listed as blind, but the replay fails {failed:?}"))
-                            }
-                            _ => None,
-                        }
-                    }
+    let problems = crate::util::problems(targets, |(name, reference, fault)| async move {
+        let strict = fault.is_some_and(|f| f.strict_only());
+        let report = replayed(units, reference, strict).await;
+        let failed = failing(&report);
+        match fault {
+            None if !failed.is_empty() => Some(format!("{name}: the replay reports {failed:?}")),
+            None => None,
+            Some(f) => {
+                let blind = BLIND.iter().any(|(b, _)| *b == f);
+                let own = failed.contains(&f.check()) || (ELSEWHERE.contains(&f) && !failed.is_empty());
+                match (blind, own, failed.is_empty()) {
+                    (false, false, _) => Some(format!("{name}: the replay fails {failed:?}, not {}", f.check())),
+                    (true, _, false) => Some(format!("{name} is listed as blind, but the replay fails {failed:?}")),
+                    _ => None,
                 }
-            })
-            .buffer_unordered(3)
-            .filter_map(|p| async move { p })
-            .collect(),
-    );
+            }
+        }
+    });
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 

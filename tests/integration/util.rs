@@ -394,3 +394,42 @@ pub fn excerpt(text: &str) -> String {
         more => format!("{cut}\n… ({more} more bytes)"),
     }
 }
+
+/// Runs `check` on every item, three at a time, on a runtime of its own; what it reports. For
+/// tests that sweep the catalogues (every fault, every variant) against in-process endpoints.
+pub fn problems<T, F, Fut>(items: impl IntoIterator<Item = T>, check: F) -> Vec<String>
+where
+    F: Fn(T) -> Fut,
+    Fut: Future<Output = Option<String>>,
+{
+    use futures::stream::{self, StreamExt};
+    runtime().block_on(stream::iter(items).map(check).buffer_unordered(3).filter_map(|p| async move { p }).collect())
+}
+
+/// The suite's run as a library test makes it: the built-in cases, `ids`, seed 1, four in flight,
+/// `generated` property-generated requests, no snapshots, no discovery.
+pub fn suite_plan(
+    ids: Vec<String>,
+    check: ssm_conform::check::CheckOptions,
+    generated: u32,
+) -> ssm_conform::runner::RunPlan {
+    use ssm_conform::runner::{GeneratedPlan, RunPlan, StopFlag};
+    RunPlan {
+        cases: ssm_conform::source::builtin_cases().unwrap(),
+        execution_ids: ids,
+        concurrency: 4,
+        check,
+        seed: 1,
+        snapshots: None,
+        progress: None,
+        generated: GeneratedPlan {
+            cases: generated,
+            seed: 1,
+            save_failures: None,
+            budget: Duration::from_secs(120),
+            concurrency: 4,
+        },
+        stop: StopFlag::default(),
+        discover: false,
+    }
+}
