@@ -223,8 +223,9 @@ fn check_walk(w: &PaginationWalk) -> Vec<Finding> {
     out
 }
 
-/// Complete walks compared with the first: the same multiset of items, in the same order.
-fn compare_walks(complete: &[&PaginationWalk]) -> Vec<Finding> {
+/// Complete walks of one listing compared with the first: the same multiset of items, in the
+/// same order.
+pub fn compare_walks(complete: &[&PaginationWalk]) -> Vec<Finding> {
     let Some((base, rest)) = complete.split_first() else { return Vec::new() };
     let base_items = base.items();
     let base_counts = counts(&base_items);

@@ -115,6 +115,8 @@ struct UnitVerdict {
     check: Option<CheckId>,
     /// The check of the recorded unit when it is a case of the suite.
     case_check: Option<CheckId>,
+    /// The unit's complete walks from the start, by listing (execution, filters).
+    walks: std::collections::BTreeMap<(String, Option<String>), Vec<PaginationWalk>>,
 }
 
 impl Replay<'_> {
@@ -233,7 +235,13 @@ impl Replay<'_> {
             self.informational += 1;
             verdict.notes.push(n);
         }
+        let offers_walk = next_token(&Ok(resp.clone())).is_some() && next_token(&recorded.response).is_none();
         verdict.exchange.get_or_insert_with(|| Exchange::capped(req, Ok(resp)));
+        // This endpoint offers pages where the recording had none (it found what the recording
+        // did not: an EITHER choice): the walk is followed and checked on its own.
+        if offers_walk {
+            self.walk(unit, &[recorded], verdict).await;
+        }
     }
 }
 
@@ -405,6 +413,12 @@ impl Replay<'_> {
         let (findings, note) = judge::judge_walk(&pair, self.same_data && from_start);
         verdict.findings.extend(findings);
         verdict.notes.extend(note.inspect(|_| self.informational += 1));
+        // Walks of one listing within a unit are compared with each other, as the run's
+        // relations compare them: the same items in the same order, whatever the page size.
+        if from_start && walked.end == WalkEnd::Complete {
+            let listing = (exec, crate::oracle::filters_key(&req.body));
+            verdict.walks.entry(listing).or_default().push(walked);
+        }
     }
 }
 
@@ -461,7 +475,11 @@ fn case_checks() -> HashMap<String, CheckId> {
     crate::source::builtin_cases().unwrap_or_default().into_iter().map(|c| (c.name, c.check)).collect()
 }
 
-fn unit_result(unit: &RecordedUnit, verdict: UnitVerdict, checks: &HashMap<String, CheckId>) -> CaseResult {
+fn unit_result(unit: &RecordedUnit, mut verdict: UnitVerdict, checks: &HashMap<String, CheckId>) -> CaseResult {
+    for walks in verdict.walks.values() {
+        let complete: Vec<&PaginationWalk> = walks.iter().collect();
+        verdict.findings.extend(crate::check::pagination::compare_walks(&complete));
+    }
     let first = verdict.findings.first().map(|f| f.check);
     let check = checks.get(&unit.name).copied().or(first).or(verdict.check).unwrap_or(CheckId::ResponseBody);
     let note = if verdict.notes.is_empty() {
