@@ -24,14 +24,16 @@ use crate::source::StatusExpectation;
 /// The answer's status and resolved error type, as the report names them.
 pub(super) fn answer_label(resp: &Result<WireResponse, String>) -> String {
     match resp {
-        Ok(r) => {
-            let shape = Received::new(r).error_shape().resolved_type.clone();
-            match shape {
-                Some(t) if r.status >= 300 => format!("{} {t}", r.status),
-                _ => r.status.to_string(),
-            }
-        }
+        Ok(r) => response_label(r),
         Err(why) => format!("no answer ({})", crate::response::excerpt(why, 80)),
+    }
+}
+
+/// A response's status and resolved error type.
+pub(super) fn response_label(r: &WireResponse) -> String {
+    match Received::new(r).error_shape().resolved_type.clone() {
+        Some(t) if r.status >= 300 => format!("{} {t}", r.status),
+        _ => r.status.to_string(),
     }
 }
 
@@ -57,18 +59,14 @@ pub(super) fn judge_exchange(
             f.check = own;
         }
     }
-    let (was, is) = (answer_label(recorded), answer_label(&Ok(replayed.clone())));
+    let (was, is) = (answer_label(recorded), response_label(replayed));
     let note = (findings.is_empty() && was != is && accepts_several(&case.expect.status))
         .then(|| format!("the recording answered {was}, this endpoint {is} (the contract accepts either)"));
     (case.check, findings, note)
 }
 
 fn accepts_several(status: &Option<StatusExpectation>) -> bool {
-    match status {
-        Some(StatusExpectation::AnyOf(codes)) => codes.len() > 1,
-        Some(_) => true,
-        None => true,
-    }
+    !matches!(status, Some(StatusExpectation::AnyOf(codes)) if codes.len() <= 1)
 }
 
 /// A walk as both endpoints gave it: each page's item keys and how it ended.

@@ -179,7 +179,7 @@ impl Replay<'_> {
         verdict: &mut UnitVerdict,
     ) {
         let class = |s: u16| s / 100;
-        let (was, is) = (judge::answer_label(recorded), judge::answer_label(&Ok(resp.clone())));
+        let (was, is) = (judge::answer_label(recorded), judge::response_label(resp));
         match recorded {
             Ok(r) if class(r.status) != class(resp.status) && (class(r.status) == 2 || class(resp.status) == 2) => {
                 let check = verdict.check.unwrap_or(CheckId::UnknownOperation);
@@ -235,7 +235,9 @@ impl Replay<'_> {
             self.informational += 1;
             verdict.notes.push(n);
         }
-        let offers_walk = next_token(&Ok(resp.clone())).is_some() && next_token(&recorded.response).is_none();
+        let offers_walk = resp.status == 200
+            && crate::response::next_token_of(&resp).is_some_and(|t| !t.is_empty())
+            && next_token(&recorded.response).is_none();
         verdict.exchange.get_or_insert_with(|| Exchange::capped(req, Ok(resp)));
         // This endpoint offers pages where the recording had none (it found what the recording
         // did not: an EITHER choice): the walk is followed and checked on its own.
