@@ -79,6 +79,7 @@ pub fn compare(
             _ => Verdict::Broken(format!("page {page} answered {summary}")),
         },
         WalkEnd::Interrupted => Verdict::Unreadable("the run was interrupted".to_owned()),
+        WalkEnd::Refused { page, summary } => Verdict::Unreadable(format!("page {page} was refused ({summary})")),
         end => Verdict::Broken(format!("the walk did not end ({})", describe_end(end))),
     }
 }

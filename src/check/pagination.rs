@@ -46,6 +46,15 @@ pub enum WalkEnd {
         /// Items seen.
         items: usize,
     },
+    /// A page whose request varied from the page before (another page size, another spelling)
+    /// was refused with an answer the contract accepts for it (an EITHER): no finding, and the
+    /// walk's items are compared with nothing.
+    Refused {
+        /// 1-based page.
+        page: usize,
+        /// What came back.
+        summary: String,
+    },
     /// A page request failed (non-200 or an unreadable body).
     Failed {
         /// 1-based page.
@@ -190,7 +199,7 @@ fn check_walk(w: &PaginationWalk) -> Vec<Finding> {
     let label = w.label();
     let ends = "a walk that ends";
     match &w.end {
-        WalkEnd::Complete | WalkEnd::Interrupted => {}
+        WalkEnd::Complete | WalkEnd::Interrupted | WalkEnd::Refused { .. } => {}
         WalkEnd::TokenRepeated { page } => out.push(
             finding(ends, format!("with {label}, page {page} returned a NextToken the walk had already followed"))
                 .deviating("last-page-token-loops"),

@@ -38,11 +38,12 @@ pub(super) fn response_label(r: &WireResponse) -> String {
 }
 
 /// One replayed exchange judged: the oracle's findings (under `unit_check`, the check of the
-/// recorded case, when there is one), and a note when this endpoint chose another accepted answer
-/// than the recording.
+/// recorded unit, when there is one), and a note when this endpoint chose another accepted answer
+/// than the recording (`recorded`: the recorded answer to the same request, when there is one to
+/// compare with).
 pub(super) fn judge_exchange(
     req: &WireRequest,
-    recorded: &Result<WireResponse, String>,
+    recorded: Option<&Result<WireResponse, String>>,
     replayed: &WireResponse,
     world: &World,
     opts: CheckOptions,
@@ -59,9 +60,11 @@ pub(super) fn judge_exchange(
             f.check = own;
         }
     }
-    let (was, is) = (answer_label(recorded), response_label(replayed));
-    let note = (findings.is_empty() && was != is && accepts_several(&case.expect.status))
-        .then(|| format!("the recording answered {was}, this endpoint {is} (the contract accepts either)"));
+    let was = recorded.map(answer_label);
+    let is = response_label(replayed);
+    let note = was
+        .filter(|was| findings.is_empty() && *was != is && accepts_several(&case.expect.status))
+        .map(|was| format!("the recording answered {was}, this endpoint {is} (the contract accepts either)"));
     (case.check, findings, note)
 }
 

@@ -29,7 +29,8 @@ use crate::oracle::World;
 use crate::request::WireRequest;
 use crate::response::{Received, WireResponse};
 use crate::runner::Observations;
-use crate::source::Origin;
+use crate::runner::GENERATED_UNIT;
+use crate::source::{Case, Origin};
 use crate::transport::record::{self, Recorded, RecordingError};
 use crate::transport::Client;
 use judge::WalkPair;
@@ -103,6 +104,8 @@ struct Replay<'c> {
     recorded_issued: std::collections::HashSet<String>,
     observations: Observations,
     informational: usize,
+    /// The built-in cases by name: a recorded unit of that name is judged as that case.
+    cases: HashMap<String, Case>,
 }
 
 /// What one unit's replay found.
@@ -146,7 +149,7 @@ impl Replay<'_> {
     fn judged_in_possible_worlds(
         &self,
         req: &WireRequest,
-        recorded: &Result<WireResponse, String>,
+        recorded: Option<&Result<WireResponse, String>>,
         resp: &WireResponse,
         token: Option<(String, String)>,
         unit_check: Option<CheckId>,
@@ -158,10 +161,8 @@ impl Replay<'_> {
         if judged.1.is_empty() || !unmapped_real {
             return judged;
         }
-        let exec =
-            body.as_ref().and_then(|b| b.get(input::WINDOW_EXECUTION_ID)).and_then(Value::as_str).unwrap_or_default();
         let raw = body.as_ref().and_then(|b| b.get(input::NEXT_TOKEN)).and_then(Value::as_str).unwrap_or_default();
-        let world = self.world(Some((raw.to_owned(), exec.to_owned())));
+        let world = self.world(Some((raw.to_owned(), execution_id(req))));
         let other = judge::judge_exchange(req, recorded, resp, &world, self.opts, unit_check);
         if other.1.is_empty() {
             other
@@ -170,16 +171,27 @@ impl Replay<'_> {
         }
     }
 
-    /// Another operation (or another target): not the oracle's; a client error where the
-    /// recording got a success, or the other way round, is a finding under the case's check.
+    /// Another operation (or another target): not the oracle's. A built-in case's answer is
+    /// judged by that case's own expectation, as the run judges it; otherwise a client error where
+    /// the recording got a success, or the other way round, is a finding under the unit's check.
     fn other_operation(
         &mut self,
+        unit: &str,
+        req: &WireRequest,
         recorded: &Result<WireResponse, String>,
         resp: &WireResponse,
         verdict: &mut UnitVerdict,
     ) {
         let class = |s: u16| s / 100;
         let (was, is) = (judge::answer_label(recorded), judge::response_label(resp));
+        if let Some(case) = self.cases.get(unit) {
+            let received = Received::new(resp);
+            let (findings, _) = crate::check::judge_expectation(case, req.json_body().as_ref(), &received, self.opts);
+            if !findings.is_empty() {
+                verdict.findings.extend(findings);
+                return;
+            }
+        }
         match recorded {
             Ok(r) if class(r.status) != class(resp.status) && (class(r.status) == 2 || class(resp.status) == 2) => {
                 let check = verdict.check.unwrap_or(CheckId::UnknownOperation);
@@ -214,7 +226,7 @@ impl Replay<'_> {
         };
         let target = req.header(crate::contract::TARGET_HEADER).unwrap_or_default();
         if !target.eq_ignore_ascii_case(crate::contract::TARGET) {
-            self.other_operation(&recorded.response, &resp, verdict);
+            self.other_operation(unit, &req, &recorded.response, &resp, verdict);
             verdict.exchange.get_or_insert_with(|| Exchange::capped(req, Ok(resp)));
             return;
         }
@@ -228,7 +240,7 @@ impl Replay<'_> {
             return;
         }
         let (check, findings, note) =
-            self.judged_in_possible_worlds(&req, &recorded.response, &resp, token, verdict.case_check);
+            self.judged_in_possible_worlds(&req, Some(&recorded.response), &resp, token, verdict.case_check);
         verdict.check.get_or_insert(check);
         verdict.findings.extend(findings);
         if let Some(n) = note {
@@ -238,6 +250,21 @@ impl Replay<'_> {
         let offers_walk = resp.status == 200
             && crate::response::next_token_of(&resp).is_some_and(|t| !t.is_empty())
             && next_token(&recorded.response).is_none();
+        // A page that ends its listing on both sides is a walk of one page: its items are
+        // compared with the recorded page's.
+        let recorded_page = recorded.response.as_ref().is_ok_and(|r| r.status == 200);
+        if recorded_page && resp.status == 200 && !offers_walk {
+            let mut progress = WalkProgress::default();
+            if matches!(progress.take(&Received::new(&resp)), Ok(None)) {
+                let walked = PaginationWalk {
+                    page_size: max_results(&req),
+                    varied: Some(format!("replayed page of {}", execution_id(&req))),
+                    pages: progress.pages,
+                    end: WalkEnd::Complete,
+                };
+                self.compare_walk(&[recorded], &req, walked, verdict);
+            }
+        }
         verdict.exchange.get_or_insert_with(|| Exchange::capped(req, Ok(resp)));
         // This endpoint offers pages where the recording had none (it found what the recording
         // did not: an EITHER choice): the walk is followed and checked on its own.
@@ -254,11 +281,21 @@ enum Step<'r> {
     Walk { pages: Vec<&'r Recorded> },
 }
 
-/// The request without its token, to tell a walk's continuation from another question.
+/// The request without its token: a page whose request differs from the page before in more
+/// than its token varied something (its size, a spelling).
 fn shape(req: &WireRequest) -> Option<Value> {
     let mut body = req.json_body()?;
     body.as_object_mut()?.remove(input::NEXT_TOKEN);
     Some(body)
+}
+
+/// The listing a request asks for: its execution id as written and its filters. A request that
+/// carries a walk's token for the same listing continues that walk, whatever else it varies
+/// (the run's relations switch page sizes and spellings mid-walk).
+fn listing(req: &WireRequest) -> Option<(Value, Option<String>)> {
+    let body = req.json_body()?;
+    let id = body.get(input::WINDOW_EXECUTION_ID).cloned().unwrap_or(Value::Null);
+    Some((id, crate::oracle::filters_key(&req.body)))
 }
 
 fn next_token(resp: &Result<WireResponse, String>) -> Option<String> {
@@ -268,14 +305,14 @@ fn next_token(resp: &Result<WireResponse, String>) -> Option<String> {
 
 fn steps(unit: &RecordedUnit) -> Vec<Step<'_>> {
     let mut steps: Vec<Step<'_>> = Vec::new();
-    // Recorded token (bounded) → the walk it continues (its step) and the walk's shape.
-    let mut open: HashMap<String, (usize, Value)> = HashMap::new();
+    // Recorded token (bounded) → the walk it continues (its step) and the walk's listing.
+    let mut open: HashMap<String, (usize, (Value, Option<String>))> = HashMap::new();
     for e in &unit.exchanges {
         let token =
             e.request.json_body().and_then(|b| b.get(input::NEXT_TOKEN).and_then(Value::as_str).map(str::to_owned));
         let continued = token.filter(|t| !t.is_empty()).and_then(|t| open.remove(&bounded(&t)));
-        let step = match (continued, shape(&e.request)) {
-            (Some((i, walk_shape)), Some(s)) if walk_shape == s => {
+        let step = match (continued, listing(&e.request)) {
+            (Some((i, walk_listing)), Some(l)) if walk_listing == l => {
                 if let Step::Walk { pages } = &mut steps[i] {
                     pages.push(e);
                 }
@@ -291,8 +328,8 @@ fn steps(unit: &RecordedUnit) -> Vec<Step<'_>> {
                 continue;
             }
         };
-        if let (Some(t), Some(s)) = (next_token(&e.response), shape(&e.request)) {
-            open.insert(bounded(&t), (step, s));
+        if let (Some(t), Some(l)) = (next_token(&e.response), listing(&e.request)) {
+            open.insert(bounded(&t), (step, l));
         }
     }
     steps
@@ -357,54 +394,20 @@ impl Replay<'_> {
     /// A recorded walk replayed as a walk: its first request, then this endpoint's own tokens to
     /// the end; each page judged, and the walk compared with the recorded one.
     async fn walk(&mut self, unit: &str, pages: &[&Recorded], verdict: &mut UnitVerdict) {
-        // A walk may start from a token (one carried from another walk).
-        let (mut req, mut token) = self.rewrite(&pages[0].request);
-        verdict.repro.get_or_insert_with(|| self.client.repro(&req));
-        let body = req.json_body().unwrap_or(Value::Null);
-        let exec = body.get(input::WINDOW_EXECUTION_ID).and_then(Value::as_str).unwrap_or_default().to_owned();
-        let mut progress = WalkProgress::default();
-        let end = loop {
-            let n = progress.pages.len();
-            let resp = match self.client.send(&req).await {
-                Ok(r) => r,
-                Err(e) => break WalkEnd::Failed { page: n + 1, summary: e.to_string() },
-            };
-            self.observations.record(self.client, unit, &req, &Received::new(&resp));
-            let recorded = if n == 0 { pages[0].response.clone() } else { Ok(resp.clone()) };
-            let (check, findings, note) =
-                self.judged_in_possible_worlds(&req, &recorded, &resp, token.clone(), verdict.case_check);
-            verdict.check.get_or_insert(check);
-            verdict.findings.extend(findings);
-            verdict.notes.extend(note.inspect(|_| self.informational += 1));
-            let taken = progress.take(&Received::new(&resp));
-            verdict.exchange.get_or_insert_with(|| Exchange::capped(req.clone(), Ok(resp)));
-            match taken {
-                Ok(Some(next)) if n + 1 < MAX_WALK_PAGES => {
-                    let size = req.json_body().and_then(|b| b.get(input::MAX_RESULTS).and_then(Value::as_i64));
-                    self.token_sizes.insert(bounded(&next), (size, crate::oracle::filters_key(&req.body)));
-                    if let Some(old) = pages.get(n).and_then(|p| next_token(&p.response)) {
-                        self.tokens.insert(bounded(&old), (next.clone(), exec.clone()));
-                    }
-                    req = self.page_request(pages, n + 1, &next);
-                    token = Some((next, exec.clone()));
-                }
-                Ok(Some(_)) => break WalkEnd::PageLimit { pages: n + 1 },
-                Ok(None) => break WalkEnd::Complete,
-                Err(end) => break end,
-            }
-        };
+        let first = self.rewrite(&pages[0].request).0;
+        verdict.repro.get_or_insert_with(|| self.client.repro(&first));
         // A first request refused is a single answer (the oracle judged it), not a walk.
-        if progress.pages.is_empty() {
-            return;
+        if let Some(walked) = self.take_walk(unit, pages, verdict).await {
+            self.compare_walk(pages, &first, walked, verdict);
         }
-        let size = body.get(input::MAX_RESULTS).and_then(Value::as_i64);
-        let walked = PaginationWalk {
-            page_size: size,
-            varied: Some(format!("replayed walk of {exec}")),
-            pages: progress.pages,
-            end,
-        };
+    }
+
+    /// A replayed walk on its own (the pagination checks) and against the recorded one (the
+    /// same items when the data is the same); kept to compare with the unit's other walks of the
+    /// same listing.
+    fn compare_walk(&mut self, pages: &[&Recorded], first: &WireRequest, walked: PaginationWalk, verdict: &mut UnitVerdict) {
         let (recorded, recorded_complete) = recorded_pages(pages);
+        let body = first.json_body().unwrap_or(Value::Null);
         let filtered = body.get(input::FILTERS).is_some_and(|f| f.as_array().is_some_and(|a| !a.is_empty()));
         let pair =
             WalkPair { label: walked.label(), filtered, recorded: &recorded, recorded_complete, replayed: &walked };
@@ -412,14 +415,91 @@ impl Replay<'_> {
         // page boundaries before it (the default page size is EITHER): its items are compared only
         // when it starts from the beginning.
         let from_start = body.get(input::NEXT_TOKEN).and_then(Value::as_str).is_none_or(str::is_empty);
-        let (findings, note) = judge::judge_walk(&pair, self.same_data && from_start);
+        let (mut findings, note) = judge::judge_walk(&pair, self.same_data && from_start);
+        relabel(&mut findings, verdict.case_check);
         verdict.findings.extend(findings);
         verdict.notes.extend(note.inspect(|_| self.informational += 1));
         // Walks of one listing within a unit are compared with each other, as the run's
         // relations compare them: the same items in the same order, whatever the page size.
         if from_start && walked.end == WalkEnd::Complete {
-            let listing = (exec, crate::oracle::filters_key(&req.body));
+            let listing = (execution_id(first), crate::oracle::filters_key(&first.body));
             verdict.walks.entry(listing).or_default().push(walked);
+        }
+    }
+
+    /// The pages of a replayed walk, each judged; `None` when its first request was refused.
+    /// A page whose request varied from the page before (the recording switched its size or
+    /// spelling there) may be refused where the oracle accepts the refusal: the walk then ends
+    /// `Refused`, not `Failed`.
+    async fn take_walk(&mut self, unit: &str, pages: &[&Recorded], verdict: &mut UnitVerdict) -> Option<PaginationWalk> {
+        let (mut req, mut token) = self.rewrite(&pages[0].request);
+        let exec = execution_id(&req);
+        let first_size = max_results(&req);
+        let (mut same_size, mut before) = (true, shape(&req));
+        let mut progress = WalkProgress::default();
+        let end = loop {
+            let n = progress.pages.len();
+            let now = shape(&req);
+            let varied = n > 0 && now != before;
+            same_size &= max_results(&req) == first_size;
+            let resp = match self.client.send(&req).await {
+                Ok(r) => r,
+                Err(e) => break WalkEnd::Failed { page: n + 1, summary: e.to_string() },
+            };
+            self.observations.record(self.client, unit, &req, &Received::new(&resp));
+            let recorded = (n == 0).then_some(&pages[0].response);
+            let (check, findings, note) =
+                self.judged_in_possible_worlds(&req, recorded, &resp, token.clone(), verdict.case_check);
+            let accepted = findings.is_empty();
+            verdict.check.get_or_insert(check);
+            verdict.findings.extend(findings);
+            verdict.notes.extend(note.inspect(|_| self.informational += 1));
+            let taken = progress.take(&Received::new(&resp));
+            verdict.exchange.get_or_insert_with(|| Exchange::capped(req.clone(), Ok(resp)));
+            match taken {
+                Ok(Some(next)) if n + 1 < MAX_WALK_PAGES => {
+                    self.token_sizes.insert(bounded(&next), (max_results(&req), crate::oracle::filters_key(&req.body)));
+                    if let Some(old) = pages.get(n).and_then(|p| next_token(&p.response)) {
+                        self.tokens.insert(bounded(&old), (next.clone(), exec.clone()));
+                    }
+                    req = self.page_request(pages, n + 1, &next);
+                    token = Some((next, exec.clone()));
+                    before = now;
+                }
+                Ok(Some(_)) => break WalkEnd::PageLimit { pages: n + 1 },
+                Ok(None) => break WalkEnd::Complete,
+                Err(WalkEnd::Failed { page, summary }) if varied && accepted => {
+                    break WalkEnd::Refused { page, summary }
+                }
+                Err(end) => break end,
+            }
+        };
+        if progress.pages.is_empty() {
+            return None;
+        }
+        // A walk whose pages asked for different sizes has no one page size to bound it by.
+        let page_size = first_size.filter(|_| same_size);
+        let varied = Some(format!("replayed walk of {exec}"));
+        Some(PaginationWalk { page_size, varied, pages: progress.pages, end })
+    }
+}
+
+/// A request's `WindowExecutionId` when it is a string (else empty).
+fn execution_id(req: &WireRequest) -> String {
+    let body = req.json_body();
+    body.as_ref().and_then(|b| b.get(input::WINDOW_EXECUTION_ID)).and_then(Value::as_str).unwrap_or_default().to_owned()
+}
+
+/// A request's `MaxResults` as an integer (absent, or written otherwise: `None`).
+fn max_results(req: &WireRequest) -> Option<i64> {
+    req.json_body().and_then(|b| b.get(input::MAX_RESULTS).and_then(Value::as_i64))
+}
+
+/// Findings named by the check the recorded unit reports under in the run, when it has one.
+fn relabel(findings: &mut [Finding], own: Option<CheckId>) {
+    if let Some(own) = own {
+        for f in findings {
+            f.check = own;
         }
     }
 }
@@ -447,19 +527,22 @@ pub async fn replay(client: &Client, units: &[RecordedUnit], ids: &[String], opt
         recorded_issued: all.iter().filter_map(|(_, r)| next_token(r)).map(|t| bounded(&t)).collect(),
         observations: Observations::default(),
         informational: 0,
+        cases: crate::source::builtin_cases().unwrap_or_default().into_iter().map(|c| (c.name.clone(), c)).collect(),
     };
-    let checks = case_checks();
     let mut results = Vec::new();
     for unit in units {
-        let case_check = checks.get(&unit.name).copied();
-        let mut verdict = UnitVerdict { check: case_check, case_check, ..UnitVerdict::default() };
+        let case_check = unit_check(&unit.name, &replay.cases);
+        // The generated phase reports each finding under its rule's check, and a request that
+        // got no answer under its own.
+        let check = case_check.or((unit.name == GENERATED_UNIT).then_some(CheckId::GeneratedRequests));
+        let mut verdict = UnitVerdict { check, case_check, ..UnitVerdict::default() };
         for step in steps(unit) {
             match step {
                 Step::Single(e) => replay.single(&unit.name, e, &mut verdict).await,
                 Step::Walk { pages } => replay.walk(&unit.name, &pages, &mut verdict).await,
             }
         }
-        results.push(unit_result(unit, verdict, &checks));
+        results.push(unit_result(unit, verdict));
     }
     let notes = vec![format!(
         "replayed {} recorded units ({} exchanges); {} answers chose another alternative than the recording where the contract accepts either (see each unit's note)",
@@ -472,18 +555,25 @@ pub async fn replay(client: &Client, units: &[RecordedUnit], ids: &[String], opt
     RunReport { results, choices, notes, ..RunReport::default() }
 }
 
-/// The check each built-in case is named by.
-fn case_checks() -> HashMap<String, CheckId> {
-    crate::source::builtin_cases().unwrap_or_default().into_iter().map(|c| (c.name, c.check)).collect()
+/// The check a recorded unit reports under in the run: a built-in case's own, or a relation's
+/// (the runner names those `<check> <execution>`).
+fn unit_check(name: &str, cases: &HashMap<String, Case>) -> Option<CheckId> {
+    if let Some(case) = cases.get(name) {
+        return Some(case.check);
+    }
+    let (check, exec) = name.split_once(' ')?;
+    check.parse().ok().filter(|_| !exec.is_empty())
 }
 
-fn unit_result(unit: &RecordedUnit, mut verdict: UnitVerdict, checks: &HashMap<String, CheckId>) -> CaseResult {
+fn unit_result(unit: &RecordedUnit, mut verdict: UnitVerdict) -> CaseResult {
     for walks in verdict.walks.values() {
         let complete: Vec<&PaginationWalk> = walks.iter().collect();
-        verdict.findings.extend(crate::check::pagination::compare_walks(&complete));
+        let mut compared = crate::check::pagination::compare_walks(&complete);
+        relabel(&mut compared, verdict.case_check);
+        verdict.findings.extend(compared);
     }
     let first = verdict.findings.first().map(|f| f.check);
-    let check = checks.get(&unit.name).copied().or(first).or(verdict.check).unwrap_or(CheckId::ResponseBody);
+    let check = verdict.case_check.or(first).or(verdict.check).unwrap_or(CheckId::ResponseBody);
     let note = if verdict.notes.is_empty() {
         format!("{} exchanges replayed", unit.exchanges.len())
     } else {

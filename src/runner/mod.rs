@@ -45,6 +45,9 @@ use crate::source::{Case, Origin};
 use crate::transport::record::in_unit;
 use crate::transport::{Client, TransportError};
 
+/// The unit the generated phase's exchanges are recorded under (`--record`).
+pub const GENERATED_UNIT: &str = "generated requests";
+
 /// What a run needs, already validated.
 #[derive(Debug, Clone)]
 pub struct RunPlan {
@@ -136,7 +139,7 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError>
     // Generated requests last: judged in the order they were drawn, so that a seed replays them.
     let progress = plan.progress.clone().map(|p| (p, total));
     let generated_run = generated::run_generated(client, &bindings, &plan.generated, plan.check, progress, &plan.stop);
-    if let Some(generated) = in_unit("generated requests", generated_run).await? {
+    if let Some(generated) = in_unit(GENERATED_UNIT, generated_run).await? {
         report.results.extend(generated.results);
         report.generated_requests = generated.requests;
         report.generated_elapsed = generated.elapsed;

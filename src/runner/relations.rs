@@ -16,6 +16,7 @@ use crate::check::CheckId;
 use crate::contract::{self, input};
 use crate::finding::{CaseResult, Finding, Outcome, WalkSummary};
 use crate::source::Origin;
+use crate::transport::record::in_unit;
 use crate::transport::Client;
 
 /// The page sizes of the unfiltered walks: 100, 10, 11, a prime in between, absent, and 100
@@ -215,9 +216,11 @@ fn interrupted(exec: &str) -> Vec<CaseResult> {
 pub async fn relations(client: &Client, exec: String, stop: &StopFlag) -> RelationOutcome {
     let observations = Observations::default();
     let mut walker = Walker { client, exec: &exec, stop, observations, summaries: Vec::new() };
-    let plain = pagination_walks(&mut walker).await;
+    // Each relation's exchanges are recorded under the unit it reports as (`--record`).
+    let unit = |check: CheckId| format!("{check} {exec}");
+    let plain = in_unit(unit(CheckId::PaginationWalk), pagination_walks(&mut walker)).await;
     let mut walk_findings = check_walks(&plain.walks, plain.reuse.as_ref());
-    let filtered = filter_listings(&mut walker, &plain.full).await;
+    let filtered = in_unit(unit(CheckId::FilterStatus), filter_listings(&mut walker, &plain.full)).await;
     walk_findings.extend(check_walks(&filtered.or_walks, None));
     let mut results =
         vec![walk_result(&exec, &walker, &plain, walk_findings), filter_result(&exec, &plain, filtered.listings)];
@@ -226,7 +229,7 @@ pub async fn relations(client: &Client, exec: String, stop: &StopFlag) -> Relati
     if let (Some(by_ten), Some(absent), false) = (by_ten, absent, stop.is_set()) {
         let (label, filter, token) = &filtered.or_filter;
         let or_walk = filtered.or_items.as_deref().map(|items| (label.as_str(), filter, items));
-        results.push(id_case_result(&mut walker, by_ten, or_walk).await);
+        results.push(in_unit(unit(CheckId::IdCaseRelations), id_case_result(&mut walker, by_ten, or_walk)).await);
         let walks = super::varied::PlainWalks::new(
             &plain.walks[0],
             (by_ten, plain.ten_token.as_deref()),

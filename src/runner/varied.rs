@@ -98,7 +98,11 @@ pub(super) async fn relations(walker: &mut Walker<'_>, plain: &PlainWalks<'_>) -
     for check in CHECKS {
         let result = match variations(check, plain) {
             Ok(variations) if variations.is_empty() => continue,
-            Ok(variations) => judge(walker, check, &variations).await,
+            // Recorded (`--record`) under the unit it reports as.
+            Ok(variations) => {
+                let unit = format!("{check} {}", walker.exec);
+                crate::transport::record::in_unit(unit, judge(walker, check, &variations)).await
+            }
             Err(why) => skipped(walker.exec, check, why),
         };
         results.push(result);
