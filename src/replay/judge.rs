@@ -120,17 +120,30 @@ pub(super) fn judge_walk(pair: &WalkPair<'_>, same_data: bool) -> (Vec<Finding>,
     (findings, note)
 }
 
-/// The execution ids the recording's answers show to exist: those a request got a 200 for.
+/// The execution ids the recording's answers show to exist: those a request got a 200 for, in
+/// the order first seen. Where the recorded endpoint also found an id in another letter case (an
+/// EITHER), only the spelling it answered most often is known — the others are that id in
+/// another case, which another endpoint may refuse.
 pub(super) fn known_ids(exchanges: &[(WireRequest, Result<WireResponse, String>)]) -> Vec<String> {
-    let mut known = Vec::new();
+    // Spelling → (times answered 200, first seen).
+    let mut seen: std::collections::HashMap<String, (usize, usize)> = std::collections::HashMap::new();
     for (req, resp) in exchanges {
         let ok = resp.as_ref().is_ok_and(|r| r.status == 200);
         let id = req.json_body().and_then(|b| b.get("WindowExecutionId").and_then(Value::as_str).map(str::to_owned));
         if let (true, Some(id)) = (ok, id) {
-            if !known.contains(&id) {
-                known.push(id);
-            }
+            let order = seen.len();
+            seen.entry(id).or_insert((0, order)).0 += 1;
         }
     }
-    known
+    let mut by_order: Vec<(String, (usize, usize))> = seen.into_iter().collect();
+    by_order.sort_by_key(|(_, (_, order))| *order);
+    let mut known: Vec<(String, usize)> = Vec::new();
+    for (id, (count, _)) in by_order {
+        match known.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(&id)) {
+            Some(kept) if count > kept.1 => *kept = (id, count),
+            Some(_) => {}
+            None => known.push((id, count)),
+        }
+    }
+    known.into_iter().map(|(id, _)| id).collect()
 }

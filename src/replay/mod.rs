@@ -405,7 +405,13 @@ impl Replay<'_> {
     /// A replayed walk on its own (the pagination checks) and against the recorded one (the
     /// same items when the data is the same); kept to compare with the unit's other walks of the
     /// same listing.
-    fn compare_walk(&mut self, pages: &[&Recorded], first: &WireRequest, walked: PaginationWalk, verdict: &mut UnitVerdict) {
+    fn compare_walk(
+        &mut self,
+        pages: &[&Recorded],
+        first: &WireRequest,
+        walked: PaginationWalk,
+        verdict: &mut UnitVerdict,
+    ) {
         let (recorded, recorded_complete) = recorded_pages(pages);
         let body = first.json_body().unwrap_or(Value::Null);
         let filtered = body.get(input::FILTERS).is_some_and(|f| f.as_array().is_some_and(|a| !a.is_empty()));
@@ -431,7 +437,12 @@ impl Replay<'_> {
     /// A page whose request varied from the page before (the recording switched its size or
     /// spelling there) may be refused where the oracle accepts the refusal: the walk then ends
     /// `Refused`, not `Failed`.
-    async fn take_walk(&mut self, unit: &str, pages: &[&Recorded], verdict: &mut UnitVerdict) -> Option<PaginationWalk> {
+    async fn take_walk(
+        &mut self,
+        unit: &str,
+        pages: &[&Recorded],
+        verdict: &mut UnitVerdict,
+    ) -> Option<PaginationWalk> {
         let (mut req, mut token) = self.rewrite(&pages[0].request);
         let exec = execution_id(&req);
         let first_size = max_results(&req);
