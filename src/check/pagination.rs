@@ -158,6 +158,8 @@ impl PaginationWalk {
     pub fn label(&self) -> String {
         let size = self.page_size.map_or("MaxResults absent".to_owned(), |n| format!("MaxResults {n}"));
         match &self.varied {
+            // A walk that varies its page size says so itself.
+            Some(f) if f.contains("MaxResults") => f.clone(),
             Some(f) => format!("{f}, {size}"),
             None => size,
         }

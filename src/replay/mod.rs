@@ -423,6 +423,13 @@ impl Replay<'_> {
         let from_start = body.get(input::NEXT_TOKEN).and_then(Value::as_str).is_none_or(str::is_empty);
         let (mut findings, note) = judge::judge_walk(&pair, self.same_data && from_start);
         relabel(&mut findings, verdict.case_check);
+        if let WalkEnd::Refused { page, summary } = &walked.end {
+            self.informational += 1;
+            verdict.notes.push(format!(
+                "{}: page {page} refused ({summary}) where its request changed, which the contract accepts; the recording went on",
+                pair.label
+            ));
+        }
         verdict.findings.extend(findings);
         verdict.notes.extend(note.inspect(|_| self.informational += 1));
         // Walks of one listing within a unit are compared with each other, as the run's
@@ -446,13 +453,17 @@ impl Replay<'_> {
         let (mut req, mut token) = self.rewrite(&pages[0].request);
         let exec = execution_id(&req);
         let first_size = max_results(&req);
-        let (mut same_size, mut before) = (true, shape(&req));
+        let mut sizes = vec![max_results_text(&req)];
+        let mut before = shape(&req);
         let mut progress = WalkProgress::default();
         let end = loop {
             let n = progress.pages.len();
             let now = shape(&req);
             let varied = n > 0 && now != before;
-            same_size &= max_results(&req) == first_size;
+            let size = max_results_text(&req);
+            if sizes.last() != Some(&size) {
+                sizes.push(size);
+            }
             let resp = match self.client.send(&req).await {
                 Ok(r) => r,
                 Err(e) => break WalkEnd::Failed { page: n + 1, summary: e.to_string() },
@@ -489,8 +500,11 @@ impl Replay<'_> {
             return None;
         }
         // A walk whose pages asked for different sizes has no one page size to bound it by.
-        let page_size = first_size.filter(|_| same_size);
-        let varied = Some(format!("replayed walk of {exec}"));
+        let (page_size, varied) = match sizes.as_slice() {
+            [_] => (first_size, format!("replayed walk of {exec}")),
+            _ => (None, format!("replayed walk of {exec}, MaxResults {} page by page", sizes.join(", "))),
+        };
+        let varied = Some(varied);
         Some(PaginationWalk { page_size, varied, pages: progress.pages, end })
     }
 }
@@ -499,6 +513,12 @@ impl Replay<'_> {
 fn execution_id(req: &WireRequest) -> String {
     let body = req.json_body();
     body.as_ref().and_then(|b| b.get(input::WINDOW_EXECUTION_ID)).and_then(Value::as_str).unwrap_or_default().to_owned()
+}
+
+/// A request's `MaxResults` as written (`absent` when it has none).
+fn max_results_text(req: &WireRequest) -> String {
+    let body = req.json_body();
+    body.as_ref().and_then(|b| b.get(input::MAX_RESULTS)).map_or("absent".to_owned(), Value::to_string)
 }
 
 /// A request's `MaxResults` as an integer (absent, or written otherwise: `None`).
