@@ -20,6 +20,7 @@ use crate::oracle::{self, World};
 use crate::request::WireRequest;
 use crate::response::{Received, WireResponse};
 use crate::source::StatusExpectation;
+use crate::transport::record::Recorded;
 
 /// The answer's status and resolved error type, as the report names them.
 pub(super) fn answer_label(resp: &Result<WireResponse, String>) -> String {
@@ -124,12 +125,13 @@ pub(super) fn judge_walk(pair: &WalkPair<'_>, same_data: bool) -> (Vec<Finding>,
 /// the order first seen. Where the recorded endpoint also found an id in another letter case (an
 /// EITHER), only the spelling it answered most often is known — the others are that id in
 /// another case, which another endpoint may refuse.
-pub(super) fn known_ids(exchanges: &[(WireRequest, Result<WireResponse, String>)]) -> Vec<String> {
+pub(super) fn known_ids(exchanges: &[&Recorded]) -> Vec<String> {
     // Spelling → (times answered 200, first seen).
     let mut seen: std::collections::HashMap<String, (usize, usize)> = std::collections::HashMap::new();
-    for (req, resp) in exchanges {
-        let ok = resp.as_ref().is_ok_and(|r| r.status == 200);
-        let id = req.json_body().and_then(|b| b.get("WindowExecutionId").and_then(Value::as_str).map(str::to_owned));
+    for e in exchanges {
+        let ok = e.response.as_ref().is_ok_and(|r| r.status == 200);
+        let id =
+            e.request.json_body().and_then(|b| b.get("WindowExecutionId").and_then(Value::as_str).map(str::to_owned));
         if let (true, Some(id)) = (ok, id) {
             let order = seen.len();
             seen.entry(id).or_insert((0, order)).0 += 1;
@@ -146,4 +148,26 @@ pub(super) fn known_ids(exchanges: &[(WireRequest, Result<WireResponse, String>)
         }
     }
     known.into_iter().map(|(id, _)| id).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exchange(id: &str, status: u16) -> Recorded {
+        let request = WireRequest::json(&serde_json::json!({ "WindowExecutionId": id }));
+        let response = Ok(WireResponse { status, headers: Vec::new(), body: b"{}".to_vec() });
+        Recorded { at: String::new(), request, response }
+    }
+
+    #[test]
+    fn an_id_also_found_in_another_case_is_known_in_its_usual_spelling_only() {
+        let lower = "940b2a70-66ec-f308-8348-5d31997be99e";
+        let upper = lower.to_ascii_uppercase();
+        let unknown = "00000000-0000-0000-0000-000000000000";
+        // The other case answered first, the usual spelling more often; an id refused is unknown.
+        let recorded = [exchange(&upper, 200), exchange(lower, 200), exchange(lower, 200), exchange(unknown, 400)];
+        let refs: Vec<&Recorded> = recorded.iter().collect();
+        assert_eq!(known_ids(&refs), vec![lower.to_owned()]);
+    }
 }

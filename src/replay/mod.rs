@@ -538,8 +538,7 @@ fn relabel(findings: &mut [Finding], own: Option<CheckId>) {
 /// Replays `units` against `client`'s endpoint. `ids`: the execution ids to use in place of the
 /// recorded ones, in the order the recording first answered 200 for them (empty: as recorded).
 pub async fn replay(client: &Client, units: &[RecordedUnit], ids: &[String], opts: CheckOptions) -> RunReport {
-    let all: Vec<(WireRequest, Result<WireResponse, String>)> =
-        units.iter().flat_map(|u| u.exchanges.iter().map(|e| (e.request.clone(), e.response.clone()))).collect();
+    let all: Vec<&Recorded> = units.iter().flat_map(|u| &u.exchanges).collect();
     let recorded_known = judge::known_ids(&all);
     let map: HashMap<String, String> = if ids.is_empty() {
         recorded_known.iter().map(|i| (i.clone(), i.clone())).collect()
@@ -555,7 +554,7 @@ pub async fn replay(client: &Client, units: &[RecordedUnit], ids: &[String], opt
         tokens: HashMap::new(),
         token_sizes: HashMap::new(),
         world_known,
-        recorded_issued: all.iter().filter_map(|(_, r)| next_token(r)).map(|t| bounded(&t)).collect(),
+        recorded_issued: all.iter().filter_map(|e| next_token(&e.response)).map(|t| bounded(&t)).collect(),
         observations: Observations::default(),
         informational: 0,
         cases: crate::source::builtin_cases().unwrap_or_default().into_iter().map(|c| (c.name.clone(), c)).collect(),

@@ -236,16 +236,19 @@ impl Client {
     pub async fn send(&self, req: &WireRequest) -> Result<WireResponse, TransportError> {
         // reqwest's own timeout covers the body too; this deadline makes the bound independent
         // of how the HTTP layer arms its timers.
-        let result = match tokio::time::timeout(self.options.timeout, self.exchange(req)).await {
+        let signed = match &self.signer {
+            Some(signer) => {
+                signer.headers(&self.url, req).map_err(|e| self.error(TransportErrorKind::Other(e.to_string())))?
+            }
+            None => Vec::new(),
+        };
+        let result = match tokio::time::timeout(self.options.timeout, self.exchange(req, &signed)).await {
             Ok(result) => result,
             Err(_elapsed) => Err(self.error(TransportErrorKind::Timeout)),
         };
         if let Some(recorder) = &self.recorder {
-            let signed = match &self.signer {
-                Some(signer) => signer.headers(&self.url, req).unwrap_or_default(),
-                None => Vec::new(),
-            };
-            recorder.record(req, &signed, &result.clone().map_err(|e| e.to_string()));
+            // The headers it was signed with, as sent (the recorder redacts the secrets).
+            recorder.record(req, &signed, result.as_ref().map_err(|e| e.to_string()));
         }
         result
     }
@@ -287,19 +290,15 @@ impl Client {
         Ok(RawResponse { status, headers, body })
     }
 
-    async fn exchange(&self, req: &WireRequest) -> Result<WireResponse, TransportError> {
+    async fn exchange(&self, req: &WireRequest, signed: &[(String, String)]) -> Result<WireResponse, TransportError> {
         let method = reqwest::Method::from_bytes(req.method.as_bytes())
             .map_err(|e| self.error(TransportErrorKind::Other(format!("cannot send method {:?} ({e})", req.method))))?;
         let mut builder = self.http.request(method, format!("{}{}", self.url, req.path));
         for (k, v) in &req.headers {
             builder = builder.header(k, v);
         }
-        if let Some(signer) = &self.signer {
-            let headers =
-                signer.headers(&self.url, req).map_err(|e| self.error(TransportErrorKind::Other(e.to_string())))?;
-            for (k, v) in headers {
-                builder = builder.header(k, v);
-            }
+        for (k, v) in signed {
+            builder = builder.header(k, v);
         }
         let classify = |e: reqwest::Error, phase: Phase| {
             self.error(if e.is_timeout() {

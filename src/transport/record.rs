@@ -82,7 +82,7 @@ pub struct Recorder {
 
 impl Recorder {
     /// Records one exchange under the current unit (`other` outside any).
-    pub fn record(&self, request: &WireRequest, signed: &[(String, String)], response: &Result<WireResponse, String>) {
+    pub fn record(&self, request: &WireRequest, signed: &[(String, String)], response: Result<&WireResponse, String>) {
         let unit = UNIT.try_with(Clone::clone).unwrap_or_else(|_| "other".to_owned());
         let mut request = request.clone();
         request.headers.extend(signed.iter().cloned());
@@ -92,10 +92,10 @@ impl Recorder {
             }
         }
         request.body.truncate(BODY_LIMIT);
-        let response = response.clone().map(|mut r| {
-            r.body.truncate(BODY_LIMIT);
-            r.headers.retain(|(k, _)| !k.eq_ignore_ascii_case("set-cookie"));
-            r
+        let response = response.map(|r| WireResponse {
+            status: r.status,
+            headers: r.headers.iter().filter(|(k, _)| !k.eq_ignore_ascii_case("set-cookie")).cloned().collect(),
+            body: r.body[..r.body.len().min(BODY_LIMIT)].to_vec(),
         });
         let mut units = self.units.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let order = units.len();
