@@ -14,12 +14,12 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::check::pagination::{check_walks, PaginationWalk, WalkEnd};
-use crate::check::{self, CheckId, CheckOptions};
+use crate::check::{self, precondition, CheckId, CheckOptions};
 use crate::finding::Finding;
 use crate::oracle::{self, World};
 use crate::request::WireRequest;
 use crate::response::{Received, WireResponse};
-use crate::source::StatusExpectation;
+use crate::source::{Case, StatusExpectation};
 use crate::transport::record::Recorded;
 
 /// The answer's status and resolved error type, as the report names them.
@@ -38,35 +38,85 @@ pub(super) fn response_label(r: &WireResponse) -> String {
     }
 }
 
-/// One replayed exchange judged: the oracle's findings (under `unit_check`, the check of the
-/// recorded unit, when there is one), and a note when this endpoint chose another accepted answer
-/// than the recording (`recorded`: the recorded answer to the same request, when there is one to
-/// compare with).
+/// What a recorded unit is in the run: how the findings of its exchanges are named, as the run
+/// names them.
+#[derive(Debug, Clone, Default)]
+pub(super) enum UnitKind {
+    /// A built-in case: judged by its own expectation, as the run judges it (when the data is
+    /// not the recording's, without what depends on the data: `items_min`).
+    Case(Box<Case>),
+    /// A relation, by its check: an answer at a status the oracle refuses is where the relation's
+    /// walk broke (its finding); a body rule broken at an accepted status stays under that rule's
+    /// check, as the run's always-on checks name it.
+    Relation(CheckId),
+    /// The probe, discovery, the generated phase: each finding under its rule's check.
+    #[default]
+    Other,
+}
+
+impl UnitKind {
+    /// The check the unit reports under in the run, when it has one.
+    pub(super) fn check(&self) -> Option<CheckId> {
+        match self {
+            UnitKind::Case(case) => Some(case.check),
+            UnitKind::Relation(check) => Some(*check),
+            UnitKind::Other => None,
+        }
+    }
+}
+
+/// One replayed exchange judged: the oracle's findings (named as the run names its unit's, see
+/// [`UnitKind`]), and a note when this endpoint chose another accepted answer than the recording
+/// (`recorded`: the recorded answer to the same request, when there is one to compare with).
 pub(super) fn judge_exchange(
     req: &WireRequest,
     recorded: Option<&Result<WireResponse, String>>,
     replayed: &WireResponse,
     world: &World,
     opts: CheckOptions,
-    unit_check: Option<CheckId>,
+    unit: &UnitKind,
 ) -> (CheckId, Vec<Finding>, Option<String>) {
     let verdict = oracle::expect(&req.body, world);
-    let case = oracle::oracle_case("replayed", &req.body, verdict);
+    let case = oracle::oracle_case("replayed", &req.body, verdict.clone());
     let received = Received::new(replayed);
-    let (mut findings, blocked) = check::judge_expectation(&case, req.json_body().as_ref(), &received, opts);
-    // Under the recorded unit's own check (a case of the suite), as the run names it — unless
-    // the answer broke another rule first (then that rule's check, as in the run).
-    if let (Some(own), None) = (unit_check, blocked) {
-        for f in &mut findings {
-            f.check = own;
+    let findings = match unit {
+        UnitKind::Case(own) => judged_as_case(own, req, &received, &verdict, opts),
+        _ => {
+            let (mut findings, blocked) = check::judge_expectation(&case, req.json_body().as_ref(), &received, opts);
+            let status_accepted = case.expect.status.as_ref().is_none_or(|s| s.accepts(replayed.status));
+            // Unless the answer broke another rule first (then that rule's check, as in the run).
+            if let (UnitKind::Relation(own), None, false) = (unit, blocked, status_accepted) {
+                findings.iter_mut().for_each(|f| f.check = *own);
+            }
+            findings
         }
-    }
+    };
     let was = recorded.map(answer_label);
     let is = response_label(replayed);
     let note = was
         .filter(|was| findings.is_empty() && *was != is && accepts_several(&case.expect.status))
         .map(|was| format!("the recording answered {was}, this endpoint {is} (the contract accepts either)"));
     (case.check, findings, note)
+}
+
+/// A built-in case judged as the run judges it (`runner::cases`): by its own expectation, its
+/// findings moved to the rule the answer broke first when that is not the case's own (the oracle,
+/// with the replay's world, says which).
+fn judged_as_case(
+    case: &Case,
+    req: &WireRequest,
+    received: &Received,
+    verdict: &oracle::Verdict,
+    opts: CheckOptions,
+) -> Vec<Finding> {
+    let (findings, _) = check::expectation::check_case(case, req.json_body().as_ref(), received, opts);
+    // The oracle reads bodies only: it says what rule a request tests unless the case changes
+    // its headers.
+    let oracle = case.request.headers.is_empty().then_some(verdict);
+    match precondition::blocked_by(case, received, oracle).filter(|_| !findings.is_empty()) {
+        Some(root) => check::attribute(case, findings, root),
+        None => findings,
+    }
 }
 
 fn accepts_several(status: &Option<StatusExpectation>) -> bool {

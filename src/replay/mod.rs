@@ -33,7 +33,7 @@ use crate::runner::GENERATED_UNIT;
 use crate::source::{Case, Origin};
 use crate::transport::record::{self, Recorded, RecordingError};
 use crate::transport::Client;
-use judge::WalkPair;
+use judge::{UnitKind, WalkPair};
 
 /// Why a replay could not run.
 #[derive(Debug, thiserror::Error)]
@@ -116,8 +116,8 @@ struct UnitVerdict {
     exchange: Option<Exchange>,
     repro: Option<String>,
     check: Option<CheckId>,
-    /// The check of the recorded unit when it is a case of the suite.
-    case_check: Option<CheckId>,
+    /// What the recorded unit is in the run.
+    kind: UnitKind,
     /// The unit's complete walks from the start, by listing (execution, filters).
     walks: std::collections::BTreeMap<(String, Option<String>), Vec<PaginationWalk>>,
 }
@@ -145,25 +145,28 @@ impl Replay<'_> {
 
     /// Judged with the world the recording shows; a token the recorded endpoint issued that the
     /// replay could not map may still be real here, so it is judged both ways and a finding needs
-    /// both to fail.
+    /// both to fail. A relation does not claim what such a request finds: this endpoint never
+    /// issued that token, so the request tests its tokens, not the relation.
     fn judged_in_possible_worlds(
         &self,
         req: &WireRequest,
         recorded: Option<&Result<WireResponse, String>>,
         resp: &WireResponse,
         token: Option<(String, String)>,
-        unit_check: Option<CheckId>,
+        unit: &UnitKind,
     ) -> (CheckId, Vec<Finding>, Option<String>) {
-        let judged = judge::judge_exchange(req, recorded, resp, &self.world(token.clone()), self.opts, unit_check);
         let body = req.json_body();
         let carried = body.as_ref().and_then(|b| b.get(input::NEXT_TOKEN)).and_then(Value::as_str).map(bounded);
+        let unmapped = token.is_none() && carried.as_ref().is_some_and(|t| !t.is_empty());
+        let unit = if unmapped && matches!(unit, UnitKind::Relation(_)) { &UnitKind::Other } else { unit };
+        let judged = judge::judge_exchange(req, recorded, resp, &self.world(token.clone()), self.opts, unit);
         let unmapped_real = token.is_none() && carried.is_some_and(|t| self.recorded_issued.contains(&t));
         if judged.1.is_empty() || !unmapped_real {
             return judged;
         }
         let raw = body.as_ref().and_then(|b| b.get(input::NEXT_TOKEN)).and_then(Value::as_str).unwrap_or_default();
         let world = self.world(Some((raw.to_owned(), execution_id(req))));
-        let other = judge::judge_exchange(req, recorded, resp, &world, self.opts, unit_check);
+        let other = judge::judge_exchange(req, recorded, resp, &world, self.opts, unit);
         if other.1.is_empty() {
             other
         } else {
@@ -240,7 +243,7 @@ impl Replay<'_> {
             return;
         }
         let (check, findings, note) =
-            self.judged_in_possible_worlds(&req, Some(&recorded.response), &resp, token, verdict.case_check);
+            self.judged_in_possible_worlds(&req, Some(&recorded.response), &resp, token, &verdict.kind);
         verdict.check.get_or_insert(check);
         verdict.findings.extend(findings);
         if let Some(n) = note {
@@ -269,7 +272,7 @@ impl Replay<'_> {
         // This endpoint offers pages where the recording had none (it found what the recording
         // did not: an EITHER choice): the walk is followed and checked on its own.
         if offers_walk {
-            self.walk(unit, &[recorded], verdict).await;
+            self.walk(unit, &[recorded], verdict, true).await;
         }
     }
 }
@@ -393,11 +396,12 @@ impl Replay<'_> {
 
     /// A recorded walk replayed as a walk: its first request, then this endpoint's own tokens to
     /// the end; each page judged, and the walk compared with the recorded one.
-    async fn walk(&mut self, unit: &str, pages: &[&Recorded], verdict: &mut UnitVerdict) {
+    /// `first_judged`: the first page's answer was judged already (a walk a single answer offers).
+    async fn walk(&mut self, unit: &str, pages: &[&Recorded], verdict: &mut UnitVerdict, first_judged: bool) {
         let first = self.rewrite(&pages[0].request).0;
         verdict.repro.get_or_insert_with(|| self.client.repro(&first));
         // A first request refused is a single answer (the oracle judged it), not a walk.
-        if let Some(walked) = self.take_walk(unit, pages, verdict).await {
+        if let Some(walked) = self.take_walk(unit, pages, verdict, first_judged).await {
             self.compare_walk(pages, &first, walked, verdict);
         }
     }
@@ -422,7 +426,7 @@ impl Replay<'_> {
         // when it starts from the beginning.
         let from_start = body.get(input::NEXT_TOKEN).and_then(Value::as_str).is_none_or(str::is_empty);
         let (mut findings, note) = judge::judge_walk(&pair, self.same_data && from_start);
-        relabel(&mut findings, verdict.case_check);
+        relabel(&mut findings, verdict.kind.check());
         if let WalkEnd::Refused { page, summary } = &walked.end {
             self.informational += 1;
             verdict.notes.push(format!(
@@ -440,6 +444,30 @@ impl Replay<'_> {
         }
     }
 
+    /// One page of a replayed walk judged (the always-on checks and the oracle); whether its
+    /// answer is accepted.
+    fn judge_page(
+        &mut self,
+        unit: &str,
+        (req, resp): (&WireRequest, &WireResponse),
+        pages: &[&Recorded],
+        n: usize,
+        token: &Option<(String, String)>,
+        verdict: &mut UnitVerdict,
+    ) -> bool {
+        self.observations.record(self.client, unit, req, &Received::new(resp));
+        let recorded = (n == 0).then_some(&pages[0].response);
+        // A case's expectation is of its own request; the later pages of a walk its answer
+        // offers are judged by the oracle alone.
+        let kind = if n > 0 && matches!(verdict.kind, UnitKind::Case(_)) { &UnitKind::Other } else { &verdict.kind };
+        let (check, findings, note) = self.judged_in_possible_worlds(req, recorded, resp, token.clone(), kind);
+        let accepted = findings.is_empty();
+        verdict.check.get_or_insert(check);
+        verdict.findings.extend(findings);
+        verdict.notes.extend(note.inspect(|_| self.informational += 1));
+        accepted
+    }
+
     /// The pages of a replayed walk, each judged; `None` when its first request was refused.
     /// A page whose request varied from the page before (the recording switched its size or
     /// spelling there) may be refused where the oracle accepts the refusal: the walk then ends
@@ -449,6 +477,7 @@ impl Replay<'_> {
         unit: &str,
         pages: &[&Recorded],
         verdict: &mut UnitVerdict,
+        first_judged: bool,
     ) -> Option<PaginationWalk> {
         let (mut req, mut token) = self.rewrite(&pages[0].request);
         let exec = execution_id(&req);
@@ -468,14 +497,7 @@ impl Replay<'_> {
                 Ok(r) => r,
                 Err(e) => break WalkEnd::Failed { page: n + 1, summary: e.to_string() },
             };
-            self.observations.record(self.client, unit, &req, &Received::new(&resp));
-            let recorded = (n == 0).then_some(&pages[0].response);
-            let (check, findings, note) =
-                self.judged_in_possible_worlds(&req, recorded, &resp, token.clone(), verdict.case_check);
-            let accepted = findings.is_empty();
-            verdict.check.get_or_insert(check);
-            verdict.findings.extend(findings);
-            verdict.notes.extend(note.inspect(|_| self.informational += 1));
+            let accepted = (n == 0 && first_judged) || self.judge_page(unit, (&req, &resp), pages, n, &token, verdict);
             let taken = progress.take(&Received::new(&resp));
             verdict.exchange.get_or_insert_with(|| Exchange::capped(req.clone(), Ok(resp)));
             match taken {
@@ -561,15 +583,15 @@ pub async fn replay(client: &Client, units: &[RecordedUnit], ids: &[String], opt
     };
     let mut results = Vec::new();
     for unit in units {
-        let case_check = unit_check(&unit.name, &replay.cases);
+        let kind = unit_kind(&unit.name, &replay.cases, replay.same_data);
         // The generated phase reports each finding under its rule's check, and a request that
         // got no answer under its own.
-        let check = case_check.or((unit.name == GENERATED_UNIT).then_some(CheckId::GeneratedRequests));
-        let mut verdict = UnitVerdict { check, case_check, ..UnitVerdict::default() };
+        let check = kind.check().or((unit.name == GENERATED_UNIT).then_some(CheckId::GeneratedRequests));
+        let mut verdict = UnitVerdict { check, kind, ..UnitVerdict::default() };
         for step in steps(unit) {
             match step {
                 Step::Single(e) => replay.single(&unit.name, e, &mut verdict).await,
-                Step::Walk { pages } => replay.walk(&unit.name, &pages, &mut verdict).await,
+                Step::Walk { pages } => replay.walk(&unit.name, &pages, &mut verdict, false).await,
             }
         }
         results.push(unit_result(unit, verdict));
@@ -585,25 +607,30 @@ pub async fn replay(client: &Client, units: &[RecordedUnit], ids: &[String], opt
     RunReport { results, choices, notes, ..RunReport::default() }
 }
 
-/// The check a recorded unit reports under in the run: a built-in case's own, or a relation's
-/// (the runner names those `<check> <execution>`).
-fn unit_check(name: &str, cases: &HashMap<String, Case>) -> Option<CheckId> {
+/// What a recorded unit is in the run: a built-in case, a relation (the runner names those
+/// `<check> <execution>`), or neither.
+fn unit_kind(name: &str, cases: &HashMap<String, Case>, same_data: bool) -> UnitKind {
     if let Some(case) = cases.get(name) {
-        return Some(case.check);
+        let mut case = case.clone();
+        if !same_data {
+            // At least one item: true of the execution the run bound, not of one mapped onto it.
+            case.expect.items_min = None;
+        }
+        return UnitKind::Case(Box::new(case));
     }
-    let (check, exec) = name.split_once(' ')?;
-    check.parse().ok().filter(|_| !exec.is_empty())
+    let relation = name.split_once(' ').filter(|(_, exec)| !exec.is_empty()).and_then(|(c, _)| c.parse().ok());
+    relation.map_or(UnitKind::Other, UnitKind::Relation)
 }
 
 fn unit_result(unit: &RecordedUnit, mut verdict: UnitVerdict) -> CaseResult {
     for walks in verdict.walks.values() {
         let complete: Vec<&PaginationWalk> = walks.iter().collect();
         let mut compared = crate::check::pagination::compare_walks(&complete);
-        relabel(&mut compared, verdict.case_check);
+        relabel(&mut compared, verdict.kind.check());
         verdict.findings.extend(compared);
     }
     let first = verdict.findings.first().map(|f| f.check);
-    let check = verdict.case_check.or(first).or(verdict.check).unwrap_or(CheckId::ResponseBody);
+    let check = verdict.kind.check().or(first).or(verdict.check).unwrap_or(CheckId::ResponseBody);
     let note = if verdict.notes.is_empty() {
         format!("{} exchanges replayed", unit.exchanges.len())
     } else {
