@@ -8,8 +8,10 @@
 #   - targets/winterbaume/findings.txt   every finding in words, sorted: when winterbaume's answers
 #                                        or our checks change, the diff says which.
 # It also runs without --execution-id: discovery must find the seeded executions and the findings
-# must be the same. The adapter is stopped by its own pid. Last, the crate's own Rust test runs the
-# same suite through the library API (`ssm_conform::Suite`, tests/suite.rs) with the same baseline.
+# must be the same. A recording of the embedded reference is replayed against it with the ids
+# mapped (`--replay`): it must fail no check the run does not. The adapter is stopped by its own
+# pid. Last, the crate's own Rust test runs the same suite through the library API
+# (`ssm_conform::Suite`, tests/suite.rs) with the same baseline.
 #
 #     targets/winterbaume/check.sh BINARY [--update]   (--update rewrites both files; review the diff)
 source "$(dirname "$0")/../lib.sh" "$@"
@@ -72,6 +74,34 @@ if ! grep -q "^note: discovered 5 execution" "$work/discovered.out"; then
 elif ! diff -u "$work/findings.txt" "$work/discovered.txt" >"$work/discovered.diff"; then
   echo "winterbaume: with discovered ids the findings differ from those with the ids given:" >&2
   head -60 "$work/discovered.diff" >&2
+  problems=1
+fi
+# A recording of the embedded reference replayed against winterbaume, its ids mapped in order onto
+# the seeded ones (`--replay DIR --execution-id ...`): it must run (exit 1: findings), find some of
+# what the run finds, and fail no check the run does not also fail (the replay names findings as
+# the run does).
+"$bin" run --seed 1 --record "$work/recording" >"$work/record.out" 2>&1 || {
+  echo "winterbaume: recording the embedded reference failed:" >&2; tail -5 "$work/record.out" >&2; problems=1; }
+replay_status=0
+"$bin" run --endpoint "$url" "${ids[@]}" --replay "$work/recording" --report "json:$work/replay.json" \
+  >"$work/replay.out" 2>&1 || replay_status=$?
+if [ "$replay_status" -ne 1 ]; then
+  echo "winterbaume: the replay exited $replay_status (expected 1, findings):" >&2; tail -5 "$work/replay.out" >&2; problems=1
+elif ! python3 - "$work/run.json" "$work/replay.json" <<'PY' >&2
+import json, sys
+# The run's findings are accepted by the baseline; the replay's are not.
+def failing(path):
+    report = json.load(open(path))
+    found = ("failed", "blocked", "accepted")
+    return {f["check"] for r in report["results"] if r["verdict"] in found for f in r["findings"]}
+run, replay = failing(sys.argv[1]), failing(sys.argv[2])
+if replay - run:
+    sys.exit(f"winterbaume: the replay fails checks the run does not: {sorted(replay - run)}")
+if len(replay) < len(run) // 2:
+    sys.exit(f"winterbaume: the replay finds {len(replay)} of the run's {len(run)} failing checks: {sorted(run - replay)} missing")
+print(f"winterbaume: the replay of the reference's recording fails {len(replay)} of the run's {len(run)} failing checks, and no other")
+PY
+then
   problems=1
 fi
 # The same run through the library API, as a Rust emulator's own test would make it.
