@@ -171,33 +171,57 @@ pub(super) fn judge_walk(pair: &WalkPair<'_>, same_data: bool) -> (Vec<Finding>,
     (findings, note)
 }
 
-/// The execution ids the recording's answers show to exist: those a request got a 200 for, in
-/// the order first seen. Where the recorded endpoint also found an id in another letter case (an
-/// EITHER), only the spelling it answered most often is known — the others are that id in
-/// another case, which another endpoint may refuse.
-pub(super) fn known_ids(exchanges: &[&Recorded]) -> Vec<String> {
-    // Spelling → (times answered 200, first seen).
-    let mut seen: std::collections::HashMap<String, (usize, usize)> = std::collections::HashMap::new();
+/// The execution ids the recording's answers show to exist — those a request got a 200 for, in
+/// the order first seen — and whether that is certain. Where the recorded endpoint also found an
+/// id in another letter case (an EITHER), only the spelling it answered most often is known (the
+/// others are that id in another case, which another endpoint may refuse). A 200 is proof of
+/// existence when it listed an item, or when the recorded endpoint answered
+/// `DoesNotExistException` to some request (it tells unknown ids apart); an endpoint that never
+/// did may answer every id with an empty page, so its empty answers prove nothing. The ids the
+/// recorded run was given (`given`) are known and certain, as the run held them.
+pub(super) fn known_ids(exchanges: &[&Recorded], given: &[String]) -> Vec<(String, bool)> {
+    // Spelling → (times answered 200, first seen, listed an item).
+    let mut seen: std::collections::HashMap<String, (usize, usize, bool)> = std::collections::HashMap::new();
+    let mut tells_unknown_apart = false;
     for e in exchanges {
-        let ok = e.response.as_ref().is_ok_and(|r| r.status == 200);
-        let id =
-            e.request.json_body().and_then(|b| b.get("WindowExecutionId").and_then(Value::as_str).map(str::to_owned));
-        if let (true, Some(id)) = (ok, id) {
-            let order = seen.len();
-            seen.entry(id).or_insert((0, order)).0 += 1;
+        let Ok(resp) = &e.response else { continue };
+        let received = Received::new(resp);
+        if resp.status == 200 {
+            let id = e
+                .request
+                .json_body()
+                .and_then(|b| b.get("WindowExecutionId").and_then(Value::as_str).map(str::to_owned));
+            let listed = received.page().is_ok_and(|p| !p.items.is_empty());
+            if let Some(id) = id {
+                let order = seen.len();
+                let entry = seen.entry(id).or_insert((0, order, false));
+                entry.0 += 1;
+                entry.2 |= listed;
+            }
+        } else if received.error_shape().resolved_type.as_deref() == Some(crate::contract::error_type::DOES_NOT_EXIST) {
+            tells_unknown_apart = true;
         }
     }
-    let mut by_order: Vec<(String, (usize, usize))> = seen.into_iter().collect();
-    by_order.sort_by_key(|(_, (_, order))| *order);
-    let mut known: Vec<(String, usize)> = Vec::new();
-    for (id, (count, _)) in by_order {
-        match known.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(&id)) {
-            Some(kept) if count > kept.1 => *kept = (id, count),
+    let mut by_order: Vec<(String, (usize, usize, bool))> = seen.into_iter().collect();
+    by_order.sort_by_key(|(_, (_, order, _))| *order);
+    let mut known: Vec<(String, usize, bool)> = Vec::new();
+    for (id, (count, _, listed)) in by_order {
+        match known.iter_mut().find(|(k, _, _)| k.eq_ignore_ascii_case(&id)) {
+            Some(kept) if count > kept.1 => *kept = (id, count, listed),
             Some(_) => {}
-            None => known.push((id, count)),
+            None => known.push((id, count, listed)),
         }
     }
-    known.into_iter().map(|(id, _)| id).collect()
+    let mut known: Vec<(String, bool)> =
+        known.into_iter().map(|(id, _, listed)| (id, listed || tells_unknown_apart)).collect();
+    // The executions the recorded run was given (or found): facts, as the run held them.
+    for id in given {
+        match known.iter_mut().find(|(k, _)| k == id) {
+            Some(k) => k.1 = true,
+            None => known.push((id.clone(), true)),
+        }
+    }
+    known
 }
 
 #[cfg(test)]
@@ -218,6 +242,23 @@ mod tests {
         // The other case answered first, the usual spelling more often; an id refused is unknown.
         let recorded = [exchange(&upper, 200), exchange(lower, 200), exchange(lower, 200), exchange(unknown, 400)];
         let refs: Vec<&Recorded> = recorded.iter().collect();
-        assert_eq!(known_ids(&refs), vec![lower.to_owned()]);
+        // The recorded endpoint answered DoesNotExistException to the unknown id: its empty pages
+        // prove existence.
+        let refused = |id: &str| Recorded {
+            response: Ok(WireResponse {
+                status: 400,
+                headers: Vec::new(),
+                body: br#"{"__type":"DoesNotExistException","message":"no"}"#.to_vec(),
+            }),
+            ..exchange(id, 400)
+        };
+        let mut with_refusal = recorded.to_vec();
+        with_refusal[3] = refused(unknown);
+        let refs_refusal: Vec<&Recorded> = with_refusal.iter().collect();
+        assert_eq!(known_ids(&refs_refusal, &[]), vec![(lower.to_owned(), true)]);
+        // Without a refusal, an empty page proves nothing.
+        assert_eq!(known_ids(&refs, &[]), vec![(lower.to_owned(), false)]);
+        // Unless the recorded run was given it.
+        assert_eq!(known_ids(&refs, &[lower.to_owned()]), vec![(lower.to_owned(), true)]);
     }
 }

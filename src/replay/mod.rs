@@ -15,6 +15,7 @@
 //! `Replay::walk`.
 
 mod judge;
+mod trust;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -60,8 +61,34 @@ pub struct RecordedUnit {
     pub exchanges: Vec<Recorded>,
 }
 
-/// Reads every `*.http` recording in `dir`, in file-name order (the recorded order of units).
-pub fn load(dir: &Path) -> Result<Vec<RecordedUnit>, ReplayError> {
+/// A recording as read back.
+#[derive(Debug, Clone)]
+pub struct Recording {
+    /// Its units, in the recorded order.
+    pub units: Vec<RecordedUnit>,
+    /// The executions the recorded run held to exist (`execution-ids.txt`; empty when absent).
+    pub execution_ids: Vec<String>,
+}
+
+/// Reads a recording: every `*.http` file in `dir`, in file-name order (the recorded order of
+/// units), and the execution ids the recorded run held to exist.
+pub fn load(dir: &Path) -> Result<Recording, ReplayError> {
+    let units = load_units(dir)?;
+    let ids = dir.join(record::EXECUTION_IDS_FILE);
+    let execution_ids = match std::fs::read(&ids) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes)
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(ReplayError::Folder { dir: dir.to_owned(), message: format!("{}: {e}", ids.display()) }),
+    };
+    Ok(Recording { units, execution_ids })
+}
+
+fn load_units(dir: &Path) -> Result<Vec<RecordedUnit>, ReplayError> {
     let folder = |message: String| ReplayError::Folder { dir: dir.to_owned(), message };
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| folder(e.to_string()))?
@@ -97,6 +124,12 @@ struct Replay<'c> {
     /// Recorded token (bounded) → this endpoint's token at the same place, and its execution.
     tokens: HashMap<String, (String, String)>,
     world_known: Vec<String>,
+    /// Known ids whose existence the recording does not prove (see `judge::known_ids`): judged
+    /// in a world with and without them.
+    uncertain: std::collections::HashSet<String>,
+    /// Whether the recording keeps the contract (`trust.rs`): else its items are compared with
+    /// nothing and any id may exist.
+    trusted: bool,
     /// The `MaxResults` and filters of the page that issued each token of this endpoint (bounded
     /// keys).
     token_sizes: HashMap<String, (Option<i64>, Option<String>)>,
@@ -143,9 +176,10 @@ impl Replay<'_> {
         (req, token_world)
     }
 
-    /// Judged with the world the recording shows; a token the recorded endpoint issued that the
-    /// replay could not map may still be real here, so it is judged both ways and a finding needs
-    /// both to fail. A relation does not claim what such a request finds: this endpoint never
+    /// Judged with the world the recording shows, and in every other world it leaves possible: a
+    /// token the recorded endpoint issued that the replay could not map may still be real here,
+    /// and an execution the recording does not prove to exist may not; a finding needs every
+    /// world to fail. A relation does not claim what such a request finds: this endpoint never
     /// issued that token, so the request tests its tokens, not the relation.
     fn judged_in_possible_worlds(
         &self,
@@ -159,24 +193,40 @@ impl Replay<'_> {
         let carried = body.as_ref().and_then(|b| b.get(input::NEXT_TOKEN)).and_then(Value::as_str).map(bounded);
         let unmapped = token.is_none() && carried.as_ref().is_some_and(|t| !t.is_empty());
         let unit = if unmapped && matches!(unit, UnitKind::Relation(_)) { &UnitKind::Other } else { unit };
-        let judged = judge::judge_exchange(req, recorded, resp, &self.world(token.clone()), self.opts, unit);
-        let unmapped_real = token.is_none() && carried.is_some_and(|t| self.recorded_issued.contains(&t));
-        if judged.1.is_empty() || !unmapped_real {
+        let base = self.world(token.clone());
+        let judged = judge::judge_exchange(req, recorded, resp, &base, self.opts, unit);
+        if judged.1.is_empty() {
             return judged;
         }
-        let raw = body.as_ref().and_then(|b| b.get(input::NEXT_TOKEN)).and_then(Value::as_str).unwrap_or_default();
-        let world = self.world(Some((raw.to_owned(), execution_id(req))));
-        let other = judge::judge_exchange(req, recorded, resp, &world, self.opts, unit);
-        if other.1.is_empty() {
-            other
-        } else {
-            judged
+        let mut others = Vec::new();
+        if token.is_none() && carried.is_some_and(|t| self.recorded_issued.contains(&t)) {
+            let raw = body.as_ref().and_then(|b| b.get(input::NEXT_TOKEN)).and_then(Value::as_str).unwrap_or_default();
+            others.push(self.world(Some((raw.to_owned(), execution_id(req)))));
         }
+        let id = execution_id(req);
+        if !self.trusted && !base.known.contains(&id) && crate::contract::matches_id_pattern(&id) {
+            let with = |w: &World| World { known: [w.known.clone(), vec![id.clone()]].concat(), ..w.clone() };
+            let mut found: Vec<World> = others.iter().map(with).collect();
+            found.push(with(&base));
+            others.extend(found);
+        }
+        if self.uncertain.contains(&id) {
+            let without =
+                |w: &World| World { known: w.known.iter().filter(|k| **k != id).cloned().collect(), ..w.clone() };
+            let mut gone: Vec<World> = others.iter().map(without).collect();
+            gone.push(without(&base));
+            others.extend(gone);
+        }
+        others
+            .iter()
+            .map(|world| judge::judge_exchange(req, recorded, resp, world, self.opts, unit))
+            .find(|other| other.1.is_empty())
+            .unwrap_or(judged)
     }
 
     /// Another operation (or another target): not the oracle's. A built-in case's answer is
-    /// judged by that case's own expectation, as the run judges it; otherwise a client error where
-    /// the recording got a success, or the other way round, is a finding under the unit's check.
+    /// judged by that case's own expectation, as the run judges it; any other answer is outside
+    /// the contract (discovery's operations), so a difference from the recording is a note.
     fn other_operation(
         &mut self,
         unit: &str,
@@ -185,8 +235,6 @@ impl Replay<'_> {
         resp: &WireResponse,
         verdict: &mut UnitVerdict,
     ) {
-        let class = |s: u16| s / 100;
-        let (was, is) = (judge::answer_label(recorded), judge::response_label(resp));
         if let Some(case) = self.cases.get(unit) {
             let received = Received::new(resp);
             let (findings, _) = crate::check::judge_expectation(case, req.json_body().as_ref(), &received, self.opts);
@@ -195,16 +243,10 @@ impl Replay<'_> {
                 return;
             }
         }
-        match recorded {
-            Ok(r) if class(r.status) != class(resp.status) && (class(r.status) == 2 || class(resp.status) == 2) => {
-                let check = verdict.check.unwrap_or(CheckId::UnknownOperation);
-                verdict.findings.push(Finding::new(check, format!("the answer the recording got ({was})"), is));
-            }
-            _ if was != is => {
-                self.informational += 1;
-                verdict.notes.push(format!("the recording answered {was}, this endpoint {is}"));
-            }
-            _ => {}
+        let (was, is) = (judge::answer_label(recorded), judge::response_label(resp));
+        if was != is {
+            self.informational += 1;
+            verdict.notes.push(format!("the recording answered {was}, this endpoint {is}"));
         }
     }
 
@@ -425,7 +467,7 @@ impl Replay<'_> {
         // page boundaries before it (the default page size is EITHER): its items are compared only
         // when it starts from the beginning.
         let from_start = body.get(input::NEXT_TOKEN).and_then(Value::as_str).is_none_or(str::is_empty);
-        let (mut findings, note) = judge::judge_walk(&pair, self.same_data && from_start);
+        let (mut findings, note) = judge::judge_walk(&pair, self.same_data && self.trusted && from_start);
         relabel(&mut findings, verdict.kind.check());
         if let WalkEnd::Refused { page, summary } = &walked.end {
             self.informational += 1;
@@ -559,15 +601,30 @@ fn relabel(findings: &mut [Finding], own: Option<CheckId>) {
 
 /// Replays `units` against `client`'s endpoint. `ids`: the execution ids to use in place of the
 /// recorded ones, in the order the recording first answered 200 for them (empty: as recorded).
-pub async fn replay(client: &Client, units: &[RecordedUnit], ids: &[String], opts: CheckOptions) -> RunReport {
+pub async fn replay(client: &Client, recording: &Recording, ids: &[String], opts: CheckOptions) -> RunReport {
+    let units = &recording.units;
     let all: Vec<&Recorded> = units.iter().flat_map(|u| &u.exchanges).collect();
-    let recorded_known = judge::known_ids(&all);
+    let recorded_known = judge::known_ids(&all, &recording.execution_ids);
     let map: HashMap<String, String> = if ids.is_empty() {
-        recorded_known.iter().map(|i| (i.clone(), i.clone())).collect()
+        recorded_known.iter().map(|(i, _)| (i.clone(), i.clone())).collect()
     } else {
-        recorded_known.iter().cloned().zip(ids.iter().cloned()).collect()
+        recorded_known.iter().map(|(i, _)| i.clone()).zip(ids.iter().cloned()).collect()
     };
-    let world_known = recorded_known.iter().filter_map(|i| map.get(i).cloned()).collect();
+    let world_known: Vec<String> = recorded_known.iter().filter_map(|(i, _)| map.get(i).cloned()).collect();
+    // A recording that breaks the contract proves nothing: every execution's existence is open.
+    let mut claimed: Vec<String> = recorded_known.iter().map(|(i, _)| i.clone()).collect();
+    for listed in trust::listed_ids(units) {
+        if !claimed.iter().any(|c| c.eq_ignore_ascii_case(&listed)) {
+            claimed.push(listed);
+        }
+    }
+    let deviation = trust::first_deviation(units, &claimed, opts);
+    let uncertain = match deviation {
+        Some(_) => world_known.iter().cloned().collect(),
+        None => {
+            recorded_known.iter().filter(|(_, certain)| !certain).filter_map(|(i, _)| map.get(i).cloned()).collect()
+        }
+    };
     let mut replay = Replay {
         client,
         opts,
@@ -575,6 +632,8 @@ pub async fn replay(client: &Client, units: &[RecordedUnit], ids: &[String], opt
         ids: map,
         tokens: HashMap::new(),
         token_sizes: HashMap::new(),
+        uncertain,
+        trusted: deviation.is_none(),
         world_known,
         recorded_issued: all.iter().filter_map(|e| next_token(&e.response)).map(|t| bounded(&t)).collect(),
         observations: Observations::default(),
@@ -596,12 +655,15 @@ pub async fn replay(client: &Client, units: &[RecordedUnit], ids: &[String], opt
         }
         results.push(unit_result(unit, verdict));
     }
-    let notes = vec![format!(
+    let mut notes = vec![format!(
         "replayed {} recorded units ({} exchanges); {} answers chose another alternative than the recording where the contract accepts either (see each unit's note)",
         units.len(),
         all.len(),
         replay.informational
     )];
+    notes.extend(deviation.map(|why| {
+        format!("the recording itself breaks the contract ({why}): it is used for its requests only — nothing is compared with its items, and whether an execution exists is judged both ways")
+    }));
     let choices = replay.observations.choices.clone();
     results.extend(replay.observations.into_results());
     RunReport { results, choices, notes, ..RunReport::default() }

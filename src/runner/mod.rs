@@ -129,6 +129,8 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError>
     // Only an endpoint that implements the operation is worth discovering ids on.
     let (discovered, notes) = if plan.discover { discovered_plan(client, plan).await } else { (None, Vec::new()) };
     let plan = discovered.as_ref().unwrap_or(plan);
+    // A recording keeps the executions the run was told (or found) exist: a replay's facts.
+    client.note_execution_ids(&plan.execution_ids);
     let mut observations = Observations::default();
     observations.record(client, "probe", &probe_req, &Received::new(&probe_resp));
     let bindings = in_unit("probe", probe::bindings(client, &plan.execution_ids, random_id, &mut observations)).await;

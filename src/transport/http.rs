@@ -205,6 +205,13 @@ impl Client {
         &self.url
     }
 
+    /// Tells the recorder (`run --record`), if any, which executions the run holds to exist.
+    pub fn note_execution_ids(&self, ids: &[String]) {
+        if let Some(recorder) = &self.recorder {
+            recorder.set_execution_ids(ids);
+        }
+    }
+
     /// The signer, if requests are signed.
     pub fn signer(&self) -> Option<&Signer> {
         self.signer.as_ref()

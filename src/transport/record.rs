@@ -78,7 +78,13 @@ type Message = (Vec<(String, String)>, Vec<u8>);
 #[derive(Debug, Clone, Default)]
 pub struct Recorder {
     units: Arc<Mutex<BTreeMap<String, UnitExchanges>>>,
+    /// The executions the run held to exist (given or discovered).
+    execution_ids: Arc<Mutex<Vec<String>>>,
 }
+
+/// The file of a recording that lists the executions the recorded run held to exist, one per
+/// line: facts a replay starts from, as the run did.
+pub const EXECUTION_IDS_FILE: &str = "execution-ids.txt";
 
 impl Recorder {
     /// Records one exchange under the current unit (`other` outside any).
@@ -106,9 +112,18 @@ impl Recorder {
         });
     }
 
-    /// Writes one file per unit into `dir` (made if missing); returns the files.
+    /// Keeps the executions the run holds to exist, for [`EXECUTION_IDS_FILE`].
+    pub fn set_execution_ids(&self, ids: &[String]) {
+        *self.execution_ids.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = ids.to_vec();
+    }
+
+    /// Writes one file per unit into `dir` (made if missing), and the execution ids; returns the
+    /// files.
     pub fn write(&self, dir: &Path, endpoint: &str) -> std::io::Result<Vec<PathBuf>> {
         std::fs::create_dir_all(dir)?;
+        let ids = self.execution_ids.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        let listed: String = ids.iter().map(|id| format!("{}\n", id.replace(['\r', '\n'], " "))).collect();
+        std::fs::write(dir.join(EXECUTION_IDS_FILE), listed)?;
         let units = self.units.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut by_order: Vec<(&String, &(usize, Vec<Recorded>))> = units.iter().collect();
         by_order.sort_by_key(|(_, (order, _))| *order);

@@ -9,7 +9,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 
 use ssm_conform::check::{CheckId, CheckOptions};
 use ssm_conform::finding::{Outcome, RunReport};
-use ssm_conform::replay::{self, RecordedUnit};
+use ssm_conform::replay::{self, Recording};
 use ssm_conform::runner;
 use ssm_conform::server::{self, Fault, Reference, Variant};
 use ssm_conform::transport::record::Recorder;
@@ -37,14 +37,15 @@ fn failing(report: &RunReport) -> BTreeSet<CheckId> {
     units.flat_map(|r| r.outcome.findings().iter().map(|f| f.check)).collect()
 }
 
-/// The suite's run against `reference`, recorded into `dir` and read back.
-async fn record(dir: &std::path::Path, reference: Reference) -> Vec<RecordedUnit> {
+/// The suite's run against `reference`, with `generated` generated requests, recorded into `dir`
+/// and read back.
+async fn record(dir: &std::path::Path, reference: Reference, generated: u32) -> Recording {
     let ids: Vec<String> = reference.executions().iter().map(|e| e.window_execution_id.clone()).collect();
     let server = server::spawn(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), reference).await.unwrap();
     let recorder = Recorder::default();
     let config = ClientConfig { recorder: Some(recorder.clone()), ..ClientConfig::default() };
     let client = Client::new(&server.url(), config).unwrap();
-    let plan = crate::util::suite_plan(ids, CheckOptions::default(), GENERATED);
+    let plan = crate::util::suite_plan(ids, CheckOptions::default(), generated);
     runner::run(&client, &plan).await.unwrap();
     server.stop().await;
     recorder.write(dir, "reference").unwrap();
@@ -52,7 +53,7 @@ async fn record(dir: &std::path::Path, reference: Reference) -> Vec<RecordedUnit
 }
 
 /// The recording replayed against `reference`.
-async fn replayed(units: &[RecordedUnit], reference: Reference, strict: bool) -> RunReport {
+async fn replayed(units: &Recording, reference: Reference, strict: bool) -> RunReport {
     let server = server::spawn(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), reference).await.unwrap();
     let client = Client::new(&server.url(), ClientConfig::default()).unwrap();
     let report = replay::replay(&client, units, &[], CheckOptions { strict_messages: strict }).await;
@@ -64,16 +65,16 @@ async fn replayed(units: &[RecordedUnit], reference: Reference, strict: bool) ->
 fn a_recording_replayed_finds_every_fault_and_nothing_else() {
     let dir = tempfile::tempdir().unwrap();
     let rt = runtime();
-    let faithful = rt.block_on(record(&dir.path().join("faithful"), Reference::new(None)));
-    let others: Vec<(Variant, Vec<RecordedUnit>)> = OTHER_RECORDING
+    let faithful = rt.block_on(record(&dir.path().join("faithful"), Reference::new(None), GENERATED));
+    let others: Vec<(Variant, Recording)> = OTHER_RECORDING
         .iter()
-        .map(|&(_, v, _)| (v, rt.block_on(record(&dir.path().join(v.name()), Reference::with_variant(v)))))
+        .map(|&(_, v, _)| (v, rt.block_on(record(&dir.path().join(v.name()), Reference::with_variant(v), GENERATED))))
         .collect();
     let recording_for = |fault: Fault| {
         let variant = OTHER_RECORDING.iter().find(|(f, _, _)| *f == fault).map(|(_, v, _)| *v);
         variant.and_then(|v| others.iter().find(|(o, _)| *o == v)).map_or(&faithful, |(_, units)| units)
     };
-    let mut targets: Vec<(String, Reference, Option<Fault>, &Vec<RecordedUnit>)> =
+    let mut targets: Vec<(String, Reference, Option<Fault>, &Recording)> =
         vec![("faithful".to_owned(), Reference::new(None), None, &faithful)];
     targets.extend(Variant::ALL.iter().map(|&v| (format!("variant {v}"), Reference::with_variant(v), None, &faithful)));
     // The other recordings replayed against the faithful reference: nothing fails either.
@@ -97,6 +98,24 @@ fn a_recording_replayed_finds_every_fault_and_nothing_else() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// A recording of an endpoint that breaks the contract is no truth to hold another to: each
+/// fault's recording replayed against the faithful reference fails nothing (the replay judges the
+/// recording first, and uses one that breaks the contract for its requests only).
+#[test]
+fn a_faulty_recording_fails_nothing_on_the_faithful_reference() {
+    let dir = tempfile::tempdir().unwrap();
+    let problems = crate::util::problems(Fault::ALL.iter().copied(), |fault| {
+        let path = dir.path().join(fault.name());
+        async move {
+            let units = record(&path, Reference::new(Some(fault)), 20).await;
+            let failed = failing(&replayed(&units, Reference::new(None), false).await);
+            (!failed.is_empty())
+                .then(|| format!("fault {fault}'s recording against the faithful reference: {failed:?}"))
+        }
+    });
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn a_recording_keeps_no_secret_and_a_broken_one_is_one_line() {
     let server = crate::util::reference(None);
@@ -112,12 +131,21 @@ fn a_recording_keeps_no_secret_and_a_broken_one_is_one_line() {
     out.assert_code(0);
     let mut files = 0;
     for entry in std::fs::read_dir(&rec).unwrap() {
-        let text = String::from_utf8_lossy(&std::fs::read(entry.unwrap().path()).unwrap()).into_owned();
+        let path = entry.unwrap().path();
+        let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
         for secret in ["AKIASSMCONFORMSECRET1", "ssm-conform-test-secret-value", "ssm-conform-test-session-token"] {
             assert!(!text.contains(secret), "a recording holds {secret}");
         }
-        assert!(text.contains("authorization: [redacted]"), "{}", crate::util::excerpt(&text));
-        files += 1;
+        if path.extension().is_some_and(|x| x == "http") {
+            assert!(text.contains("authorization: [redacted]"), "{}", crate::util::excerpt(&text));
+            files += 1;
+        } else {
+            // The executions the run held to exist, one per line.
+            assert_eq!(path.file_name().unwrap(), "execution-ids.txt");
+            let given: Vec<String> =
+                crate::util::fixture_id_args().into_iter().filter(|a| !a.starts_with("--")).collect();
+            assert_eq!(text.lines().collect::<Vec<_>>(), given);
+        }
     }
     assert!(files > 100, "{files} files");
     // Replayed through the command line against the reference: clean.
