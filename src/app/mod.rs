@@ -400,7 +400,7 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
     let started = Instant::now();
     let watcher = tokio::spawn(watch_interrupts(plan.stop.clone(), bar.clone()));
     let result = match &replayed {
-        Some(recording) => Ok(crate::replay::replay(&client, recording, &args.execution_ids, plan.check).await),
+        Some(recording) => Ok(crate::replay::replay(&client, recording, &args.execution_ids, plan.check).await?),
         None => runner::run(&client, &plan).await,
     };
     watcher.abort();

@@ -50,6 +50,15 @@ pub enum ReplayError {
     /// A recording file is broken.
     #[error("{0}")]
     File(#[from] RecordingError),
+    /// The endpoint knows none of the executions the recorded run held to exist.
+    #[error(
+        "this endpoint knows none of the executions the recording holds to exist ({}: each is DoesNotExistException); its data is not the recording's: give its own ids with --execution-id, in the order of the recording's execution-ids.txt",
+        ids.join(", ")
+    )]
+    OtherData {
+        /// The ids, as sent.
+        ids: Vec<String>,
+    },
 }
 
 /// One recorded unit.
@@ -599,42 +608,92 @@ fn relabel(findings: &mut [Finding], own: Option<CheckId>) {
     }
 }
 
-/// Replays `units` against `client`'s endpoint. `ids`: the execution ids to use in place of the
-/// recorded ones, in the order the recording first answered 200 for them (empty: as recorded).
-pub async fn replay(client: &Client, recording: &Recording, ids: &[String], opts: CheckOptions) -> RunReport {
-    let units = &recording.units;
-    let all: Vec<&Recorded> = units.iter().flat_map(|u| &u.exchanges).collect();
+/// What the recording says of the world, and how its ids map onto the ones sent now.
+struct Facts {
+    /// Recorded id → the id sent now.
+    map: HashMap<String, String>,
+    world_known: Vec<String>,
+    uncertain: std::collections::HashSet<String>,
+    /// Where the recording itself breaks the contract (`trust.rs`).
+    deviation: Option<String>,
+}
+
+/// The recording's facts. `ids`: the ids to send in place of the recorded run's own, in its order
+/// (`execution-ids.txt`; without it, the order the recording first answered 200 for them).
+fn facts(recording: &Recording, ids: &[String], opts: CheckOptions) -> Facts {
+    let all: Vec<&Recorded> = recording.units.iter().flat_map(|u| &u.exchanges).collect();
     let recorded_known = judge::known_ids(&all, &recording.execution_ids);
+    let order: Vec<String> = match recording.execution_ids.as_slice() {
+        [] => recorded_known.iter().map(|(i, _)| i.clone()).collect(),
+        given => given.to_vec(),
+    };
     let map: HashMap<String, String> = if ids.is_empty() {
         recorded_known.iter().map(|(i, _)| (i.clone(), i.clone())).collect()
     } else {
-        recorded_known.iter().map(|(i, _)| i.clone()).zip(ids.iter().cloned()).collect()
+        order.into_iter().zip(ids.iter().cloned()).collect()
     };
     let world_known: Vec<String> = recorded_known.iter().filter_map(|(i, _)| map.get(i).cloned()).collect();
     // A recording that breaks the contract proves nothing: every execution's existence is open.
     let mut claimed: Vec<String> = recorded_known.iter().map(|(i, _)| i.clone()).collect();
-    for listed in trust::listed_ids(units) {
+    for listed in trust::listed_ids(&recording.units) {
         if !claimed.iter().any(|c| c.eq_ignore_ascii_case(&listed)) {
             claimed.push(listed);
         }
     }
-    let deviation = trust::first_deviation(units, &claimed, opts);
+    let deviation = trust::first_deviation(&recording.units, &claimed, opts);
     let uncertain = match deviation {
         Some(_) => world_known.iter().cloned().collect(),
         None => {
             recorded_known.iter().filter(|(_, certain)| !certain).filter_map(|(i, _)| map.get(i).cloned()).collect()
         }
     };
+    Facts { map, world_known, uncertain, deviation }
+}
+
+/// Whether this endpoint knows any of the executions the recorded run held to exist (as sent
+/// now): when every one is `DoesNotExistException`, its data is not the recording's, and every
+/// answer would be judged against the wrong world.
+async fn same_executions(client: &Client, recording: &Recording, facts: &Facts) -> Result<(), ReplayError> {
+    let now: Vec<&String> = recording.execution_ids.iter().filter_map(|id| facts.map.get(id)).collect();
+    for id in &now {
+        let req = WireRequest::json(&serde_json::json!({ input::WINDOW_EXECUTION_ID: id, input::MAX_RESULTS: 10 }));
+        let unknown = client.send(&req).await.is_ok_and(|r| {
+            Received::new(&r).error_shape().resolved_type.as_deref()
+                == Some(crate::contract::error_type::DOES_NOT_EXIST)
+        });
+        if !unknown {
+            return Ok(());
+        }
+    }
+    match now.first() {
+        None => Ok(()),
+        Some(_) => Err(ReplayError::OtherData { ids: now.iter().map(|s| (*s).clone()).collect() }),
+    }
+}
+
+/// Replays `recording` against `client`'s endpoint. `ids`: the execution ids to use in place of
+/// the recorded run's, in its order (empty: as recorded). Errors when this endpoint knows none of
+/// the recorded run's executions (its data is another's: map them with `ids`).
+pub async fn replay(
+    client: &Client,
+    recording: &Recording,
+    ids: &[String],
+    opts: CheckOptions,
+) -> Result<RunReport, ReplayError> {
+    let units = &recording.units;
+    let all: Vec<&Recorded> = units.iter().flat_map(|u| &u.exchanges).collect();
+    let facts = facts(recording, ids, opts);
+    same_executions(client, recording, &facts).await?;
     let mut replay = Replay {
         client,
         opts,
         same_data: ids.is_empty(),
-        ids: map,
+        ids: facts.map,
         tokens: HashMap::new(),
         token_sizes: HashMap::new(),
-        uncertain,
-        trusted: deviation.is_none(),
-        world_known,
+        uncertain: facts.uncertain,
+        trusted: facts.deviation.is_none(),
+        world_known: facts.world_known,
         recorded_issued: all.iter().filter_map(|e| next_token(&e.response)).map(|t| bounded(&t)).collect(),
         observations: Observations::default(),
         informational: 0,
@@ -661,12 +720,12 @@ pub async fn replay(client: &Client, recording: &Recording, ids: &[String], opts
         all.len(),
         replay.informational
     )];
-    notes.extend(deviation.map(|why| {
+    notes.extend(facts.deviation.map(|why| {
         format!("the recording itself breaks the contract ({why}): it is used for its requests only — nothing is compared with its items, and whether an execution exists is judged both ways")
     }));
     let choices = replay.observations.choices.clone();
     results.extend(replay.observations.into_results());
-    RunReport { results, choices, notes, ..RunReport::default() }
+    Ok(RunReport { results, choices, notes, ..RunReport::default() })
 }
 
 /// What a recorded unit is in the run: a built-in case, a relation (the runner names those

@@ -9,7 +9,8 @@
 #                                        or our checks change, the diff says which.
 # It also runs without --execution-id: discovery must find the seeded executions and the findings
 # must be the same. A recording of the embedded reference is replayed against it with the ids
-# mapped (`--replay`): it must fail no check the run does not. The adapter is stopped by its own
+# mapped (`--replay`): it must fail no check the run does not; and winterbaume's own recording
+# replayed against the embedded reference must fail nothing. The adapter is stopped by its own
 # pid. Last, the crate's own Rust test runs the same suite through the library API
 # (`ssm_conform::Suite`, tests/suite.rs) with the same baseline.
 #
@@ -102,6 +103,20 @@ if len(replay) < len(run) // 2:
 print(f"winterbaume: the replay of the reference's recording fails {len(replay)} of the run's {len(run)} failing checks, and no other")
 PY
 then
+  problems=1
+fi
+# And the other way: winterbaume's own recording replayed against the embedded reference, its ids
+# mapped onto the reference's. winterbaume breaks the contract, so the replay uses its recording
+# for its requests only: the faithful reference must fail nothing.
+"$bin" run --endpoint "$url" "${ids[@]}" --seed 1 --record "$work/winterbaume-recording" >/dev/null 2>&1 || true
+reference_ids=()
+while read -r id; do reference_ids+=(--execution-id "$id"); done <"$work/recording/execution-ids.txt"
+if ! "$bin" run --replay "$work/winterbaume-recording" "${reference_ids[@]}" >"$work/reverse.out" 2>&1; then
+  echo "winterbaume: its recording replayed against the embedded reference reports something:" >&2
+  grep -E "^(FAIL|BLOCKED|ssm-conform)" "$work/reverse.out" | head -20 >&2 || tail -20 "$work/reverse.out" >&2
+  problems=1
+elif ! grep -q "the recording itself breaks the contract" "$work/reverse.out"; then
+  echo "winterbaume: the replay did not see that winterbaume's recording breaks the contract" >&2
   problems=1
 fi
 # The same run through the library API, as a Rust emulator's own test would make it.

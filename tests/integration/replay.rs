@@ -56,7 +56,7 @@ async fn record(dir: &std::path::Path, reference: Reference, generated: u32) -> 
 async fn replayed(units: &Recording, reference: Reference, strict: bool) -> RunReport {
     let server = server::spawn(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), reference).await.unwrap();
     let client = Client::new(&server.url(), ClientConfig::default()).unwrap();
-    let report = replay::replay(&client, units, &[], CheckOptions { strict_messages: strict }).await;
+    let report = replay::replay(&client, units, &[], CheckOptions { strict_messages: strict }).await.unwrap();
     server.stop().await;
     report
 }
@@ -154,6 +154,14 @@ fn a_recording_keeps_no_secret_and_a_broken_one_is_one_line() {
         .run();
     out.assert_code(0);
     assert!(out.stdout().contains("note: replayed "), "{}", out.text());
+    // Mapped onto ids this endpoint does not know: its data is another's; one line, exit 2.
+    let unknown = ["--execution-id", "00000000-0000-4000-8000-000000000000"];
+    let out = crate::util::TestCommand::new()
+        .args(["run", "--endpoint", &server.url, "--replay", rec.to_str().unwrap()])
+        .args(unknown)
+        .run();
+    out.assert_code(2);
+    assert!(out.stderr().contains("this endpoint knows none of the executions the recording holds"), "{}", out.text());
     // A broken file: one line naming it, exit 2.
     let broken = dir.path().join("broken");
     std::fs::create_dir(&broken).unwrap();
