@@ -11,8 +11,13 @@
 //! place of the same walk. Execution ids are sent as recorded, or mapped in order onto the ids
 //! given with `--execution-id` (then the data differs, and items are not compared).
 //!
+//! Before it is the truth, the recording is judged (`trust.rs`): one that breaks the contract is
+//! used for its requests only. Findings are named as the run names them (`judge::UnitKind`): each
+//! recorded unit is a unit of the run (a case, a relation `<check> <execution>`, the probe, the
+//! generated phase).
+//!
 //! To add a comparison: a pure function in `judge.rs`, called from `Replay::single` or
-//! `Replay::walk`.
+//! `Replay::walk`; a fact the recording must keep to be trusted: `trust::first_deviation`.
 
 mod judge;
 mod trust;
