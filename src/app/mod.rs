@@ -98,7 +98,8 @@ pub async fn main(cli: Cli) -> u8 {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("ssm-conform: error: {e}");
+            // One line, whatever an endpoint or a recording put in it.
+            eprintln!("ssm-conform: error: {}", crate::report::escape::terminal(&e.to_string()));
             exit::HARNESS_ERROR
         }
     }

@@ -1,7 +1,7 @@
 //! Reporters: one writer per format, each seeing only results, never transport types. The
 //! terminal report goes to stdout; the others to files named with `--report FORMAT:PATH`.
 
-mod escape;
+pub mod escape;
 mod html;
 mod json;
 mod junit;
