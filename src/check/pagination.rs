@@ -85,7 +85,8 @@ pub fn item_key(item: &Value) -> String {
     }
 }
 
-fn item_status(item: &Value) -> String {
+/// An item's `Status`, bounded as its key is (empty when it has none).
+pub fn item_status(item: &Value) -> String {
     bounded(item.get(output::STATUS).and_then(Value::as_str).unwrap_or(""))
 }
 

@@ -340,6 +340,16 @@ enum Step<'r> {
     Walk { pages: Vec<&'r Recorded> },
 }
 
+impl<'r> Step<'r> {
+    /// The step's recorded exchanges: one for a single request, every page of a walk.
+    fn pages(self) -> Vec<&'r Recorded> {
+        match self {
+            Step::Single(e) => vec![e],
+            Step::Walk { pages } => pages,
+        }
+    }
+}
+
 /// The request without its token: a page whose request differs from the page before in more
 /// than its token varied something (its size, a spelling).
 fn shape(req: &WireRequest) -> Option<Value> {

@@ -14,8 +14,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde_json::Value;
 
 use super::judge::{self, UnitKind};
-use super::{listing, max_results, next_token, recorded_pages, steps, RecordedUnit, Step};
-use crate::check::pagination::{bounded, check_walks, compare_walks, item_key, PaginationWalk, WalkEnd};
+use super::{execution_id, listing, max_results, next_token, recorded_pages, steps, RecordedUnit, Step};
+use crate::check::pagination::{bounded, check_walks, compare_walks, item_key, item_status, PaginationWalk, WalkEnd};
 use crate::check::CheckOptions;
 use crate::contract::{self, input};
 use crate::oracle::World;
@@ -61,11 +61,7 @@ pub(super) fn first_deviation(units: &[RecordedUnit], known: &[String], opts: Ch
     let issued = issued_tokens(units);
     for unit in units {
         let mut complete: BTreeMap<(String, Option<String>), Vec<PaginationWalk>> = BTreeMap::new();
-        for step in steps(unit) {
-            let pages = match step {
-                Step::Single(e) => vec![e],
-                Step::Walk { pages } => pages,
-            };
+        for pages in steps(unit).into_iter().map(Step::pages) {
             if let Some(why) = pages_deviation(&pages, &world, &issued, opts) {
                 return Some(format!("{}: {why}", unit.name));
             }
@@ -110,9 +106,7 @@ fn complete_listing(pages: &[&Recorded]) -> Option<Listing> {
         let resp = p.response.as_ref().ok().filter(|r| r.status == 200)?;
         let json: Value = serde_json::from_slice(&resp.body).ok()?;
         let page = crate::response::Page::from_json(&json).ok()?;
-        items.extend(
-            page.items.iter().map(|i| (item_key(i), bounded(i.get("Status").and_then(Value::as_str).unwrap_or("")))),
-        );
+        items.extend(page.items.iter().map(|i| (item_key(i), item_status(i))));
     }
     next_token(&pages.last()?.response).is_none().then_some(items)
 }
@@ -142,28 +136,23 @@ fn kept_statuses(req: &crate::request::WireRequest) -> Option<BTreeSet<String>> 
 /// the same execution: exactly the items whose status the filters keep.
 fn filter_deviation(units: &[RecordedUnit]) -> Option<String> {
     let mut full: HashMap<String, Listing> = HashMap::new();
-    let mut filtered: Vec<(&str, &crate::request::WireRequest, Listing)> = Vec::new();
+    let mut filtered: Vec<(&str, String, &crate::request::WireRequest, Listing)> = Vec::new();
     for unit in units {
-        for step in steps(unit) {
-            let pages = match step {
-                Step::Single(e) => vec![e],
-                Step::Walk { pages } => pages,
-            };
+        for pages in steps(unit).into_iter().map(Step::pages) {
             let Some(items) = complete_listing(&pages).filter(|_| is_this_operation(pages[0])) else { continue };
             let req = &pages[0].request;
-            let exec = req.json_body().and_then(|b| b.get(input::WINDOW_EXECUTION_ID)?.as_str().map(str::to_owned));
-            match (exec, crate::oracle::filters_key(&req.body)) {
-                (Some(exec), None) => {
+            let exec = execution_id(req);
+            match (exec.is_empty(), crate::oracle::filters_key(&req.body)) {
+                (false, None) => {
                     full.entry(exec).or_insert(items);
                 }
-                (Some(_), Some(_)) => filtered.push((&unit.name, req, items)),
+                (false, Some(_)) => filtered.push((&unit.name, exec, req, items)),
                 _ => {}
             }
         }
     }
-    for (unit, req, items) in filtered {
-        let exec = req.json_body().and_then(|b| b.get(input::WINDOW_EXECUTION_ID)?.as_str().map(str::to_owned));
-        let (Some(all), Some(kept)) = (exec.and_then(|e| full.get(&e)), kept_statuses(req)) else { continue };
+    for (unit, exec, req, items) in filtered {
+        let (Some(all), Some(kept)) = (full.get(&exec), kept_statuses(req)) else { continue };
         let expected: BTreeSet<&String> = all.iter().filter(|(_, s)| kept.contains(s)).map(|(k, _)| k).collect();
         let got: BTreeSet<&String> = items.iter().map(|(k, _)| k).collect();
         if expected != got {
@@ -203,9 +192,8 @@ fn issued_tokens(units: &[RecordedUnit]) -> Issued {
     let mut issued = Issued::new();
     for e in units.iter().flat_map(|u| &u.exchanges) {
         if let Some(token) = next_token(&e.response) {
-            let exec = e.request.json_body().and_then(|b| b.get(input::WINDOW_EXECUTION_ID).cloned());
-            let exec = exec.and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-            let issuer = (exec, max_results(&e.request), crate::oracle::filters_key(&e.request.body));
+            let issuer =
+                (execution_id(&e.request), max_results(&e.request), crate::oracle::filters_key(&e.request.body));
             issued.insert(bounded(&token), issuer);
         }
     }
