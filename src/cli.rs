@@ -56,6 +56,17 @@ pub struct RunArgs {
     /// Seconds one request may take before it counts as unanswered.
     #[arg(long, default_value_t = 10.0, value_name = "SECS")]
     pub timeout: f64,
+    /// The most requests a second, every phase and every retry included. Default: no limit
+    /// until the endpoint throttles; 5 against *.amazonaws.com. Throttles (400/429 with a
+    /// throttling __type) are retried with exponential backoff and full jitter (100 ms doubling to
+    /// 5 s, up to 12 attempts; a request throttled on all of them is not evaluated, exit 2);
+    /// transient 500/502/503/504 as the SDKs' standard mode does (3 attempts, a quota of 500).
+    #[arg(long, value_name = "N")]
+    pub rate: Option<f64>,
+    /// Keep the rate fixed: by default a throttle lowers it to 0.7 × the rate that met it and
+    /// answers raise it back toward --rate (botocore's adaptive mode, CUBIC).
+    #[arg(long)]
+    pub no_adaptive_pacing: bool,
     /// Also compare validation messages to AWS's wording exactly (STRICT rules).
     #[arg(long)]
     pub strict_messages: bool,
@@ -165,6 +176,20 @@ pub struct ServeArgs {
     /// --list-variants).
     #[arg(long, value_name = "NAME", conflicts_with = "fault")]
     pub variant: Option<String>,
+    /// Throttle as the real service does: a token bucket of RATE requests a second and BURST at
+    /// once (`50/100`); past it, 400 ThrottlingException "Rate exceeded". Combines with a
+    /// --fault or a --variant.
+    #[arg(long, value_name = "RATE/BURST")]
+    pub throttle: Option<crate::server::Throttle>,
+    /// Throttle with HTTP 429 instead of 400 (with --throttle).
+    #[arg(long, requires = "throttle")]
+    pub throttle_429: bool,
+    /// Wait MS milliseconds before every answer.
+    #[arg(long, value_name = "MS")]
+    pub latency: Option<u64>,
+    /// Answer every N-th request with a 500 InternalServerError that a retry does not repeat.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub transient_every: Option<u64>,
     /// List the variants, one per line, and exit.
     #[arg(long)]
     pub list_variants: bool,

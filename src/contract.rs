@@ -302,6 +302,49 @@ pub mod error_body {
     pub const TYPE_SUFFIX: &str = ":http://internal.amazon.com/coral/com.amazon.coral.validate/";
 }
 
+/// §8, the real service: throttles, transient errors, live executions.
+pub mod real_service {
+    /// The error codes the AWS SDKs retry as throttles (botocore's and the Rust SDK's lists),
+    /// resolved as [`super::resolve_error_type`] resolves `__type`.
+    pub const THROTTLING_CODES: [&str; 14] = [
+        "ThrottlingException",
+        "Throttling",
+        "ThrottledException",
+        "RequestThrottledException",
+        "TooManyRequestsException",
+        "ProvisionedThroughputExceededException",
+        "TransactionInProgressException",
+        "RequestLimitExceeded",
+        "BandwidthLimitExceeded",
+        "LimitExceededException",
+        "RequestThrottled",
+        "SlowDown",
+        "PriorRequestNotComplete",
+        "EC2ThrottledException",
+    ];
+    /// The `__type` SSM throttles with.
+    pub const THROTTLING_EXCEPTION: &str = "ThrottlingException";
+    /// The message SSM throttles with.
+    pub const RATE_EXCEEDED: &str = "Rate exceeded";
+    /// HTTP 429, the status some services throttle with (EITHER beside 400).
+    pub const TOO_MANY_REQUESTS: u16 = 429;
+    /// The statuses of transient server errors, which the SDKs' standard mode retries.
+    pub const TRANSIENT_STATUSES: [u16; 4] = [500, 502, 503, 504];
+    /// Task statuses that are not final: an execution with such tasks is live, and their
+    /// `Status`, `StatusDetails` and `EndTime` may change between walks.
+    pub const LIVE_STATUSES: [&str; 3] = ["PENDING", "IN_PROGRESS", "CANCELLING"];
+    /// Members of an item that may change while its task runs.
+    pub const MUTABLE_MEMBERS: [&str; 3] = ["Status", "StatusDetails", "EndTime"];
+    /// The operation prefixes of SSM's read operations: all the harness ever sends to a real
+    /// service (besides the deliberately unknown targets).
+    pub const READ_PREFIXES: [&str; 3] = ["Describe", "Get", "List"];
+
+    /// Whether `code` (resolved) is one the SDKs retry as a throttle.
+    pub fn is_throttling_code(code: &str) -> bool {
+        THROTTLING_CODES.contains(&code)
+    }
+}
+
 catalogue! {
     /// The contract's EITHER rules: where AWS's behaviour is unknown, every listed alternative is
     /// accepted. A run reports which alternative an endpoint chose (information, never a
@@ -334,6 +377,17 @@ catalogue! {
         ErrorTypeForm = "error-type-form", "§6 `__type` bare or namespaced";
         ErrorTypeHeader = "error-type-header", "§6 X-Amzn-ErrorType header beside `__type`";
         MessageKey = "message-key", "§6 error message under `message` or `Message`";
+        ShortPages = "short-pages",
+            "§5 a page before the last short or empty (filters applied after the page is cut)";
+        TokenForm = "token-form", "§5 tokens are opaque (any alphabet and length; AWS's are ~1 KB base64)";
+        TimestampSpelling = "timestamp-spelling", "§4 timestamps in any JSON number spelling (`1.5E9`)";
+        HttpFraming = "http-framing",
+            "§1 HTTP/1.1 framing and connections (chunked bodies, `Connection: close`, keep-alive limits)";
+        Throttling = "throttling", "§8 a request throttled (400 ThrottlingException) at any time";
+        ThrottleStatus = "throttle-status", "§8 a throttle at HTTP 400 or 429";
+        TransientError = "transient-error", "§8 a transient 5xx that a retry does not repeat";
+        Latency = "latency", "§8 answers that take their time";
+        LiveExecution = "live-execution", "§8 an execution whose running tasks advance between walks";
     }
 }
 

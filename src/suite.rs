@@ -190,7 +190,7 @@ impl Suite {
             Signing::Unsigned => None,
         };
         let options = TransportOptions::for_concurrency(self.timeout, self.concurrency);
-        let client = Client::new(&self.endpoint, ClientConfig { options, signer, recorder: None })?;
+        let client = Client::new(&self.endpoint, ClientConfig { options, signer, ..ClientConfig::default() })?;
         let plan = RunPlan {
             cases,
             discover: self.discover.unwrap_or(self.execution_ids.is_empty()),

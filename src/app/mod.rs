@@ -21,7 +21,10 @@ use crate::server::{self, Fault, Reference, Variant};
 use crate::source::{self, CaseFileError};
 use crate::suite::ReferenceEndpoint;
 use crate::transport::record::Recorder;
-use crate::transport::{Client, ClientConfig, CredentialSource, SignError, Signer, TransportError, TransportOptions};
+use crate::transport::{
+    Client, ClientConfig, CredentialSource, PacingOptions, RetryPolicy, SignError, Signer, TransportError,
+    TransportOptions,
+};
 
 /// Why the harness could not do its job (exit status 2).
 #[derive(Debug, thiserror::Error)]
@@ -192,6 +195,9 @@ fn validate_args(args: &RunArgs) -> Result<(), HarnessError> {
             args.property_budget
         )));
     }
+    if let Some(rate) = args.rate.filter(|r| !(*r >= 0.1 && *r <= 100_000.0)) {
+        return Err(HarnessError::Usage(format!("--rate {rate} is outside [0.1, 100000] requests a second")));
+    }
     if !(args.timeout > 0.0 && args.timeout <= 3600.0) {
         return Err(HarnessError::Usage(format!("--timeout {} is outside (0, 3600] seconds", args.timeout)));
     }
@@ -335,13 +341,20 @@ fn finish(
     for r in &args.reports {
         report::write_report(r, &ctx)?;
     }
-    Ok(if report.interrupted {
-        exit::INTERRUPTED
+    let given_up = report.traffic.map_or(0, |t| t.given_up);
+    if report.interrupted {
+        Ok(exit::INTERRUPTED)
     } else if summary.fails() {
-        exit::FINDINGS
+        Ok(exit::FINDINGS)
+    } else if given_up > 0 {
+        // Nothing failed, but the run could not do its whole job: a gate must not pass on it.
+        Err(HarnessError::Usage(format!(
+            "{given_up} requests were throttled on every attempt and not evaluated ({} units not evaluated; see the report): lower --rate, or raise the endpoint's limit",
+            report.not_evaluated()
+        )))
     } else {
-        exit::CONFORMANT
-    })
+        Ok(exit::CONFORMANT)
+    }
 }
 
 async fn run(args: RunArgs) -> Result<u8, HarnessError> {
@@ -376,7 +389,9 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
         .into_iter()
         .collect();
     let recorder = args.record.as_ref().map(|_| Recorder::default());
-    let client = Client::new(&target.url, ClientConfig { options, signer, recorder: recorder.clone() })?;
+    let pacing = pacing_for(&args, &target.url);
+    let config = ClientConfig { options, signer, recorder: recorder.clone(), pacing, retry: RetryPolicy::default() };
+    let client = Client::new(&target.url, config)?;
     let (bar, progress) = progress_bar();
     let stop = StopFlag::default();
     let discover = discovery_wanted(&args, &target);
@@ -406,8 +421,13 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
     };
     watcher.abort();
     bar.finish_and_clear();
-    let report = result?;
+    let mut report = result?;
+    let traffic = runner::traffic(&client);
+    report.traffic = Some(traffic);
     let mut notes = notes;
+    if traffic.is_notable() {
+        notes.push(format!("traffic: {traffic}"));
+    }
     if let (Some(dir), Some(recorder)) = (&args.record, &recorder) {
         notes.push(record_note(dir, recorder, &target.url)?);
     }
@@ -419,6 +439,16 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
     }
     finish(&args.output, report, baseline, RunMeta { target: &label, notes: &notes, seed, seconds })
 }
+
+/// The rate a run keeps: `--rate`, else a conservative 5 a second against AWS itself (SSM
+/// publishes no rate for these calls), else none until the endpoint throttles.
+fn pacing_for(args: &RunArgs, url: &str) -> PacingOptions {
+    let ceiling = args.rate.or_else(|| is_aws_host(url).then_some(AWS_DEFAULT_RATE));
+    PacingOptions { ceiling, adaptive: !args.no_adaptive_pacing }
+}
+
+/// The rate against `*.amazonaws.com` when `--rate` is not given, requests a second.
+const AWS_DEFAULT_RATE: f64 = 5.0;
 
 /// Writes the recording; the note that says where.
 fn record_note(dir: &std::path::Path, recorder: &Recorder, endpoint: &str) -> Result<String, HarnessError> {
@@ -505,6 +535,7 @@ async fn serve(args: ServeArgs) -> Result<u8, HarnessError> {
         Some(v) => Reference::with_variant(v),
         None => Reference::new(fault),
     };
+    let reference = with_serve_habits(reference, &args);
     if args.list_fixtures {
         for e in reference.executions() {
             writeln!(out, "{} {:>4} tasks ({})", e.window_execution_id, e.tasks.len(), e.label)
@@ -525,6 +556,21 @@ async fn serve(args: ServeArgs) -> Result<u8, HarnessError> {
     let _ = tokio::signal::ctrl_c().await;
     handle.stop().await;
     Ok(exit::CONFORMANT)
+}
+
+/// `reference` with the habits `serve`'s flags add to those its variant has.
+fn with_serve_habits(reference: Reference, args: &ServeArgs) -> Reference {
+    let mut habits = reference.choices().habits;
+    if let Some(t) = args.throttle {
+        habits.throttle = Some(server::Throttle { status: if args.throttle_429 { 429 } else { 400 }, ..t });
+    }
+    if let Some(ms) = args.latency {
+        habits.latency = Duration::from_millis(ms);
+    }
+    if let Some(n) = args.transient_every {
+        habits.transient_every = Some(n);
+    }
+    reference.with_habits(habits)
 }
 
 #[cfg(test)]

@@ -187,6 +187,7 @@ mod tests {
             varied: Some("varied".into()),
             pages: pages.iter().map(|p| p.iter().map(|s| (*s).to_owned()).collect()).collect(),
             end,
+            listing: crate::check::pagination::Listing::Unfiltered,
         }
     }
 

@@ -147,6 +147,37 @@ pub struct PaginationWalk {
     pub pages: Vec<Vec<String>>,
     /// How it ended.
     pub end: WalkEnd,
+    /// Whether its listing is filtered, which bounds its pages otherwise.
+    pub listing: Listing,
+}
+
+/// Whether a walk's listing is filtered: a filtered page may be cut from the unfiltered listing
+/// and then filtered (contract §5, EITHER), so its walk is bounded by the unfiltered count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Listing {
+    /// No filter: ⌈items ÷ MaxResults⌉ + 1 pages at most.
+    #[default]
+    Unfiltered,
+    /// Filtered: ⌈unfiltered items ÷ MaxResults⌉ + 1 pages at most, where that count is known
+    /// (`None`: no page bound, only the walk's ending is checked).
+    Filtered {
+        /// The unfiltered listing's item count.
+        unfiltered_items: Option<usize>,
+    },
+}
+
+impl Listing {
+    /// The listing a request asks for: filtered when it carries a non-empty `Filters` list.
+    pub fn of_request(req: &crate::request::WireRequest) -> Listing {
+        let filtered = req.json_body().is_some_and(|b| {
+            b.get(crate::contract::input::FILTERS).and_then(serde_json::Value::as_array).is_some_and(|f| !f.is_empty())
+        });
+        if filtered {
+            Listing::Filtered { unfiltered_items: None }
+        } else {
+            Listing::Unfiltered
+        }
+    }
 }
 
 impl PaginationWalk {
@@ -167,10 +198,15 @@ impl PaginationWalk {
     }
 
     /// The most pages a correct endpoint needs: ⌈items ÷ size⌉ + 1 (one trailing empty page is
-    /// allowed).
-    pub fn page_bound(&self, items: usize) -> usize {
+    /// allowed), counting the unfiltered listing's items for a filtered walk; `None` where that
+    /// count is unknown.
+    pub fn page_bound(&self, items: usize) -> Option<usize> {
         let size = self.page_size.unwrap_or(1).max(1) as usize;
-        items.div_ceil(size) + 1
+        let items = match self.listing {
+            Listing::Unfiltered => items,
+            Listing::Filtered { unfiltered_items } => unfiltered_items?.max(items),
+        };
+        Some(items.div_ceil(size) + 1)
     }
 }
 
@@ -228,9 +264,18 @@ fn check_walk(w: &PaginationWalk) -> Vec<Finding> {
         out.push(recognise_repeats(finding("every item exactly once", actual), &dups));
     }
     let unique = seen.len();
-    if w.end == WalkEnd::Complete && w.pages.len() > w.page_bound(unique) {
-        let actual = format!("with {label}, {} pages for {unique} items", w.pages.len());
-        out.push(finding("at most ⌈items ÷ MaxResults⌉ + 1 pages", actual));
+    match (w.page_bound(unique), w.listing) {
+        (Some(bound), Listing::Unfiltered) if w.end == WalkEnd::Complete && w.pages.len() > bound => {
+            let actual = format!("with {label}, {} pages for {unique} items", w.pages.len());
+            out.push(finding("at most ⌈items ÷ MaxResults⌉ + 1 pages", actual));
+        }
+        (Some(bound), Listing::Filtered { unfiltered_items: Some(all) })
+            if w.end == WalkEnd::Complete && w.pages.len() > bound =>
+        {
+            let actual = format!("with {label}, {} pages for {unique} items of {all} unfiltered", w.pages.len());
+            out.push(finding("at most ⌈unfiltered items ÷ MaxResults⌉ + 1 pages", actual));
+        }
+        _ => {}
     }
     out
 }
@@ -318,6 +363,7 @@ mod tests {
             varied: None,
             pages: pages.iter().map(|p| p.iter().map(|s| (*s).to_owned()).collect()).collect(),
             end: WalkEnd::Complete,
+            listing: Listing::Unfiltered,
         }
     }
 

@@ -9,4 +9,6 @@ mod result;
 
 pub use baseline::{Baseline, BaselineEntry, BaselineError};
 pub use finding::{Finding, Severity};
-pub use result::{CaseResult, Chosen, Coverage, Exchange, Outcome, RunReport, RunSummary, WalkSummary};
+pub use result::{
+    CaseResult, Chosen, Coverage, Exchange, Outcome, RunReport, RunSummary, Traffic, WalkSummary, NOT_EVALUATED,
+};

@@ -299,4 +299,71 @@ pub struct RunReport {
     pub interrupted: bool,
     /// What the run learned that the report's header says (the execution ids it discovered).
     pub notes: Vec<String>,
+    /// What the requests met on the way: throttles, transient errors, pacing (`None`: not
+    /// measured, as in a unit test).
+    pub traffic: Option<Traffic>,
+}
+
+/// The start of the reason of a unit that was not evaluated because the endpoint throttled
+/// every attempt of one of its requests: never passed, never failed.
+pub const NOT_EVALUATED: &str = "not evaluated: ";
+
+/// What a run's requests met: throttles, transient errors, the rate it was paced at, waits.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Traffic {
+    /// Requests sent, retries included.
+    pub attempts: u64,
+    /// Throttle answers met (each was retried).
+    pub throttled: u64,
+    /// Transient errors a retry got past (never judged).
+    pub transient_retried: u64,
+    /// Requests whose transient error every attempt repeated (judged as answers).
+    pub transient_repeated: u64,
+    /// Requests given up after every attempt was throttled.
+    pub given_up: u64,
+    /// The rate the run was held to at its end, requests a second (`None`: unpaced).
+    pub settled_rate: Option<f64>,
+    /// Seconds spent in backoff, summed over requests.
+    pub backoff_seconds: f64,
+    /// Seconds spent waiting for the pacer, summed over requests.
+    pub paced_seconds: f64,
+}
+
+impl Traffic {
+    /// Whether anything happened worth a line under the report's header.
+    pub fn is_notable(&self) -> bool {
+        self.throttled + self.transient_retried + self.transient_repeated + self.given_up > 0
+            || self.settled_rate.is_some()
+    }
+}
+
+impl fmt::Display for Traffic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} requests sent; {} throttled answers retried; {} transient errors retried",
+            self.attempts, self.throttled, self.transient_retried
+        )?;
+        if self.transient_repeated > 0 {
+            write!(f, " ({} repeated on every attempt, judged)", self.transient_repeated)?;
+        }
+        if self.given_up > 0 {
+            write!(f, "; {} requests throttled on every attempt (their units not evaluated)", self.given_up)?;
+        }
+        match self.settled_rate {
+            Some(rate) => write!(f, "; paced, settled at {rate:.1} requests/s")?,
+            None => f.write_str("; unpaced")?,
+        }
+        write!(f, "; waited {:.1} s in backoff and {:.1} s for the pacer", self.backoff_seconds, self.paced_seconds)
+    }
+}
+
+impl RunReport {
+    /// The units not evaluated because the endpoint throttled every attempt.
+    pub fn not_evaluated(&self) -> usize {
+        self.results
+            .iter()
+            .filter(|r| matches!(&r.outcome, Outcome::Skipped(why) if why.starts_with(NOT_EVALUATED)))
+            .count()
+    }
 }

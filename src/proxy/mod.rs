@@ -97,7 +97,7 @@ pub struct Proxy {
 impl Proxy {
     /// Binds the listen address and starts passing traffic on.
     pub async fn start(plan: &ProxyPlan) -> Result<Proxy, ProxyError> {
-        let client = Client::new(&plan.upstream, ClientConfig { options: plan.options, signer: None, recorder: None })?;
+        let client = Client::new(&plan.upstream, ClientConfig { options: plan.options, ..ClientConfig::default() })?;
         let listener = tokio::net::TcpListener::bind(plan.listen)
             .await
             .map_err(|source| ProxyError::Listen { addr: plan.listen, source })?;

@@ -17,7 +17,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde_json::Value;
 
-use crate::check::pagination::{bounded, check_walks, PaginationWalk, WalkEnd, WalkProgress};
+use crate::check::pagination::{bounded, check_walks, Listing, PaginationWalk, WalkEnd, WalkProgress};
 use crate::check::{self, CheckId, CheckOptions};
 use crate::contract::{self, input};
 use crate::finding::{CaseResult, Exchange, Finding, Outcome, RunReport};
@@ -222,7 +222,10 @@ impl Traffic {
         };
         let filters = walk.request.get(input::FILTERS).map(|f| format!(" and Filters {}", bounded(&f.to_string())));
         let varied = Some(format!("execution {}{}", walk.exec, filters.unwrap_or_default()));
-        self.finished.push(PaginationWalk { page_size: walk.size, varied, pages: walk.progress.pages, end });
+        let filtered = walk.request.get(input::FILTERS).and_then(Value::as_array).is_some_and(|f| !f.is_empty());
+        // A filtered walk's unfiltered count is unknown here: no page bound (its ending is checked).
+        let listing = if filtered { Listing::Filtered { unfiltered_items: None } } else { Listing::Unfiltered };
+        self.finished.push(PaginationWalk { page_size: walk.size, varied, pages: walk.progress.pages, end, listing });
     }
 
     /// How many exchanges of the operation were judged so far.

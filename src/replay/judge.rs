@@ -231,7 +231,7 @@ mod tests {
     fn exchange(id: &str, status: u16) -> Recorded {
         let request = WireRequest::json(&serde_json::json!({ "WindowExecutionId": id }));
         let response = Ok(WireResponse { status, headers: Vec::new(), body: b"{}".to_vec() });
-        Recorded { at: String::new(), request, response }
+        Recorded { at: String::new(), request, response, note: None }
     }
 
     #[test]

@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::check::pagination::{bounded, PaginationWalk, WalkEnd, WalkProgress, MAX_WALK_PAGES};
+use crate::check::pagination::{bounded, Listing, PaginationWalk, WalkEnd, WalkProgress, MAX_WALK_PAGES};
 use crate::check::{CheckId, CheckOptions};
 use crate::contract::input;
 use crate::finding::{CaseResult, Exchange, Finding, Outcome, RunReport};
@@ -167,6 +167,8 @@ struct UnitVerdict {
     kind: UnitKind,
     /// The unit's complete walks from the start, by listing (execution, filters).
     walks: std::collections::BTreeMap<(String, Option<String>), Vec<PaginationWalk>>,
+    /// Why the unit is not evaluated: a request throttled on every attempt.
+    throttled: Option<String>,
 }
 
 impl Replay<'_> {
@@ -277,6 +279,10 @@ impl Replay<'_> {
         let answer = self.client.send(&req).await;
         let resp = match answer {
             Ok(r) => r,
+            Err(e) if e.is_throttled() => {
+                verdict.throttled.get_or_insert_with(|| e.to_string());
+                return;
+            }
             Err(e) => {
                 let check = verdict.check.unwrap_or(CheckId::ResponseBody);
                 verdict.findings.push(Finding::new(check, "an HTTP answer", e.to_string()));
@@ -320,6 +326,7 @@ impl Replay<'_> {
                     varied: Some(format!("replayed page of {}", execution_id(&req))),
                     pages: progress.pages,
                     end: WalkEnd::Complete,
+                    listing: Listing::of_request(&req),
                 };
                 self.compare_walk(&[recorded], &req, walked, verdict);
             }
@@ -546,6 +553,7 @@ impl Replay<'_> {
         first_judged: bool,
     ) -> Option<PaginationWalk> {
         let (mut req, mut token) = self.rewrite(&pages[0].request);
+        let listing = Listing::of_request(&req);
         let exec = execution_id(&req);
         let first_size = max_results(&req);
         let mut sizes = vec![max_results_text(&req)];
@@ -561,6 +569,10 @@ impl Replay<'_> {
             }
             let resp = match self.client.send(&req).await {
                 Ok(r) => r,
+                Err(e) if e.is_throttled() => {
+                    verdict.throttled.get_or_insert_with(|| e.to_string());
+                    break WalkEnd::Interrupted;
+                }
                 Err(e) => break WalkEnd::Failed { page: n + 1, summary: e.to_string() },
             };
             let accepted = (n == 0 && first_judged) || self.judge_page(unit, (&req, &resp), pages, n, &token, verdict);
@@ -593,7 +605,7 @@ impl Replay<'_> {
             _ => (None, format!("replayed walk of {exec}, MaxResults {} page by page", sizes.join(", "))),
         };
         let varied = Some(varied);
-        Some(PaginationWalk { page_size, varied, pages: progress.pages, end })
+        Some(PaginationWalk { page_size, varied, pages: progress.pages, end, listing })
     }
 }
 
@@ -759,6 +771,11 @@ fn unit_kind(name: &str, cases: &HashMap<String, Case>, same_data: bool) -> Unit
 }
 
 fn unit_result(unit: &RecordedUnit, mut verdict: UnitVerdict) -> CaseResult {
+    if let Some(why) = verdict.throttled {
+        let (name, check) = (format!("replay {}", unit.name), verdict.kind.check().or(verdict.check));
+        let why = format!("{}{why}", crate::finding::NOT_EVALUATED);
+        return CaseResult::skipped(name, check.unwrap_or(CheckId::ResponseBody), Origin::Builtin, why);
+    }
     for walks in verdict.walks.values() {
         let complete: Vec<&PaginationWalk> = walks.iter().collect();
         let mut compared = crate::check::pagination::compare_walks(&complete);

@@ -177,7 +177,8 @@ fn recorded_walk(pages: &[&Recorded], keys: Vec<Vec<String>>, end: WalkEnd) -> P
     }
     let page_size = max_results(&pages[0].request).filter(|_| sizes.len() == 1);
     let varied = Some(format!("recorded walk, MaxResults {}", sizes.join(", ")));
-    PaginationWalk { page_size, varied, pages: keys, end }
+    let listing = crate::check::pagination::Listing::of_request(&pages[0].request);
+    PaginationWalk { page_size, varied, pages: keys, end, listing }
 }
 
 fn is_this_operation(e: &Recorded) -> bool {

@@ -45,6 +45,9 @@ pub async fn run_case(
     let repro = Some(client.repro(&req));
     let mut pending = None;
     let (outcome, response) = match client.send(&req).await {
+        Err(e) if e.is_throttled() => {
+            (Outcome::Skipped(format!("{}{e}", crate::finding::NOT_EVALUATED)), Err(e.to_string()))
+        }
         Err(e) => {
             (Outcome::Failed(vec![Finding::new(case.check, "an HTTP answer", e.to_string())]), Err(e.to_string()))
         }

@@ -300,6 +300,8 @@ impl Phase<'_> {
                 let findings = check::judge(&case, &req, &resp, inputs.opts);
                 Some(Evaluation { case, request: req, response: resp, findings })
             }
+            // Throttled on every attempt: not a smaller failure, and not a reason to stop.
+            Err(e) if e.is_throttled() => None,
             Err(e) => {
                 let repro = inputs.client.repro(&req);
                 *self.stopped.borrow_mut() = Some(GeneratedStop::NoAnswer { request: n, error: e.to_string(), repro });

@@ -94,8 +94,13 @@ async fn spelling(
         stop: walker.stop,
         observations: Default::default(),
         summaries: Vec::new(),
+        throttled: None,
+        unfiltered_items: walker.unfiltered_items,
     };
     let walked = other_walker.walk(Some(REUSE_SIZE), None).await;
+    if let Some(why) = other_walker.throttled.take() {
+        walker.throttled.get_or_insert(why);
+    }
     let rejection = Rejection::FirstPageAs(error_type::DOES_NOT_EXIST);
     let verdict = compare(Expected::SameItems(as_given), &walked.walk, walked.last_answer.as_ref(), rejection);
     let mut out = Spelling { findings: Vec::new(), note: format!("{other}: {} pages", walked.walk.pages.len()) };

@@ -92,6 +92,21 @@ pub enum RunError {
 #[error("cannot reach the endpoint: {0}")]
 pub struct Unreachable(#[from] pub TransportError);
 
+/// What `client`'s requests met so far: throttles, transient errors, the rate, the waits.
+pub fn traffic(client: &Client) -> crate::finding::Traffic {
+    let c = client.ledger().counts();
+    crate::finding::Traffic {
+        attempts: c.attempts,
+        throttled: c.throttled,
+        transient_retried: c.transient_retried,
+        transient_repeated: c.transient_repeated,
+        given_up: c.given_up,
+        settled_rate: client.pacer().rate(),
+        backoff_seconds: c.backoff.as_secs_f64(),
+        paced_seconds: c.paced.as_secs_f64(),
+    }
+}
+
 /// The report of an endpoint that does not implement the operation: one finding, and every case
 /// skipped.
 fn not_implemented_report(plan: &RunPlan, probe: CaseResult, how: probe::NotImplemented) -> RunReport {

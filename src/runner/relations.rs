@@ -14,7 +14,7 @@ use crate::check::filters::{check_filters, FilteredListing};
 use crate::check::pagination::{check_walks, PaginationWalk, TokenReuse, WalkEnd};
 use crate::check::CheckId;
 use crate::contract::{self, input};
-use crate::finding::{CaseResult, Finding, Outcome, WalkSummary};
+use crate::finding::{CaseResult, Finding, Outcome, WalkSummary, NOT_EVALUATED};
 use crate::source::Origin;
 use crate::transport::record::in_unit;
 use crate::transport::Client;
@@ -204,22 +204,32 @@ pub(super) fn checks() -> impl Iterator<Item = CheckId> {
     [CheckId::PaginationWalk, CheckId::FilterStatus, CheckId::IdCaseRelations].into_iter().chain(super::varied::CHECKS)
 }
 
-/// The units every relation of one execution reports under, skipped (the run was interrupted).
-fn interrupted(exec: &str) -> Vec<CaseResult> {
-    checks()
-        .map(|check| CaseResult::skipped(format!("{check} {exec}"), check, Origin::Builtin, super::stop::INTERRUPTED))
-        .collect()
+/// The units every relation of one execution reports under, skipped for `why` (the run was
+/// interrupted, or a request was throttled on every attempt).
+fn skipped_all(exec: &str, why: &str) -> Vec<CaseResult> {
+    checks().map(|check| CaseResult::skipped(format!("{check} {exec}"), check, Origin::Builtin, why)).collect()
 }
 
 /// The pagination and filter relations for one execution, and those that vary one dimension of
 /// its walks (`id_case.rs`, `varied.rs`).
 pub async fn relations(client: &Client, exec: String, stop: &StopFlag) -> RelationOutcome {
     let observations = Observations::default();
-    let mut walker = Walker { client, exec: &exec, stop, observations, summaries: Vec::new() };
+    let mut walker = Walker {
+        client,
+        exec: &exec,
+        stop,
+        observations,
+        summaries: Vec::new(),
+        throttled: None,
+        unfiltered_items: None,
+    };
     // Each relation's exchanges are recorded under the unit it reports as (`--record`).
     let unit = |check: CheckId| format!("{check} {exec}");
     let plain = in_unit(unit(CheckId::PaginationWalk), pagination_walks(&mut walker)).await;
     let mut walk_findings = check_walks(&plain.walks, plain.reuse.as_ref());
+    if plain.walks[0].end == WalkEnd::Complete {
+        walker.unfiltered_items = Some(plain.full.len());
+    }
     let filtered = in_unit(unit(CheckId::FilterStatus), filter_listings(&mut walker, &plain.full)).await;
     walk_findings.extend(check_walks(&filtered.or_walks, None));
     let mut results =
@@ -239,7 +249,11 @@ pub async fn relations(client: &Client, exec: String, stop: &StopFlag) -> Relati
         results.extend(super::varied::relations(&mut walker, &walks).await);
     }
     if stop.is_set() {
-        results = interrupted(&exec);
+        results = skipped_all(&exec, super::stop::INTERRUPTED);
+    } else if let Some(why) = &walker.throttled {
+        // A walk that lost a page to throttling compares a part with a whole: nothing here is
+        // judged (the exchanges that did come back still pass the always-on checks).
+        results = skipped_all(&exec, &format!("{NOT_EVALUATED}{why}"));
     }
     // A relation compares many exchanges; the request that starts its first walk is where a
     // person retracing it begins.

@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::observe::Observations;
 use super::probe::page_request;
 use super::stop::StopFlag;
-use crate::check::pagination::{item_key, PaginationWalk, WalkEnd, WalkProgress};
+use crate::check::pagination::{item_key, Listing, PaginationWalk, WalkEnd, WalkProgress};
 use crate::contract::{self, input, output, EitherRule};
 use crate::finding::WalkSummary;
 use crate::request::WireRequest;
@@ -121,6 +121,12 @@ pub(super) struct Walker<'a> {
     pub(super) stop: &'a StopFlag,
     pub(super) observations: Observations,
     pub(super) summaries: Vec<WalkSummary>,
+    /// Why a request was given up (the endpoint throttled every attempt): the relations that
+    /// walked here are then not evaluated, whatever they compared.
+    pub(super) throttled: Option<String>,
+    /// How many items the execution's unfiltered listing holds, once a walk has seen them all:
+    /// what bounds a filtered walk's pages.
+    pub(super) unfiltered_items: Option<usize>,
 }
 
 impl Walker<'_> {
@@ -135,11 +141,15 @@ impl Walker<'_> {
         let mut token = plan.start_token.map(str::to_owned);
         let mut last_answer = None;
         let varied = plan.description();
+        let filtered = plan.filter.is_some_and(|(_, f)| f.as_array().is_none_or(|a| !a.is_empty()));
+        let listing =
+            if filtered { Listing::Filtered { unfiltered_items: self.unfiltered_items } } else { Listing::Unfiltered };
         let label = PaginationWalk {
             page_size: plan.sizes[0],
             varied: varied.clone(),
             pages: Vec::new(),
             end: WalkEnd::Complete,
+            listing,
         }
         .label();
         let end = loop {
@@ -150,6 +160,11 @@ impl Walker<'_> {
             let req = plan.request(self.exec, page_no, token.as_deref());
             let resp = match self.client.send(&req).await {
                 Ok(r) => r,
+                Err(e) if e.is_throttled() => {
+                    // Nothing to compare: the walk ends as an interrupted one does (no finding).
+                    self.note_throttled(&e);
+                    break WalkEnd::Interrupted;
+                }
                 Err(e) => break WalkEnd::Failed { page: page_no, summary: e.to_string() },
             };
             let at = format!("walk of {} with {label}, page {page_no}", self.exec);
@@ -163,7 +178,7 @@ impl Walker<'_> {
                 Err(end) => break end,
             }
         };
-        let walk = PaginationWalk { page_size: plan.sizes[0], varied, pages: state.pages, end };
+        let walk = PaginationWalk { page_size: plan.sizes[0], varied, pages: state.pages, end, listing };
         self.summaries.push(WalkSummary {
             execution_id: self.exec.to_owned(),
             page_size: walk.page_size,
@@ -172,6 +187,14 @@ impl Walker<'_> {
             items: state.items.len(),
         });
         Walked { walk, items: state.items, first_token: state.first_token, last_answer }
+    }
+
+    /// Notes a request given up after every attempt was throttled (other errors are answers
+    /// the relations judge).
+    pub(super) fn note_throttled(&mut self, e: &crate::transport::TransportError) {
+        if e.is_throttled() && self.throttled.is_none() {
+            self.throttled = Some(e.to_string());
+        }
     }
 
     /// Takes one page into the walk (`WalkProgress::take`), noting the EITHER choices it shows:
@@ -213,7 +236,11 @@ impl Walker<'_> {
     /// page-size check reads the exchange).
     pub(super) async fn follow_with_size(&mut self, token: &str, size: i64) {
         let req = page_request(self.exec, Some(size), None, Some(token));
-        if let Ok(resp) = self.client.send(&req).await {
+        let answer = self.client.send(&req).await;
+        if let Err(e) = answer.as_ref().map(|_| ()) {
+            self.note_throttled(e);
+        }
+        if let Ok(resp) = answer {
             let at = format!(
                 "a token of {} from a page of {} followed with MaxResults {size}",
                 self.exec,
@@ -226,7 +253,10 @@ impl Walker<'_> {
     /// Follows `token` once more at `size` and returns that page's item keys.
     pub(super) async fn reuse(&mut self, token: &str, size: i64) -> Result<Vec<String>, String> {
         let req = page_request(self.exec, Some(size), None, Some(token));
-        let resp = self.client.send(&req).await.map_err(|e| e.to_string())?;
+        let resp = self.client.send(&req).await.map_err(|e| {
+            self.note_throttled(&e);
+            e.to_string()
+        })?;
         let at = format!("reuse of a token of {}", self.exec);
         let resp = Received::new(&resp);
         self.observations.record(self.client, &at, &req, &resp);

@@ -123,6 +123,16 @@ pub struct Choices {
     pub error_type_header: bool,
     /// §6: the message member.
     pub message_key: MessageKey,
+    /// §4: whether timestamps are written in exponent form (`1.541761816338E9`), as SSM's own
+    /// wire has been seen to.
+    pub timestamps_exponent: bool,
+    /// §5: whether tokens are long standard base64 (~1 KB with `+`, `/`, `=`), as AWS's are.
+    pub long_tokens: bool,
+    /// §5: whether a filtered page is cut from the unfiltered listing and then filtered (short or
+    /// empty pages mid-walk), as SSM's filtered listings are.
+    pub filters_after_cut: bool,
+    /// §8 and §1: the HTTP layer's habits (throttling, latency, transient 5xx, connections).
+    pub habits: super::habits::Habits,
 }
 
 impl Choices {
@@ -148,6 +158,10 @@ impl Choices {
         error_type_form: ErrorTypeForm::Bare,
         error_type_header: true,
         message_key: MessageKey::PerError,
+        timestamps_exponent: false,
+        long_tokens: false,
+        filters_after_cut: false,
+        habits: super::habits::Habits::NONE,
     };
 }
 

@@ -148,6 +148,22 @@ impl TaskFixture {
     }
 }
 
+/// Rewrites every item's `StartTime` and `EndTime` in exponent form (`1.541761816338E9`), the
+/// same numbers in another spelling (contract §4: any JSON number spelling).
+pub fn spell_timestamps_with_exponents(executions: &mut [ExecutionFixture]) {
+    static TIME: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#""(StartTime|EndTime)":(-?[0-9]+(?:\.[0-9]+)?)"#).expect("a valid pattern")
+    });
+    for task in executions.iter_mut().flat_map(|e| e.tasks.iter_mut()) {
+        task.item_json = TIME
+            .replace_all(&task.item_json, |c: &regex::Captures<'_>| {
+                let n: f64 = c[2].parse().unwrap_or_default();
+                format!("\"{}\":{n:E}", &c[1])
+            })
+            .into_owned();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,5 +186,17 @@ mod tests {
         for n in [0, 1, 10, 11] {
             assert!(counts.contains(&n));
         }
+    }
+
+    #[test]
+    fn exponent_timestamps_are_the_same_numbers() {
+        let mut execs = fixtures();
+        let i = execs[0].tasks.iter().position(|t| t.item_json.contains("StartTime")).unwrap();
+        let before: serde_json::Value = serde_json::from_str(&execs[0].tasks[i].item_json).unwrap();
+        spell_timestamps_with_exponents(&mut execs);
+        let text = &execs[0].tasks[i].item_json;
+        assert!(text.contains("E9"), "{text}");
+        let after: serde_json::Value = serde_json::from_str(text).unwrap();
+        assert_eq!(after["StartTime"].as_f64(), before["StartTime"].as_f64());
     }
 }

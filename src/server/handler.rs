@@ -60,7 +60,19 @@ impl Reference {
 
     /// A conformant reference that makes another of the contract's accepted choices.
     pub fn with_variant(variant: Variant) -> Reference {
-        Reference { choices: variant.choices(), variant: Some(variant), ..Reference::new(None) }
+        let choices = variant.choices();
+        let mut executions = fixtures();
+        if choices.timestamps_exponent {
+            super::fixtures::spell_timestamps_with_exponents(&mut executions);
+        }
+        Reference { choices, variant: Some(variant), executions, ..Reference::new(None) }
+    }
+
+    /// The same reference with the HTTP layer's `habits` (throttling, latency, ...) in front:
+    /// a fault or a variant behind a throttling layer.
+    pub fn with_habits(mut self, habits: super::habits::Habits) -> Reference {
+        self.choices.habits = habits;
+        self
     }
 
     /// The variant it serves with, if any.
@@ -234,9 +246,16 @@ impl Reference {
             Some(sets) => exec.tasks.iter().filter(|t| self.matches(sets, t.status)).collect(),
             None => Vec::new(), // a filter applied as written that nothing can match
         };
+        let statuses_for_cut = statuses.clone().filter(|sets| !sets.is_empty());
         let fingerprint = filter_fingerprint(&statuses.unwrap_or_default());
+        let mut all: Vec<&TaskFixture> = exec.tasks.iter().collect();
         if (self.has(Fault::UnstableOrder) && inp.max_results.is_none()) || self.choices.order == Order::Reversed {
             tasks.reverse();
+            all.reverse();
+        }
+        if self.choices.filters_after_cut && statuses_for_cut.is_some() {
+            // The walk's offsets are the unfiltered listing's.
+            tasks.clone_from(&all);
         }
         // Faults may let MaxResults through unchecked; a page of 0 would never end.
         let asked = inp.max_results.map_or(self.choices.default_page_size, |n| n.clamp(1, 10_000) as usize);
@@ -244,14 +263,22 @@ impl Reference {
         let offset = resume.offset;
         let size =
             if self.has(Fault::TokenKeepsPageSize) && offset > 0 { contract::MAX_RESULTS_MAX as usize } else { asked };
-        let (items, next) = self.page(exec, &tasks, PagePlan { offset, size });
+        let (items, next) = match (&statuses_for_cut, self.choices.filters_after_cut) {
+            // Cut from the unfiltered listing, then filtered: a page may be short or empty.
+            (Some(sets), true) => {
+                let (page, next) = self.page(exec, &all, PagePlan { offset, size });
+                (page.into_iter().filter(|t| self.matches(sets, t.status)).collect(), next)
+            }
+            _ => self.page(exec, &tasks, PagePlan { offset, size }),
+        };
         let next_token = match next {
             Some(o) => {
                 // Under `token-counts-pages` the token holds a page count, not an offset.
                 let o = if self.has(Fault::TokenCountsPages) { o / size } else { o };
                 let execution_id = exec.window_execution_id.clone();
                 let state = TokenState { execution_id, filters: resume.fingerprint, offset: o, page_size: size };
-                Some(Value::String(token::encode(&state)))
+                let short = token::encode(&state);
+                Some(Value::String(if self.choices.long_tokens { token::lengthen(&short) } else { short }))
             }
             None => match self.choices.last_page_token {
                 LastPageToken::Absent => None,
@@ -320,6 +347,10 @@ impl Reference {
             }
             None | Some("") => return at(0),
             Some(_) if self.has(Fault::NextTokenIgnored) => return at(0),
+            Some(t) if self.choices.long_tokens => match token::shorten(t).and_then(|t| token::decode(&t)) {
+                Some(state) => state,
+                None => return Err(invalid("The specified token isn't valid.")),
+            },
             Some(t) => match token::decode(t) {
                 Some(state) => state,
                 None if self.has(Fault::GarbageTokenAccepted) => return at(0),

@@ -9,8 +9,17 @@ use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use tokio::sync::oneshot;
 
+use super::answer::{request_id, Reply};
+use super::habits::{Gate, HabitState};
 use super::handler::Reference;
+use crate::contract::real_service;
 use crate::request::WireRequest;
+
+/// What the server shares between requests: the pure handler and the state of its habits.
+struct Served {
+    reference: Reference,
+    habits: HabitState,
+}
 
 /// The most a request body may be; larger ones get 413.
 const BODY_LIMIT: usize = 8 << 20;
@@ -49,9 +58,10 @@ impl Drop for ServerHandle {
     }
 }
 
-async fn serve_one(State(reference): State<Arc<Reference>>, request: axum::extract::Request) -> Response {
+async fn serve_one(State(served): State<Arc<Served>>, request: axum::extract::Request) -> Response {
     // The request taken apart, not extracted piece by piece (which clones the header map).
     let (parts, body) = request.into_parts();
+    let peer = parts.extensions.get::<axum::extract::ConnectInfo<SocketAddr>>().map(|c| c.0);
     let Ok(body) = axum::body::to_bytes(body, BODY_LIMIT).await else {
         return StatusCode::PAYLOAD_TOO_LARGE.into_response();
     };
@@ -65,22 +75,55 @@ async fn serve_one(State(reference): State<Arc<Reference>>, request: axum::extra
             .collect(),
         body: Vec::from(body),
     };
+    let reference = &served.reference;
     if reference.drops_connection(&req) {
         // A body that fails after the head: the connection ends with no complete answer.
         let broken = futures::stream::once(async { Err::<Bytes, std::io::Error>(std::io::Error::other("dropped")) });
         return Response::new(axum::body::Body::from_stream(broken));
     }
-    let resp = reference.handle(&req);
-    // A bare response (a `Vec<u8>` into_response would add a content type only to replace it).
-    let mut out = Response::new(axum::body::Body::from(resp.body));
+    let habits = *served.habits.habits();
+    if !habits.latency.is_zero() {
+        tokio::time::sleep(habits.latency).await;
+    }
+    let resp = match served.habits.gate(&req) {
+        Gate::Answer => reference.handle(&req),
+        Gate::Throttle(status) => throttle(reference, status),
+        Gate::Transient => Reply::internal_error().into_response(Some(request_id(fresh_id())), true),
+    };
+    let mut out = if habits.chunked { chunked(resp.body) } else { Response::new(axum::body::Body::from(resp.body)) };
     *out.status_mut() = StatusCode::from_u16(resp.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    out.headers_mut().reserve(resp.headers.len());
+    out.headers_mut().reserve(resp.headers.len() + 1);
     for (k, v) in resp.headers {
         if let (Ok(k), Ok(v)) = (header_name(k), HeaderValue::try_from(v)) {
             out.headers_mut().insert(k, v);
         }
     }
+    if served.habits.closes(peer) {
+        out.headers_mut().insert(axum::http::header::CONNECTION, HeaderValue::from_static("close"));
+    }
     out
+}
+
+/// A throttle as SSM sends one: `ThrottlingException`, "Rate exceeded", in the reference's
+/// error form.
+fn throttle(reference: &Reference, status: u16) -> crate::response::WireResponse {
+    let choices = reference.choices();
+    let reply =
+        Reply::error(choices, status, real_service::THROTTLING_EXCEPTION, Some(real_service::RATE_EXCEEDED.to_owned()));
+    reply.into_response(Some(request_id(fresh_id())), choices.error_type_header)
+}
+
+/// A number for the request id of an answer the handler did not make (its own count apart).
+fn fresh_id() -> u64 {
+    static HABIT_ANSWERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1 << 48);
+    HABIT_ANSWERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// `body` sent chunked, in pieces of at most 512 bytes.
+fn chunked(body: Vec<u8>) -> Response {
+    let pieces: Vec<Result<Bytes, std::io::Error>> =
+        body.chunks(512).map(|c| Ok(Bytes::copy_from_slice(c))).collect::<Vec<_>>();
+    Response::new(axum::body::Body::from_stream(futures::stream::iter(pieces)))
 }
 
 /// The header named `name`; the ones the reference always sends without parsing their names.
@@ -102,10 +145,11 @@ const REQUEST_ID_HEADER_LOWER: &str = "x-amzn-requestid";
 pub async fn spawn(addr: SocketAddr, reference: Reference) -> std::io::Result<ServerHandle> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
-    let app = axum::Router::new().fallback(serve_one).with_state(Arc::new(reference));
+    let habits = HabitState::new(reference.choices().habits);
+    let app = axum::Router::new().fallback(serve_one).with_state(Arc::new(Served { reference, habits }));
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, app)
+        let _ = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async move {
                 let _ = rx.await;
             })

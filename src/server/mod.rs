@@ -5,7 +5,9 @@
 //! - `validate.rs`: reading and validating the input; `token.rs`: tamper-evident tokens;
 //! - `fault.rs`: the fault catalogue; `deform.rs`: output faults as deformations of the answer;
 //! - `variant.rs`: the variants, each another set of accepted choices;
-//! - `answer.rs`: how answers are shaped; `http.rs`: the HTTP wrapper;
+//! - `answer.rs`: how answers are shaped; `http.rs`: the HTTP wrapper; `habits.rs`: the real
+//!   service's operational habits it can take on there (throttling, latency, transient 5xx,
+//!   connections, chunked bodies);
 //! - `discovery.rs`: the two read-only listings `run --discover` finds execution ids with.
 //!
 //! ## Adding a fault
@@ -23,6 +25,7 @@ mod deform;
 pub mod discovery;
 pub mod fault;
 pub mod fixtures;
+pub mod habits;
 pub mod handler;
 mod http;
 pub mod token;
@@ -32,6 +35,7 @@ pub mod variant;
 pub use choices::Choices;
 pub use deform::Deform;
 pub use fault::{Fault, FaultInfo};
+pub use habits::{Habits, Throttle};
 pub use handler::Reference;
 pub use http::{spawn, ServerHandle};
 pub use variant::{Variant, VariantInfo};

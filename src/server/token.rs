@@ -1,7 +1,7 @@
 //! The reference endpoint's opaque, tamper-evident `NextToken`: the execution, the filter set, the
 //! offset and the page size that issued it, with a MAC so that a changed or truncated token is detected rather than misread.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
@@ -53,6 +53,34 @@ pub fn decode(token: &str) -> Option<TokenState> {
     Some(TokenState { execution_id, filters, offset, page_size })
 }
 
+/// The length of a long token (before base64), about AWS's: ~1,000 characters once encoded.
+const LONG_BYTES: usize = 750;
+
+/// The filler of a long token after `len` bytes of the short one: deterministic, and of bytes
+/// whose base64 holds `+` and `/` (so that no alphabet can be assumed).
+fn filler(len: usize) -> impl Iterator<Item = u8> {
+    (len..LONG_BYTES).map(|i| [0xfb, 0xef, 0xbe, 0xff][i % 4] ^ (i as u8 & 0x10))
+}
+
+/// `token` as a long standard-base64 token (`+`, `/`, `=`), as AWS's look.
+pub fn lengthen(token: &str) -> String {
+    let mut bytes = token.as_bytes().to_vec();
+    bytes.push(b'\n');
+    bytes.extend(filler(bytes.len()));
+    STANDARD.encode(bytes)
+}
+
+/// The short token inside a long one; `None` when it was not made by [`lengthen`] or was changed.
+pub fn shorten(long: &str) -> Option<String> {
+    let bytes = STANDARD.decode(long).ok()?;
+    let cut = bytes.iter().position(|b| *b == b'\n')?;
+    let rest = &bytes[cut + 1..];
+    if !rest.iter().copied().eq(filler(cut + 1)) {
+        return None;
+    }
+    String::from_utf8(bytes[..cut].to_vec()).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,5 +95,10 @@ mod tests {
         assert_eq!(decode(&t[..t.len() / 2]), None);
         assert_eq!(decode("garbage"), None);
         assert_eq!(decode(""), None);
+        let long = lengthen(&t);
+        assert!(long.len() >= 1000 && long.contains('+') && long.contains('/'), "{long}");
+        assert_eq!(shorten(&long).as_deref(), Some(t.as_str()));
+        assert_eq!(shorten(&tamper(&long)), None);
+        assert_eq!(shorten(&long[..long.len() - 4]), None);
     }
 }

@@ -6,10 +6,13 @@
 //! Adding a variant: one line below naming its EITHER rule and the [`Choices`] it sets (a new
 //! field of `Choices` if the rule is new, read where the handler answers that rule).
 
+use std::time::Duration;
+
 use super::choices::{
     Choices, ErrorTypeForm, ForeignToken, LastPageToken, MessageKey, Order, UnknownMembers, UnsupportedFilter,
     ValidationItems,
 };
+use super::habits::{Habits, Throttle};
 use crate::catalogue::catalogue;
 use crate::contract::{error_body, error_type, EitherRule};
 
@@ -135,6 +138,59 @@ catalogue! {
                 rule: EitherRule::EmptyListForm,
                 choices: Choices { empty_list_omitted: true, ..Choices::FAITHFUL },
             };
+        TimestampsExponent = "timestamps-exponent",
+            "writes StartTime and EndTime in exponent form (1.541761816338E9), as SSM's own wire has" {
+                rule: EitherRule::TimestampSpelling,
+                choices: Choices { timestamps_exponent: true, ..Choices::FAITHFUL },
+            };
+        LongBase64Tokens = "long-base64-tokens",
+            "issues ~1 KB standard-base64 tokens (with +, / and =), as AWS does" {
+                rule: EitherRule::TokenForm,
+                choices: Choices { long_tokens: true, ..Choices::FAITHFUL },
+            };
+        FiltersAfterPageCut = "filters-after-page-cut",
+            "cuts a filtered page from the unfiltered listing, then filters it (short and empty pages mid-walk)" {
+                rule: EitherRule::ShortPages,
+                choices: Choices { filters_after_cut: true, ..Choices::FAITHFUL },
+            };
+        Throttling = "throttling",
+            "throttles past 400 requests a second (burst 40) with 400 ThrottlingException \"Rate exceeded\"" {
+                rule: EitherRule::Throttling,
+                choices: Choices { habits: Habits { throttle: Some(TEST_THROTTLE), ..Habits::NONE }, ..Choices::FAITHFUL },
+            };
+        Throttling429 = "throttling-429",
+            "throttles as `throttling` does, with HTTP 429" {
+                rule: EitherRule::ThrottleStatus,
+                choices: Choices {
+                    habits: Habits { throttle: Some(Throttle { status: 429, ..TEST_THROTTLE }), ..Habits::NONE },
+                    ..Choices::FAITHFUL
+                },
+            };
+        Transient5xx = "transient-5xx",
+            "answers every 20th request with a 500 InternalServerError that a retry does not repeat" {
+                rule: EitherRule::TransientError,
+                choices: Choices { habits: Habits { transient_every: Some(20), ..Habits::NONE }, ..Choices::FAITHFUL },
+            };
+        Latency = "latency",
+            "waits 5 ms before every answer" {
+                rule: EitherRule::Latency,
+                choices: Choices { habits: Habits { latency: Duration::from_millis(5), ..Habits::NONE }, ..Choices::FAITHFUL },
+            };
+        ConnectionClose = "connection-close",
+            "sends Connection: close with every answer (a new connection per request)" {
+                rule: EitherRule::HttpFraming,
+                choices: Choices { habits: Habits { connection_close: true, ..Habits::NONE }, ..Choices::FAITHFUL },
+            };
+        KeepAliveLimit = "keep-alive-limit",
+            "closes each connection after its 3rd answer" {
+                rule: EitherRule::HttpFraming,
+                choices: Choices { habits: Habits { keep_alive_limit: Some(3), ..Habits::NONE }, ..Choices::FAITHFUL },
+            };
+        ChunkedBodies = "chunked-bodies",
+            "sends every body chunked, in pieces of 512 bytes" {
+                rule: EitherRule::HttpFraming,
+                choices: Choices { habits: Habits { chunked: true, ..Habits::NONE }, ..Choices::FAITHFUL },
+            };
         OptionalMembersNull = "optional-members-null",
             "sends an item's absent optional members (EndTime, AlarmConfiguration, ...) as null" {
                 rule: EitherRule::OptionalMemberNull,
@@ -142,6 +198,10 @@ catalogue! {
             };
     }
 }
+
+/// The `throttling` variants' bucket: enough throttles to exercise retries and pacing, a rate
+/// that keeps a test run within seconds (`serve --throttle 50/100` for AWS-like rates).
+const TEST_THROTTLE: Throttle = Throttle { rate: 400, burst: 40, status: 400 };
 
 impl Variant {
     /// The EITHER rule of the contract it exercises.

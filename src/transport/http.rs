@@ -2,8 +2,11 @@
 //! response head and every body byte), no redirects followed, the body read in chunks up to a
 //! cap whatever the framing (Content-Length, chunked or close-delimited).
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use super::pace::{Pacer, PacingOptions};
+use super::retry::{self, AnswerClass, RetryLedger, RetryPolicy};
 use super::sign::{CredentialSource, Signer};
 use crate::repro::{CurlCredentials, CurlSigning};
 use crate::request::WireRequest;
@@ -27,6 +30,10 @@ pub struct ClientConfig {
     pub signer: Option<Signer>,
     /// Record every exchange (`run --record`).
     pub recorder: Option<super::record::Recorder>,
+    /// The rate requests are sent at, and whether throttles lower it.
+    pub pacing: PacingOptions,
+    /// How throttles and transient errors are retried.
+    pub retry: RetryPolicy,
 }
 
 impl TransportOptions {
@@ -124,6 +131,13 @@ pub enum TransportErrorKind {
     },
     /// Anything else the HTTP layer reported (reset, malformed response).
     Other(String),
+    /// Every attempt was throttled: the request was given up, and its unit is not evaluated.
+    Throttled {
+        /// How many attempts were made.
+        attempts: u32,
+        /// The last throttle, in a few words (`400 ThrottlingException`).
+        last: String,
+    },
 }
 
 /// A failed exchange, naming the URL.
@@ -147,6 +161,9 @@ fn describe(kind: &TransportErrorKind) -> String {
             human_size(*limit)
         ),
         TransportErrorKind::Other(e) => e.clone(),
+        TransportErrorKind::Throttled { attempts, last } => {
+            format!("the endpoint throttled all {attempts} attempts (the last: {last}); not evaluated: lower --rate")
+        }
     }
 }
 
@@ -159,7 +176,15 @@ fn human_size(n: usize) -> String {
         .map_or_else(|| format!("{n} bytes"), |(unit, name)| format!("{} {name}", n / unit))
 }
 
-/// An HTTP client for one endpoint.
+impl TransportError {
+    /// Whether the request was given up because every attempt was throttled: its unit is not
+    /// evaluated (never passed, never failed).
+    pub fn is_throttled(&self) -> bool {
+        matches!(self.kind, TransportErrorKind::Throttled { .. })
+    }
+}
+
+/// An HTTP client for one endpoint. Clones share the pacing and the retry ledger.
 #[derive(Debug, Clone)]
 pub struct Client {
     http: reqwest::Client,
@@ -167,6 +192,24 @@ pub struct Client {
     options: TransportOptions,
     recorder: Option<super::record::Recorder>,
     signer: Option<Signer>,
+    pacer: Arc<Pacer>,
+    ledger: Arc<RetryLedger>,
+    retry: RetryPolicy,
+}
+
+/// One attempt's result, and whether a failed exchange broke before the response head (a
+/// transient error the SDKs retry).
+struct Attempt {
+    result: Result<WireResponse, TransportError>,
+    broke_before_head: bool,
+}
+
+/// What the retries of one request cost, for the quota.
+#[derive(Default)]
+struct Tries {
+    throttles: u32,
+    transient: u32,
+    cost: u32,
 }
 
 /// The innermost cause of an error, which is where reqwest keeps the useful words.
@@ -190,14 +233,33 @@ enum Phase {
 impl Client {
     /// A client for `url` (e.g. `http://127.0.0.1:4566`).
     pub fn new(url: &str, config: ClientConfig) -> Result<Client, TransportError> {
-        let ClientConfig { options, signer, recorder } = config;
+        let ClientConfig { options, signer, recorder, pacing, retry } = config;
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(options.timeout)
             .connect_timeout(options.timeout.min(Duration::from_secs(5)))
             .build()
             .map_err(|e| TransportError { url: url.to_owned(), kind: TransportErrorKind::Other(root_cause(&e)) })?;
-        Ok(Client { http, url: url.trim_end_matches('/').to_owned(), options, signer, recorder })
+        Ok(Client {
+            http,
+            url: url.trim_end_matches('/').to_owned(),
+            options,
+            signer,
+            recorder,
+            pacer: Arc::new(Pacer::new(pacing)),
+            ledger: Arc::new(RetryLedger::default()),
+            retry,
+        })
+    }
+
+    /// What the retries met so far (throttles, transient errors, waits), shared by every clone.
+    pub fn ledger(&self) -> &RetryLedger {
+        &self.ledger
+    }
+
+    /// The pacing every request of this client passes.
+    pub fn pacer(&self) -> &Pacer {
+        &self.pacer
     }
 
     /// The endpoint URL.
@@ -238,26 +300,95 @@ impl Client {
         TransportError { url: self.url.clone(), kind }
     }
 
-    /// Sends one request. The whole exchange, to the body's last byte, is bounded by the
-    /// timeout (a trickle or an endless body ends there) and the body by the size limit.
+    /// Sends one request, paced, retrying throttles and transient errors as the SDKs do
+    /// (`retry.rs`); the answer returned is the final one, the one to judge. Each exchange, to
+    /// the body's last byte, is bounded by the timeout and the body by the size limit.
     pub async fn send(&self, req: &WireRequest) -> Result<WireResponse, TransportError> {
-        // reqwest's own timeout covers the body too; this deadline makes the bound independent
-        // of how the HTTP layer arms its timers.
-        let signed = match &self.signer {
-            Some(signer) => {
-                signer.headers(&self.url, req).map_err(|e| self.error(TransportErrorKind::Other(e.to_string())))?
-            }
-            None => Vec::new(),
-        };
-        let result = match tokio::time::timeout(self.options.timeout, self.exchange(req, &signed)).await {
-            Ok(result) => result,
-            Err(_elapsed) => Err(self.error(TransportErrorKind::Timeout)),
-        };
+        let mut tries = Tries::default();
+        loop {
+            let paced = self.pacer.acquire().await;
+            self.ledger.attempt(paced);
+            let Attempt { result, broke_before_head } = self.attempt(req).await;
+            let class = match &result {
+                Ok(resp) => retry::classify(resp),
+                Err(_) if broke_before_head => AnswerClass::Transient,
+                Err(_) => AnswerClass::Final,
+            };
+            self.pacer.update(class == AnswerClass::Throttle);
+            let retry_no = match class {
+                AnswerClass::Final => return self.finish(req, result, &tries),
+                AnswerClass::Throttle => {
+                    let resp = result.as_ref().expect("a throttle is an answer");
+                    self.ledger.throttle(req, resp);
+                    tries.throttles += 1;
+                    if tries.throttles >= self.retry.throttle_attempts {
+                        self.ledger.given_up();
+                        let last = format!("{} {}", resp.status, throttle_name(resp));
+                        let error = self.error(TransportErrorKind::Throttled { attempts: tries.throttles, last });
+                        return self.finish(req, Err(error), &tries);
+                    }
+                    tries.throttles
+                }
+                AnswerClass::Transient => {
+                    let cost = if broke_before_head { 10 } else { 5 };
+                    let more = tries.transient + 1 < self.retry.transient_attempts;
+                    if !more || !self.ledger.take_quota(&self.retry, cost) {
+                        self.ledger.repeated();
+                        return self.finish(req, result, &tries);
+                    }
+                    tries.transient += 1;
+                    tries.cost += cost;
+                    tries.transient
+                }
+            };
+            let wait = self.retry.backoff(retry_no);
+            tokio::time::sleep(wait).await;
+            self.ledger.backoff(wait);
+        }
+    }
+
+    /// Records the final answer (with the retries noted) and settles the quota.
+    fn finish(
+        &self,
+        req: &WireRequest,
+        result: Result<WireResponse, TransportError>,
+        tries: &Tries,
+    ) -> Result<WireResponse, TransportError> {
+        if result.is_ok() {
+            self.ledger.answered(tries.transient, tries.cost);
+        }
         if let Some(recorder) = &self.recorder {
-            // The headers it was signed with, as sent (the recorder redacts the secrets).
-            recorder.record(req, &signed, result.as_ref().map_err(|e| e.to_string()));
+            // The headers it was signed with are those of the final attempt (the recorder
+            // redacts the secrets); a throttle is never recorded as the answer.
+            let signed = self.signed_headers(req).unwrap_or_default();
+            let note = retries_note(tries);
+            recorder.record_noted(req, &signed, result.as_ref().map_err(|e| e.to_string()), note.as_deref());
         }
         result
+    }
+
+    fn signed_headers(&self, req: &WireRequest) -> Result<Vec<(String, String)>, TransportError> {
+        match &self.signer {
+            Some(signer) => {
+                signer.headers(&self.url, req).map_err(|e| self.error(TransportErrorKind::Other(e.to_string())))
+            }
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// One attempt, signed afresh (a retry after a long backoff must carry a fresh date).
+    async fn attempt(&self, req: &WireRequest) -> Attempt {
+        // reqwest's own timeout covers the body too; this deadline makes the bound independent
+        // of how the HTTP layer arms its timers.
+        let signed = match self.signed_headers(req) {
+            Ok(signed) => signed,
+            Err(e) => return Attempt { result: Err(e), broke_before_head: false },
+        };
+        match tokio::time::timeout(self.options.timeout, self.exchange(req, &signed)).await {
+            Ok(Ok(resp)) => Attempt { result: Ok(resp), broke_before_head: false },
+            Ok(Err((e, broke_before_head))) => Attempt { result: Err(e), broke_before_head },
+            Err(_elapsed) => Attempt { result: Err(self.error(TransportErrorKind::Timeout)), broke_before_head: false },
+        }
     }
 
     /// Passes `req` on to the endpoint unchanged and returns the answer as it came, bounded by
@@ -297,9 +428,16 @@ impl Client {
         Ok(RawResponse { status, headers, body })
     }
 
-    async fn exchange(&self, req: &WireRequest, signed: &[(String, String)]) -> Result<WireResponse, TransportError> {
-        let method = reqwest::Method::from_bytes(req.method.as_bytes())
-            .map_err(|e| self.error(TransportErrorKind::Other(format!("cannot send method {:?} ({e})", req.method))))?;
+    /// One exchange; a failure says whether it broke before the response head (not a timeout
+    /// and not a refused connection: a reset or a closed keep-alive connection).
+    async fn exchange(
+        &self,
+        req: &WireRequest,
+        signed: &[(String, String)],
+    ) -> Result<WireResponse, (TransportError, bool)> {
+        let method = reqwest::Method::from_bytes(req.method.as_bytes()).map_err(|e| {
+            (self.error(TransportErrorKind::Other(format!("cannot send method {:?} ({e})", req.method))), false)
+        })?;
         let mut builder = self.http.request(method, format!("{}{}", self.url, req.path));
         for (k, v) in &req.headers {
             builder = builder.header(k, v);
@@ -308,7 +446,8 @@ impl Client {
             builder = builder.header(k, v);
         }
         let classify = |e: reqwest::Error, phase: Phase| {
-            self.error(if e.is_timeout() {
+            let before_head = matches!(phase, Phase::Head) && !e.is_timeout() && !e.is_connect();
+            let kind = if e.is_timeout() {
                 TransportErrorKind::Timeout
             } else if e.is_connect() {
                 TransportErrorKind::Connect(root_cause(&e))
@@ -318,7 +457,8 @@ impl Client {
                     Phase::Head => format!("the exchange failed before a complete response head arrived ({cause})"),
                     Phase::Body(n) => format!("the response body broke off after {n} bytes ({cause})"),
                 })
-            })
+            };
+            (self.error(kind), before_head)
         };
         let mut resp = builder.body(req.body.clone()).send().await.map_err(|e| classify(e, Phase::Head))?;
         let status = resp.status().as_u16();
@@ -329,20 +469,40 @@ impl Client {
             .collect();
         let limit = self.options.body_limit;
         // A declared length over the limit is refused before a byte of the body is read.
+        let too_large = || (self.error(TransportErrorKind::BodyTooLarge { limit }), false);
         if resp.content_length().is_some_and(|n| n > limit as u64) {
-            return Err(self.error(TransportErrorKind::BodyTooLarge { limit }));
+            return Err(too_large());
         }
         // Without a length (chunked, close-delimited) or with one that lies, the cap holds too:
         // no more than `limit` bytes are ever kept.
         let mut body = Vec::new();
         while let Some(chunk) = resp.chunk().await.map_err(|e| classify(e, Phase::Body(body.len())))? {
             if chunk.len() > limit - body.len() {
-                return Err(self.error(TransportErrorKind::BodyTooLarge { limit }));
+                return Err(too_large());
             }
             body.extend_from_slice(&chunk);
         }
         Ok(WireResponse { status, headers, body })
     }
+}
+
+/// A throttle's type in a few words: `__type`, else the header's, else `no __type`.
+fn throttle_name(resp: &WireResponse) -> String {
+    let shape = crate::response::ErrorShape::of(resp);
+    let name = shape.resolved_type.or(shape.header_type).or(shape.code_member);
+    crate::response::excerpt(name.as_deref().unwrap_or("no __type"), 60)
+}
+
+/// What a recording notes of a request's retries (`None`: there were none).
+fn retries_note(tries: &Tries) -> Option<String> {
+    let mut parts = Vec::new();
+    if tries.throttles > 0 {
+        parts.push(format!("after {} throttled", tries.throttles));
+    }
+    if tries.transient > 0 {
+        parts.push(format!("after {} transient", tries.transient));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
 }
 
 #[cfg(test)]

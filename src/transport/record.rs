@@ -61,8 +61,11 @@ pub struct Recorded {
     pub at: String,
     /// The request, with the signature's headers as sent (secrets redacted).
     pub request: WireRequest,
-    /// The answer, or why none came.
+    /// The answer, or why none came: the final one, after any retries (a throttle is never
+    /// kept as the answer).
     pub response: Result<WireResponse, String>,
+    /// What the retries before it met (`after 2 throttled, after 1 transient`), if any.
+    pub note: Option<String>,
 }
 
 /// A unit's place among the units (the order it first sent) and its exchanges.
@@ -89,6 +92,17 @@ pub const EXECUTION_IDS_FILE: &str = "execution-ids.txt";
 impl Recorder {
     /// Records one exchange under the current unit (`other` outside any).
     pub fn record(&self, request: &WireRequest, signed: &[(String, String)], response: Result<&WireResponse, String>) {
+        self.record_noted(request, signed, response, None);
+    }
+
+    /// Records one exchange with a note of the retries that came before its answer.
+    pub fn record_noted(
+        &self,
+        request: &WireRequest,
+        signed: &[(String, String)],
+        response: Result<&WireResponse, String>,
+        note: Option<&str>,
+    ) {
         let unit = UNIT.try_with(Clone::clone).unwrap_or_else(|_| "other".to_owned());
         let mut request = request.clone();
         request.headers.extend(signed.iter().cloned());
@@ -109,6 +123,7 @@ impl Recorder {
             at: crate::clock::now(),
             request,
             response,
+            note: note.map(|n| n.replace(['\r', '\n'], " ")),
         });
     }
 
@@ -170,7 +185,8 @@ pub fn render(unit: &str, endpoint: &str, exchanges: &[Recorded]) -> Vec<u8> {
     .into_bytes();
     for (i, e) in exchanges.iter().enumerate() {
         let n = i + 1;
-        out.extend_from_slice(format!("### request {n} · {}\n", e.at).as_bytes());
+        let note = e.note.as_deref().map(|n| format!(" · {n}")).unwrap_or_default();
+        out.extend_from_slice(format!("### request {n} · {}{note}\n", e.at).as_bytes());
         let first = format!("{} {} HTTP/1.1", e.request.method, e.request.path);
         message(&mut out, &first, &e.request.headers, &e.request.body);
         match &e.response {
@@ -265,11 +281,13 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(String, Vec<Recorded>), Recor
         if line.is_empty() {
             continue;
         }
-        let at = line
-            .strip_prefix("### request ")
-            .and_then(|r| r.split(" · ").nth(1))
+        let mut fields = line.strip_prefix("### request ").map(|r| r.split(" · ").skip(1));
+        let at = fields
+            .as_mut()
+            .and_then(Iterator::next)
             .ok_or_else(|| err(c.line, "expected `### request N · TIME`"))?
             .to_owned();
+        let note = fields.and_then(|mut f| f.next()).map(str::to_owned);
         let first = c.next_line().ok_or_else(|| err(c.line, "the file ends after `### request`"))?;
         let mut parts = first.splitn(3, ' ');
         let (method, target) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
@@ -291,7 +309,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(String, Vec<Recorded>), Recor
         } else {
             return Err(err(c.line, "expected `### response N` or `### no response N`"));
         };
-        exchanges.push(Recorded { at, request, response });
+        exchanges.push(Recorded { at, request, response, note });
     }
     Ok((unit, exchanges))
 }
@@ -312,8 +330,14 @@ mod tests {
                     headers: vec![("content-type".to_owned(), "application/x-amz-json-1.1".to_owned())],
                     body: b"{\"a\":\n1}\n\n### response 9\n\xff".to_vec(),
                 }),
+                note: Some("after 2 throttled".to_owned()),
             },
-            Recorded { at: "2026-11-29T19:20:01.000Z".to_owned(), request, response: Err("timed out".to_owned()) },
+            Recorded {
+                at: "2026-11-29T19:20:01.000Z".to_owned(),
+                request,
+                response: Err("timed out".to_owned()),
+                note: None,
+            },
         ];
         let text = render("max-results-9", "http://h:1", &exchanges);
         let (unit, back) = parse(Path::new("r.http"), &text).unwrap();
@@ -324,6 +348,7 @@ mod tests {
         assert_eq!(back[0].request.body, exchanges[0].request.body);
         assert_eq!(back[0].response, exchanges[0].response);
         assert_eq!(back[1].response, Err("timed out".to_owned()));
+        assert_eq!((back[0].note.as_deref(), back[1].note.as_deref()), (Some("after 2 throttled"), None));
         let broken = parse(Path::new("b.http"), b"# ssm-conform recording \xc2\xb7 unit u \xc2\xb7 endpoint e\n### request 1 \xc2\xb7 t\nPOST / HTTP/1.1\nx: y\n");
         assert_eq!(broken.unwrap_err().to_string(), "b.http:4: the file ends inside a message's headers");
     }

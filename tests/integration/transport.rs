@@ -37,11 +37,9 @@ where
 /// Sends the probe request to `url` with this timeout and body cap.
 fn send(url: &str, timeout: Duration, body_limit: usize) -> Result<WireResponse, TransportError> {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let client = Client::new(
-        url,
-        ClientConfig { options: TransportOptions { timeout, body_limit }, signer: None, recorder: None },
-    )
-    .unwrap();
+    let client =
+        Client::new(url, ClientConfig { options: TransportOptions { timeout, body_limit }, ..ClientConfig::default() })
+            .unwrap();
     let probe = WireRequest::operation(br#"{"WindowExecutionId":"00000000-0000-0000-0000-000000000000"}"#.to_vec());
     rt.block_on(client.send(&probe))
 }

@@ -123,6 +123,9 @@ pub(in crate::runner) async fn send_stream(inputs: &PhaseInputs) -> Result<Strea
                 let evaluation = Evaluation { case: d.case, request: d.request, response, findings };
                 keep_if_new(&mut streamed.candidates, &mut failed, d.rng, evaluation);
             }
+            // Given up after every attempt was throttled: not judged (the report counts it, and a
+            // run with such requests cannot pass).
+            Err(e) if e.is_throttled() => {}
             Err(e) => {
                 let repro = client.repro(&d.request);
                 streamed.stopped = Some(GeneratedStop::NoAnswer { request: d.number, error: e.to_string(), repro });
