@@ -88,6 +88,17 @@ pub fn write_json(ctx: &RunContext<'_>) -> String {
             "requests": ctx.report.generated_requests,
             "seconds": ctx.report.generated_elapsed.as_secs_f64(),
         },
+        "traffic": ctx.report.traffic.map(|t| json!({
+            "attempts": t.attempts,
+            "throttled": t.throttled,
+            "transient_retried": t.transient_retried,
+            "transient_repeated": t.transient_repeated,
+            "given_up": t.given_up,
+            "not_evaluated_units": ctx.report.not_evaluated(),
+            "settled_rate": t.settled_rate,
+            "backoff_seconds": t.backoff_seconds,
+            "paced_seconds": t.paced_seconds,
+        })),
         "summary": { "passed": s.passed, "failed": s.failed, "blocked": s.blocked, "skipped": s.skipped, "accepted": s.accepted },
         "results": ctx.report.results.iter().map(unit).collect::<Vec<_>>(),
         "walks": ctx.report.walks.iter().map(|w| json!({

@@ -4,9 +4,9 @@
 
 use ssm_conform::check::CheckId;
 use ssm_conform::sdk_impact::RECOGNISED;
-use ssm_conform::server::Fault;
+use ssm_conform::server::{Fault, Habits, Reference, Throttle};
 
-use crate::util::{fail_lines, fixture_id_args, reference, ssm_conform, stdout};
+use crate::util::{fail_lines, fixture_id_args, reference, ssm_conform, stdout, TestServer};
 
 #[test]
 fn faithful_reference_passes_every_case_strictly() {
@@ -70,6 +70,63 @@ fn every_fault_fails_the_check_that_names_it() {
     let untested: Vec<&CheckId> =
         CheckId::ALL.iter().filter(|c| !tripped.contains(*c) && **c != CheckId::Snapshot).collect();
     assert!(untested.is_empty(), "checks no fault trips: {untested:?}");
+}
+
+/// The throttling layer the faults are served behind: a bucket the harness outruns, and a
+/// transient 500 now and then.
+const LAYER: Habits = Habits {
+    throttle: Some(Throttle { rate: 1000, burst: 10, status: 400 }),
+    transient_every: Some(40),
+    ..Habits::NONE
+};
+
+#[test]
+fn every_fault_is_still_caught_behind_a_throttling_layer() {
+    let ids = fixture_id_args();
+    let dir = tempfile::tempdir().unwrap();
+    let outcomes = std::sync::Mutex::new((Vec::new(), Vec::new()));
+    // Eight at a time: the runs mostly wait for the pacer, not for a core.
+    let chunks: Vec<&[Fault]> = Fault::ALL.chunks(Fault::ALL.len().div_ceil(8)).collect();
+    std::thread::scope(|scope| {
+        for chunk in chunks {
+            let (ids, dir, outcomes) = (&ids, dir.path(), &outcomes);
+            scope.spawn(move || {
+                for &fault in chunk {
+                    let server = TestServer::start(Reference::new(Some(fault)).with_habits(LAYER));
+                    let json = dir.join(format!("{fault}.json"));
+                    let report = format!("json:{}", json.display());
+                    let mut args = vec!["run", "--endpoint", server.url.as_str(), "--report", report.as_str()];
+                    let generated = fault.check() == CheckId::GeneratedRequests;
+                    args.extend(if generated { ["--seed", "1"] } else { ["--property-cases", "0"] });
+                    if fault.strict_only() {
+                        args.push("--strict-messages");
+                    }
+                    args.extend(ids.iter().map(String::as_str));
+                    let out = ssm_conform(&args);
+                    let tag = format!("[{}]", fault.check());
+                    let named = fail_lines(&out).iter().any(|l| l.contains(&tag));
+                    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+                    let mut o = outcomes.lock().unwrap();
+                    if out.status.code() != Some(1) || !named {
+                        o.0.push(format!(
+                            "{fault} (exit {:?}, no FAIL line with {tag}):\n{}",
+                            out.status.code(),
+                            stdout(&out)
+                        ));
+                    }
+                    // (An endpoint that does not implement the operation is done after one request.)
+                    let one_request = fault.check() == CheckId::OperationImplemented;
+                    if doc["traffic"]["throttled"].as_u64().unwrap_or(0) == 0 && !one_request {
+                        o.1.push(fault.to_string());
+                    }
+                }
+            });
+        }
+    });
+    let (missed, unthrottled) = outcomes.into_inner().unwrap();
+    assert!(missed.is_empty(), "faults not caught behind throttling:\n{}", missed.join("\n"));
+    // The layer must have throttled, or this proved nothing.
+    assert!(unthrottled.is_empty(), "runs that met no throttle: {unthrottled:?}");
 }
 
 /// The deviations the findings of a JSON report name.

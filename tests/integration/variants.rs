@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 use ssm_conform::request::{self, WireRequest};
 use ssm_conform::response::WireResponse;
-use ssm_conform::server::{Reference, Variant};
+use ssm_conform::server::{Choices, Habits, Reference, Variant};
 use ssm_conform::source::load_cases;
 
 use crate::util::{fixture_id_args, ssm_conform, stdout, TestServer};
@@ -77,11 +77,101 @@ fn transcript(reference: &Reference) -> Vec<String> {
     out
 }
 
+/// Whether a variant differs from the faithful reference only in its HTTP layer's habits (which
+/// the pure handler's transcript cannot show; `every_habit_shows_on_the_wire` does).
+fn habits_only(variant: Variant) -> bool {
+    let choices = variant.choices();
+    choices.habits != Habits::NONE && Choices { habits: Habits::NONE, ..choices } == Choices::FAITHFUL
+}
+
 #[test]
 fn every_variant_changes_some_answer() {
     let baseline = transcript(&Reference::new(None));
-    for &variant in Variant::ALL {
+    for &variant in Variant::ALL.iter().filter(|v| !habits_only(**v)) {
         let t = transcript(&Reference::with_variant(variant));
         assert_ne!(t, baseline, "variant {variant} answers exactly like the default reference");
     }
+}
+
+/// One plain request of the listing of `exec`, page `n` (a distinct body each time).
+fn listing_request(client: &reqwest::Client, url: &str, exec: &str, n: usize) -> reqwest::RequestBuilder {
+    let body = json!({"WindowExecutionId": exec, "MaxResults": 10 + n % 91});
+    client
+        .post(url)
+        .header("X-Amz-Target", ssm_conform::contract::TARGET)
+        .header("Content-Type", ssm_conform::contract::CONTENT_TYPE)
+        .body(body.to_string())
+}
+
+/// What one variant's habits must show on the wire, sent raw (no retries): a throttle, a
+/// transient 500 that the same request does not get again, the latency, `Connection: close`,
+/// chunked bodies.
+async fn shows_on_the_wire(variant: Variant, url: &str, exec: &str) -> Result<(), String> {
+    let habits = variant.choices().habits;
+    let client = reqwest::Client::new();
+    let one = |n: usize| {
+        let client = client.clone();
+        async move {
+            let started = std::time::Instant::now();
+            let resp = listing_request(&client, url, exec, n).send().await.map_err(|e| e.to_string())?;
+            let status = resp.status().as_u16();
+            let headers: Vec<(String, String)> =
+                resp.headers().iter().map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_owned())).collect();
+            let body = resp.text().await.map_err(|e| e.to_string())?;
+            Ok::<_, String>((status, headers, body, started.elapsed(), n))
+        }
+    };
+    // Sequential requests (one connection, for the keep-alive limit), then a burst of
+    // concurrent ones (far past any bucket, however slow the machine).
+    let mut seen = Vec::new();
+    for n in 0..60 {
+        seen.push(one(n).await?);
+    }
+    for answer in futures::future::join_all((60..460).map(one)).await {
+        seen.push(answer?);
+    }
+    let has_header = |h: &[(String, String)], k: &str, v: &str| h.iter().any(|(a, b)| a == k && b == v);
+    if let Some(t) = habits.throttle {
+        let throttled = seen.iter().find(|s| s.0 == t.status && s.2.contains("ThrottlingException"));
+        throttled.ok_or("no request was throttled")?;
+    }
+    if habits.transient_every.is_some() {
+        let (_, _, _, _, n) = seen.iter().find(|s| s.0 == 500).ok_or("no transient 500")?;
+        let again = listing_request(&client, url, exec, *n).send().await.map_err(|e| e.to_string())?;
+        if again.status() == 500 {
+            return Err("the same request failed twice".to_owned());
+        }
+    }
+    if !habits.latency.is_zero() && seen.iter().any(|s| s.3 < habits.latency) {
+        return Err(format!("an answer came sooner than {:?}", habits.latency));
+    }
+    if habits.connection_close && !seen.iter().all(|s| has_header(&s.1, "connection", "close")) {
+        return Err("an answer without Connection: close".to_owned());
+    }
+    if let Some(limit) = habits.keep_alive_limit {
+        let closing = seen[..60].iter().filter(|s| has_header(&s.1, "connection", "close")).count();
+        if closing < 60 / limit as usize {
+            return Err(format!("{closing} of 60 answers on reused connections closed their connection"));
+        }
+    }
+    if habits.chunked && !seen.iter().all(|s| has_header(&s.1, "transfer-encoding", "chunked")) {
+        return Err("an answer that is not chunked".to_owned());
+    }
+    Ok(())
+}
+
+#[test]
+fn every_habit_shows_on_the_wire() {
+    let exec = Reference::new(None).executions()[0].window_execution_id.clone();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let mut failed = Vec::new();
+    let habit_variants: Vec<Variant> = Variant::ALL.iter().copied().filter(|v| habits_only(*v)).collect();
+    assert!(habit_variants.len() >= 7, "{habit_variants:?}");
+    for variant in habit_variants {
+        let server = TestServer::start(Reference::with_variant(variant));
+        if let Err(why) = runtime.block_on(shows_on_the_wire(variant, &server.url, &exec)) {
+            failed.push(format!("{variant}: {why}"));
+        }
+    }
+    assert!(failed.is_empty(), "habits that do not show:\n{}", failed.join("\n"));
 }
