@@ -380,14 +380,7 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
     let snapshots = snapshot_plan(&args, target.reference.is_some())?;
     let execution_ids = if args.execution_ids.is_empty() { target.execution_ids() } else { args.execution_ids.clone() };
     let signer = signer_for(&args, &target).await?;
-    let notes: Vec<String> = signer
-        .as_ref()
-        .filter(|s| *s.source() == CredentialSource::Fake)
-        .map(|_| {
-            "requests are signed with fake credentials: no AWS credentials were found (environment, AWS_PROFILE, shared files); --no-sign sends them unsigned".to_owned()
-        })
-        .into_iter()
-        .collect();
+    let notes = signing_notes(signer.as_ref());
     let recorder = args.record.as_ref().map(|_| Recorder::default());
     let pacing = pacing_for(&args, &target.url);
     let config = ClientConfig { options, signer, recorder: recorder.clone(), pacing, retry: RetryPolicy::default() };
@@ -438,6 +431,17 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
         reference.stop().await;
     }
     finish(&args.output, report, baseline, RunMeta { target: &label, notes: &notes, seed, seconds })
+}
+
+/// The note under the report's header when requests are signed with fake credentials.
+fn signing_notes(signer: Option<&Signer>) -> Vec<String> {
+    signer
+        .filter(|s| *s.source() == CredentialSource::Fake)
+        .map(|_| {
+            "requests are signed with fake credentials: no AWS credentials were found (environment, AWS_PROFILE, shared files); --no-sign sends them unsigned".to_owned()
+        })
+        .into_iter()
+        .collect()
 }
 
 /// The rate a run keeps: `--rate`, else a conservative 5 a second against AWS itself (SSM

@@ -36,6 +36,7 @@ pub mod precondition;
 pub mod protocol;
 pub mod response_shape;
 pub mod snapshot;
+pub mod throttle;
 
 pub use crate::check_id::{CheckFamily, CheckId};
 pub use observe::{observe, Observation};

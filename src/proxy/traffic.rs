@@ -23,7 +23,7 @@ use crate::contract::{self, input};
 use crate::finding::{CaseResult, Exchange, Finding, Outcome, RunReport};
 use crate::oracle::{self, World};
 use crate::request::WireRequest;
-use crate::response::{Received, WireResponse};
+use crate::response::{AnswerClass, Received, WireResponse};
 use crate::runner::Observations;
 use crate::source::Origin;
 use crate::transport::Client;
@@ -63,6 +63,25 @@ pub struct Traffic {
     finished: Vec<PaginationWalk>,
     /// Every token the endpoint issued through the proxy (bounded keys; at most `MAX_TOKENS`).
     issued: HashSet<String>,
+    /// Throttles the client met (a few kept, for `throttle-shape`), and how many there were.
+    throttles: Vec<(WireRequest, WireResponse)>,
+    throttled: usize,
+    /// Transient 5xx answers whose retry has not come yet, by the request's digest: a retry that
+    /// gets through makes one exchange of the two; one that repeats the 5xx is judged.
+    pending_transient: HashMap<u64, (WireRequest, WireResponse)>,
+    transient_retried: usize,
+}
+
+/// The most throttles a session keeps to judge their shape.
+const THROTTLES_KEPT: usize = 16;
+
+/// A request's digest: its target and body (what a retry sends again).
+fn digest(req: &WireRequest) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    req.header(contract::TARGET_HEADER).hash(&mut h);
+    req.body.hash(&mut h);
+    h.finish()
 }
 
 impl Traffic {
@@ -79,6 +98,41 @@ impl Traffic {
             open: HashMap::new(),
             finished: Vec::new(),
             issued: HashSet::new(),
+            throttles: Vec::new(),
+            throttled: 0,
+            pending_transient: HashMap::new(),
+            transient_retried: 0,
+        }
+    }
+
+    /// Whether `resp` is one the client retries rather than sees (contract §8): a throttle (kept
+    /// for its shape) or the first transient 5xx of a request. A transient 5xx the same request
+    /// gets again is an answer, judged as any.
+    fn retried_by_the_client(&mut self, request: &WireRequest, resp: &WireResponse) -> bool {
+        let key = digest(request);
+        match crate::response::classify(resp) {
+            AnswerClass::Throttle => {
+                self.throttled += 1;
+                if self.throttles.len() < THROTTLES_KEPT {
+                    self.throttles.push((request.clone(), resp.clone()));
+                }
+                true
+            }
+            AnswerClass::Transient => {
+                if self.pending_transient.remove(&key).is_some() {
+                    return false;
+                }
+                if self.pending_transient.len() < MAX_TOKENS {
+                    self.pending_transient.insert(key, (request.clone(), resp.clone()));
+                }
+                true
+            }
+            AnswerClass::Final => {
+                if self.pending_transient.remove(&key).is_some() {
+                    self.transient_retried += 1;
+                }
+                false
+            }
         }
     }
 
@@ -89,6 +143,16 @@ impl Traffic {
             self.others += 1;
             return;
         }
+        if let Ok(resp) = &response {
+            if self.retried_by_the_client(&request, resp) {
+                return;
+            }
+        }
+        self.judge_exchange(request, response);
+    }
+
+    /// Judges one exchange of the operation as its final answer.
+    fn judge_exchange(&mut self, request: WireRequest, response: Result<WireResponse, String>) {
         self.judged += 1;
         let name = format!("proxied exchange {}", self.judged);
         let body = request.json_body();
@@ -108,6 +172,11 @@ impl Traffic {
         let received = Received::new(&resp);
         self.observations.record(&self.client, &name, &request, &received);
         let (check, outcome) = self.judge(&request, body.as_ref(), &received);
+        // "Not implemented" is one finding however often a client retries it.
+        let reported = |u: &CaseResult| u.check == CheckId::OperationImplemented && u.outcome.fails();
+        if check == CheckId::OperationImplemented && self.units.iter().any(reported) {
+            return;
+        }
         self.follow_walk(body.as_ref(), &received);
         if resp.status == 200 {
             if let Some(id) = body.as_ref().and_then(|b| b.get(input::WINDOW_EXECUTION_ID)).and_then(Value::as_str) {
@@ -235,19 +304,44 @@ impl Traffic {
 
     /// The session's report: one unit per exchange (failing ones always), the walks' unit, and the
     /// always-on checks' units.
-    pub fn into_report(self) -> RunReport {
+    pub fn into_report(mut self) -> RunReport {
+        // A transient 5xx no retry followed is what the client finally saw.
+        let pending: Vec<(WireRequest, WireResponse)> = self.pending_transient.drain().map(|(_, e)| e).collect();
+        for (request, resp) in pending {
+            self.judge_exchange(request, Ok(resp));
+        }
         let notes = vec![format!(
-            "proxied {} DescribeMaintenanceWindowExecutionTasks exchanges (judged) and {} of other operations (passed on unjudged); learned {} execution ids from the answers",
+            "proxied {} DescribeMaintenanceWindowExecutionTasks exchanges (judged) and {} of other operations (passed on unjudged); learned {} execution ids from the answers; {} throttles and {} transient errors the client retried past",
             self.judged,
             self.others,
-            self.learned.len()
+            self.learned.len(),
+            self.throttled,
+            self.transient_retried
         )];
-        let mut results = self.units;
+        let mut results = std::mem::take(&mut self.units);
         results.push(walks_unit(&self.finished, self.open.len()));
+        results.extend(throttles_unit(&self.throttles, self.throttled));
         let choices = self.observations.choices.clone();
         results.extend(self.observations.into_results());
         RunReport { results, choices, notes, ..RunReport::default() }
     }
+}
+
+/// The `throttle-shape` unit of the throttles a client met (`None`: it met none).
+fn throttles_unit(throttles: &[(WireRequest, WireResponse)], met: usize) -> Option<CaseResult> {
+    let (first_req, first_resp) = throttles.first()?;
+    let mut findings: Vec<Finding> = Vec::new();
+    for (_, resp) in throttles {
+        for f in check::throttle::throttle_shape(resp) {
+            if !findings.iter().any(|g| g.actual == f.actual) {
+                findings.push(f);
+            }
+        }
+    }
+    let note = format!("{met} throttles met; {} kept and judged", throttles.len());
+    let unit = CaseResult::builtin("proxied throttles", CheckId::ThrottleShape, findings, note)
+        .with_exchange(Some(Exchange::capped(first_req.clone(), Ok(first_resp.clone()))));
+    Some(unit)
 }
 
 /// The pagination unit: every walk a client followed to its end, each checked on its own.

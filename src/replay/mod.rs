@@ -750,8 +750,9 @@ pub async fn replay(
     notes.extend(facts.deviation.map(|why| {
         format!("the recording itself breaks the contract ({why}): it is used for its requests only — nothing is compared with its items, and whether an execution exists is judged both ways")
     }));
-    let choices = replay.observations.choices.clone();
+    let mut choices = replay.observations.choices.clone();
     results.extend(replay.observations.into_results());
+    results.extend(crate::runner::throttle_unit(client, &mut choices));
     Ok(RunReport { results, choices, notes, ..RunReport::default() })
 }
 

@@ -107,6 +107,42 @@ pub fn traffic(client: &Client) -> crate::finding::Traffic {
     }
 }
 
+/// The `throttle-shape` unit: every throttle the retries kept (a few of each shape), judged; the
+/// EITHER choices they show (§8). `None` when nothing was throttled: a run that met no throttle
+/// has no such unit (its traffic line says so), rather than a skipped unit in every run.
+pub fn throttle_unit(
+    client: &Client,
+    choices: &mut std::collections::BTreeMap<contract::EitherRule, std::collections::BTreeSet<String>>,
+) -> Option<CaseResult> {
+    let samples = client.ledger().throttle_samples();
+    let counts = client.ledger().counts();
+    if counts.transient_retried > 0 {
+        choices.entry(contract::EitherRule::TransientError).or_default().insert("retried past".to_owned());
+    }
+    let name = CheckId::ThrottleShape.name();
+    let (first_req, _) = samples.first()?;
+    choices.entry(contract::EitherRule::Throttling).or_default().insert("throttled".to_owned());
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut failing = None;
+    for (req, resp) in &samples {
+        if let Some(status) = crate::check::throttle::status_choice(resp) {
+            choices.entry(contract::EitherRule::ThrottleStatus).or_default().insert(status);
+        }
+        for f in crate::check::throttle::throttle_shape(resp) {
+            if !findings.iter().any(|g| g.actual == f.actual) {
+                failing.get_or_insert((req.clone(), resp.clone()));
+                findings.push(f);
+            }
+        }
+    }
+    let note = format!("{} throttles met; {} kept and judged", counts.throttled, samples.len());
+    let (req, resp) = failing.unwrap_or_else(|| samples[0].clone());
+    let unit = CaseResult::builtin(name, CheckId::ThrottleShape, findings, note)
+        .with_repro(Some(client.repro(first_req)))
+        .with_exchange(Some(Exchange::capped(req, Ok(resp))));
+    Some(unit)
+}
+
 /// The report of an endpoint that does not implement the operation: one finding, and every case
 /// skipped.
 fn not_implemented_report(plan: &RunPlan, probe: CaseResult, how: probe::NotImplemented) -> RunReport {
@@ -166,6 +202,7 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError>
     report.interrupted = plan.stop.is_set();
     report.choices = observations.choices.clone();
     report.results.extend(observations.into_results());
+    report.results.extend(throttle_unit(client, &mut report.choices));
     Ok(report)
 }
 

@@ -183,6 +183,9 @@ catalogue! {
         ValidationMotoWording = "validation-moto-wording",
             "words validation items moto's way, with double quotes"
             { check: CheckId::ValidationMessage, strict_only: true, deform: None };
+        ThrottleTypeHeaderOnly = "throttle-type-header-only",
+            "throttles past 400 requests a second with the type only in X-Amzn-ErrorType (no __type: the SDKs cannot tell it is a throttle)"
+            { check: CheckId::ThrottleShape, strict_only: false, deform: None };
         ErrorTypeHeaderOnly = "error-type-header-only",
             "names the error type only in the X-Amzn-ErrorType header, not in the body's __type"
             { check: CheckId::ErrorType, strict_only: false, deform: Some(deform::error_type_header_only) };

@@ -41,6 +41,11 @@ impl std::str::FromStr for Throttle {
     }
 }
 
+/// The bucket of the `throttling` variants and the `throttle-type-header-only` fault: enough
+/// throttles to exercise retries and pacing, at a rate that keeps a test run within seconds
+/// (`serve --throttle 50/100` for AWS-like rates).
+pub const TEST_THROTTLE: Throttle = Throttle { rate: 400, burst: 40, status: 400 };
+
 /// How the reference's HTTP layer behaves besides answering.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Habits {

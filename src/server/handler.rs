@@ -49,13 +49,12 @@ struct PagePlan {
 impl Reference {
     /// A faithful reference (`fault: None`) or one with exactly one deviation.
     pub fn new(fault: Option<Fault>) -> Reference {
-        Reference {
-            executions: fixtures(),
-            choices: Choices::FAITHFUL,
-            fault,
-            variant: None,
-            requests: AtomicU64::new(0),
+        let mut choices = Choices::FAITHFUL;
+        if fault == Some(Fault::ThrottleTypeHeaderOnly) {
+            // The fault is in how it throttles: it must throttle to show it.
+            choices.habits.throttle = Some(super::habits::TEST_THROTTLE);
         }
+        Reference { executions: fixtures(), choices, fault, variant: None, requests: AtomicU64::new(0) }
     }
 
     /// A conformant reference that makes another of the contract's accepted choices.

@@ -108,6 +108,14 @@ async fn serve_one(State(served): State<Arc<Served>>, request: axum::extract::Re
 /// error form.
 fn throttle(reference: &Reference, status: u16) -> crate::response::WireResponse {
     let choices = reference.choices();
+    if reference.fault() == Some(super::Fault::ThrottleTypeHeaderOnly) {
+        let body = serde_json::json!({ crate::contract::error_body::MESSAGE_FRAMEWORK: real_service::RATE_EXCEEDED });
+        let mut resp = Reply::success(&body).into_response(Some(request_id(fresh_id())), false);
+        resp.status = status;
+        resp.headers
+            .push((crate::contract::ERROR_TYPE_HEADER.to_owned(), real_service::THROTTLING_EXCEPTION.to_owned()));
+        return resp;
+    }
     let reply =
         Reply::error(choices, status, real_service::THROTTLING_EXCEPTION, Some(real_service::RATE_EXCEEDED.to_owned()));
     reply.into_response(Some(request_id(fresh_id())), choices.error_type_header)

@@ -12,7 +12,7 @@ use super::choices::{
     Choices, ErrorTypeForm, ForeignToken, LastPageToken, MessageKey, Order, UnknownMembers, UnsupportedFilter,
     ValidationItems,
 };
-use super::habits::{Habits, Throttle};
+use super::habits::{Habits, Throttle, TEST_THROTTLE};
 use crate::catalogue::catalogue;
 use crate::contract::{error_body, error_type, EitherRule};
 
@@ -198,10 +198,6 @@ catalogue! {
             };
     }
 }
-
-/// The `throttling` variants' bucket: enough throttles to exercise retries and pacing, a rate
-/// that keeps a test run within seconds (`serve --throttle 50/100` for AWS-like rates).
-const TEST_THROTTLE: Throttle = Throttle { rate: 400, burst: 40, status: 400 };
 
 impl Variant {
     /// The EITHER rule of the contract it exercises.

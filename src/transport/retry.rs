@@ -16,8 +16,8 @@
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-use crate::contract::real_service;
 use crate::request::WireRequest;
+pub use crate::response::{classify, looks_throttled, AnswerClass};
 use crate::response::{ErrorShape, WireResponse};
 
 /// How many retries and how long between them.
@@ -57,50 +57,6 @@ impl RetryPolicy {
         let ceiling = self.base.saturating_mul(1u32 << n.saturating_sub(1).min(20)).min(self.cap);
         ceiling.mul_f64(fastrand::f64())
     }
-}
-
-/// What an answer means for retrying it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AnswerClass {
-    /// An answer to judge.
-    Final,
-    /// A throttle: back off and send again.
-    Throttle,
-    /// A transient server error (500, 502, 503, 504): retried as the SDKs' standard mode does.
-    Transient,
-}
-
-/// The class of `resp` (see the module doc for why it is wider than an SDK's).
-pub fn classify(resp: &WireResponse) -> AnswerClass {
-    if looks_throttled(resp) {
-        AnswerClass::Throttle
-    } else if real_service::TRANSIENT_STATUSES.contains(&resp.status) {
-        AnswerClass::Transient
-    } else {
-        AnswerClass::Final
-    }
-}
-
-/// Whether `resp` says it is a throttle in any way an SDK or a person would read: HTTP 429, or
-/// a throttling code in `__type`, `X-Amzn-ErrorType` or a `code` member.
-pub fn looks_throttled(resp: &WireResponse) -> bool {
-    if resp.status == real_service::TOO_MANY_REQUESTS {
-        return true;
-    }
-    let header = resp
-        .header(crate::contract::ERROR_TYPE_HEADER)
-        .is_some_and(|t| real_service::is_throttling_code(crate::contract::resolve_error_type(t)));
-    // A page is never parsed twice: only a body that names an error type is read here.
-    let names_type = resp.status != 200 || contains(&resp.body, b"__type") || contains(&resp.body, b"\"code\"");
-    header || (names_type && throttling_code_in_body(&ErrorShape::of(resp)))
-}
-
-fn throttling_code_in_body(shape: &ErrorShape) -> bool {
-    [&shape.resolved_type, &shape.code_member].into_iter().flatten().any(|c| real_service::is_throttling_code(c))
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
 }
 
 /// The most throttle answers of one shape the ledger keeps.
@@ -209,32 +165,6 @@ impl RetryLedger {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn answer(status: u16, headers: &[(&str, &str)], body: &str) -> WireResponse {
-        WireResponse {
-            status,
-            headers: headers.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
-            body: body.as_bytes().to_vec(),
-        }
-    }
-
-    #[test]
-    fn throttles_are_told_from_transient_errors_and_answers() {
-        let throttle = r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#;
-        assert_eq!(classify(&answer(400, &[], throttle)), AnswerClass::Throttle);
-        assert_eq!(
-            classify(&answer(400, &[], r#"{"__type":"com.amazonaws.ssm#Throttling:x"}"#)),
-            AnswerClass::Throttle
-        );
-        assert_eq!(classify(&answer(429, &[], "")), AnswerClass::Throttle);
-        assert_eq!(classify(&answer(400, &[("X-Amzn-ErrorType", "ThrottlingException")], "{}")), AnswerClass::Throttle);
-        assert_eq!(classify(&answer(200, &[], throttle)), AnswerClass::Throttle);
-        assert_eq!(classify(&answer(503, &[], "")), AnswerClass::Transient);
-        assert_eq!(classify(&answer(500, &[], r#"{"__type":"InternalServerError"}"#)), AnswerClass::Transient);
-        assert_eq!(classify(&answer(501, &[], "")), AnswerClass::Final);
-        assert_eq!(classify(&answer(400, &[], r#"{"__type":"ValidationException"}"#)), AnswerClass::Final);
-        assert_eq!(classify(&answer(200, &[], r#"{"WindowExecutionTaskIdentities":[]}"#)), AnswerClass::Final);
-    }
 
     #[test]
     fn backoff_is_full_jitter_below_a_doubling_ceiling() {

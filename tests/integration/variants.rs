@@ -150,7 +150,8 @@ async fn shows_on_the_wire(variant: Variant, url: &str, exec: &str) -> Result<()
     }
     if let Some(limit) = habits.keep_alive_limit {
         let closing = seen[..60].iter().filter(|s| has_header(&s.1, "connection", "close")).count();
-        if closing < 60 / limit as usize {
+        // (Half of them at least: the client may open another connection now and then.)
+        if closing < 60 / limit as usize / 2 {
             return Err(format!("{closing} of 60 answers on reused connections closed their connection"));
         }
     }
