@@ -345,7 +345,7 @@ impl fmt::Display for Traffic {
             self.attempts, self.throttled, self.transient_retried
         )?;
         if self.transient_repeated > 0 {
-            write!(f, " ({} repeated on every attempt, judged)", self.transient_repeated)?;
+            write!(f, " ({} answered 5xx on every attempt the retry quota allowed, judged)", self.transient_repeated)?;
         }
         if self.given_up > 0 {
             write!(f, "; {} requests throttled on every attempt (their units not evaluated)", self.given_up)?;

@@ -315,8 +315,13 @@ impl Client {
                 Err(_) => AnswerClass::Final,
             };
             self.pacer.update(class == AnswerClass::Throttle);
-            let retry_no = match class {
-                AnswerClass::Final => return self.finish(req, result, &tries),
+            let wait = match class {
+                AnswerClass::Final => {
+                    if result.is_ok() {
+                        self.ledger.answered(tries.transient, tries.cost);
+                    }
+                    return self.finish(req, result, &tries);
+                }
                 AnswerClass::Throttle => {
                     let resp = result.as_ref().expect("a throttle is an answer");
                     self.ledger.throttle(req, resp);
@@ -327,7 +332,7 @@ impl Client {
                         let error = self.error(TransportErrorKind::Throttled { attempts: tries.throttles, last });
                         return self.finish(req, Err(error), &tries);
                     }
-                    tries.throttles
+                    self.retry.backoff(tries.throttles)
                 }
                 AnswerClass::Transient => {
                     let cost = if broke_before_head { 10 } else { 5 };
@@ -338,25 +343,21 @@ impl Client {
                     }
                     tries.transient += 1;
                     tries.cost += cost;
-                    tries.transient
+                    self.retry.transient_backoff(tries.transient)
                 }
             };
-            let wait = self.retry.backoff(retry_no);
             tokio::time::sleep(wait).await;
             self.ledger.backoff(wait);
         }
     }
 
-    /// Records the final answer (with the retries noted) and settles the quota.
+    /// Records the final answer, with the retries noted.
     fn finish(
         &self,
         req: &WireRequest,
         result: Result<WireResponse, TransportError>,
         tries: &Tries,
     ) -> Result<WireResponse, TransportError> {
-        if result.is_ok() {
-            self.ledger.answered(tries.transient, tries.cost);
-        }
         if let Some(recorder) = &self.recorder {
             // The headers it was signed with are those of the final attempt (the recorder
             // redacts the secrets); a throttle is never recorded as the answer.

@@ -28,10 +28,15 @@ pub struct RetryPolicy {
     pub throttle_attempts: u32,
     /// The most attempts of a request answered with a transient error (the SDKs' standard: 3).
     pub transient_attempts: u32,
-    /// The first backoff's ceiling; each retry doubles it (full jitter: a uniform draw below it).
+    /// The first backoff's ceiling after a throttle; each retry doubles it (full jitter: a
+    /// uniform draw below it).
     pub base: Duration,
-    /// The most one backoff may be.
+    /// The most one backoff after a throttle may be.
     pub cap: Duration,
+    /// The first backoff's ceiling after a transient error (shorter than a throttle's: nothing
+    /// asks the harness to slow down, and an endpoint whose 5xx are not transient should not
+    /// cost a run minutes before the quota runs out).
+    pub transient_base: Duration,
     /// The retry quota (the SDKs' standard mode: 500): a transient retry costs 5, a connection
     /// retry 10, an answer that needed no retry gives 1 back. Spent, transient errors are no
     /// longer retried (an endpoint whose 5xx are not transient stops costing time).
@@ -45,16 +50,26 @@ impl Default for RetryPolicy {
             transient_attempts: 3,
             base: Duration::from_millis(100),
             cap: Duration::from_secs(5),
+            transient_base: Duration::from_millis(25),
             quota: 500,
         }
     }
 }
 
 impl RetryPolicy {
-    /// The backoff before retry `n` (1 for the first): full jitter, a uniform draw in
+    /// The backoff before throttle retry `n` (1 for the first): full jitter, a uniform draw in
     /// `[0, min(cap, base × 2^(n-1)))`.
     pub fn backoff(&self, n: u32) -> Duration {
-        let ceiling = self.base.saturating_mul(1u32 << n.saturating_sub(1).min(20)).min(self.cap);
+        Self::jittered(self.base, n, self.cap)
+    }
+
+    /// The backoff before transient retry `n`, as [`RetryPolicy::backoff`] from `transient_base`.
+    pub fn transient_backoff(&self, n: u32) -> Duration {
+        Self::jittered(self.transient_base, n, self.cap)
+    }
+
+    fn jittered(base: Duration, n: u32, cap: Duration) -> Duration {
+        let ceiling = base.saturating_mul(1u32 << n.saturating_sub(1).min(20)).min(cap);
         ceiling.mul_f64(fastrand::f64())
     }
 }
@@ -145,7 +160,8 @@ impl RetryLedger {
         true
     }
 
-    /// An answer that needed no retry gives 1 back to the quota; one that did, what it cost.
+    /// An answer (not a transient error) that needed no retry gives 1 back to the quota; one
+    /// that got past transient errors, what they cost.
     pub(super) fn answered(&self, retried_transient: u32, cost: u32) {
         let mut l = self.lock();
         l.counts.transient_retried += u64::from(retried_transient);

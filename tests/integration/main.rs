@@ -12,6 +12,7 @@ mod hostile;
 mod not_implemented;
 mod property;
 mod proxy;
+mod read_only;
 mod replay;
 mod reports;
 mod robustness;
