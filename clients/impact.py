@@ -48,6 +48,16 @@ PROBES = {
     "rust-sdk": lambda url, ids: [str(RUST_PROBE), *url_ids(url, ids)],
 }
 
+# Targets whose answers depend on timing (a token bucket the probe may or may not empty): their
+# outcome would differ from run to run, so they are not measured per target; each has a row
+# saying so, and no finding claims anything of an SDK for them. (Which throttle forms each SDK
+# retries wants a probe step of its own, against throttles it meets on every run.)
+TIMING_DEPENDENT = {
+    "variant:throttling": "throttles past a rate (timing-dependent)",
+    "variant:throttling-429": "throttles past a rate (timing-dependent)",
+    "fault:throttle-type-header-only": "throttles past a rate (timing-dependent)",
+}
+
 # Built by `cargo build --release` in clients/rust (its own target directory).
 RUST_PROBE = ROOT / "clients/rust/target/release/ssm-conform-rust-probe"
 
@@ -488,8 +498,16 @@ def render(data):
     return "\n".join(lines) + "\n"
 
 
+def unmeasured_row(target, sdks):
+    """The row of a timing-dependent target: not measured, and why."""
+    why = f"not measured: {TIMING_DEPENDENT[target]}"
+    return {sdk: {"summary": why, "brief": why, "steps": {}, "met": False, "unmeasured": True} for sdk in sdks}
+
+
 def cell(row):
     """A table cell: the brief outcome, or that the probe's scenario never met the deviation."""
+    if row.get("unmeasured"):
+        return row["brief"]
     if not row.get("met", True):
         return "not met by the probe"
     return row["brief"].replace("|", "\\|")
@@ -511,7 +529,7 @@ def check(data):
               "re-measure with impact.py --write and review the diff", file=sys.stderr)
         return 1
     drift = []
-    for target in sorted(set(committed["targets"]) | set(data["targets"])):
+    for target in sorted((set(committed["targets"]) | set(data["targets"])) - set(TIMING_DEPENDENT)):
         old, new = committed["targets"].get(target), data["targets"].get(target)
         if old is None or new is None:
             drift.append(f"{target}: {'not in the committed data' if old is None else 'no longer measured'}")
@@ -545,10 +563,11 @@ def main():
         DATA.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
         DOC.write_text(render(data))
         return 0
-    targets = args.only or (
-        [f"fault:{f}" for f in catalogue(args.bin, "--list-faults")]
+    targets = args.only or [
+        t for t in [f"fault:{f}" for f in catalogue(args.bin, "--list-faults")]
         + [f"variant:{v}" for v in catalogue(args.bin, "--list-variants")]
-    )
+        if t not in TIMING_DEPENDENT
+    ]
     sdks = args.sdk or [s for s in PROBES if s != "rust-sdk" or RUST_PROBE.exists()]
     if args.write and set(sdks) != set(PROBES):
         print(f"--write needs every probe (missing: {sorted(set(PROBES) - set(sdks))}; "
@@ -566,6 +585,8 @@ def main():
     print(f"measured {len(targets)} targets with {len(sdks)} probes in {time.time() - started:.0f}s", file=sys.stderr)
     status = 1 if problems else 0
     if args.write:
+        for target in TIMING_DEPENDENT:
+            data["targets"][target] = unmeasured_row(target, sdks)
         DATA.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
         DOC.write_text(render(data))
     elif args.check:

@@ -83,7 +83,7 @@ catalogue! {
             { family: CheckFamily::Errors };
         ErrorMessage = "error-message", "Validation and does-not-exist errors carry `message` or `Message`."
             { family: CheckFamily::Errors };
-        ThrottleShape = "throttle-shape", "A throttle is one the SDKs recognise and retry: a throttling `__type` (`ThrottlingException`) in the body, at a client-error status."
+        ThrottleShape = "throttle-shape", "A throttle is one clients recognise and retry: a throttling `__type` (`ThrottlingException`) in the body, at a client-error status."
             { family: CheckFamily::Errors };
         ErrorContentType = "error-content-type", "Errors are sent as `application/x-amz-json-1.1`."
             { family: CheckFamily::Errors };

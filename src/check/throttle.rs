@@ -16,7 +16,7 @@ use crate::response::{ErrorShape, WireResponse};
 pub fn throttle_shape(resp: &WireResponse) -> Vec<Finding> {
     let shape = ErrorShape::of(resp);
     let expected =
-        "a throttle the SDKs recognise: a throttling __type (ThrottlingException) in a JSON body at HTTP 400";
+        "a throttle a client can recognise: a throttling __type (ThrottlingException) in a JSON body at HTTP 400";
     let recognised = shape.resolved_type.as_deref().is_some_and(real_service::is_throttling_code);
     let mut out = Vec::new();
     if resp.status == 200 {
@@ -30,7 +30,7 @@ pub fn throttle_shape(resp: &WireResponse) -> Vec<Finding> {
             CheckId::ThrottleShape,
             expected,
             format!(
-                "HTTP {} with {}: without a throttling __type the SDKs that read only __type (botocore: boto3, the AWS CLI) cannot tell it is a throttle (contract §6)",
+                "HTTP {} with {}: a client that reads the error type from __type alone cannot tell it is a throttle, so it does not back off and retry (contract §6, §8)",
                 resp.status,
                 describe(&shape)
             ),
