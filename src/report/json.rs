@@ -108,6 +108,12 @@ pub fn write_json(ctx: &RunContext<'_>) -> String {
             "checks": c.checks.iter().map(|(k, n)| (k.name().to_owned(), json!(n))).collect::<serde_json::Map<_, _>>(),
             "either": c.either.iter().map(|(k, n)| (k.name().to_owned(), json!(n))).collect::<serde_json::Map<_, _>>(),
         })),
+        // Every EITHER rule of the contract, by name, with the alternatives this endpoint was seen
+        // to choose (none: the run did not observe it): what a survey of AWS sends back.
+        "choices": crate::contract::EitherRule::ALL.iter().map(|rule| (rule.name().to_owned(), json!({
+            "rule": rule.description(),
+            "chose": ctx.report.choices.get(rule).map(|alts| alts.iter().collect::<Vec<_>>()).unwrap_or_default(),
+        }))).collect::<serde_json::Map<_, _>>(),
         "either_choices": ctx.report.choices.iter().map(|(rule, alts)| (rule.description().to_owned(), json!(alts))).collect::<serde_json::Map<_, _>>(),
         "stale_baseline_entries": ctx.stale.iter().map(|e| json!({"unit": e.unit, "check": e.check.name()})).collect::<Vec<_>>(),
     });
