@@ -268,3 +268,45 @@ fn the_fault_only_generated_requests_meet_is_caught_on_twenty_seeds() {
         .collect();
     assert!(missed.is_empty(), "seeds that missed drops-many-filter-values: {missed:?}");
 }
+
+/// A report's results as a seed fixes them: each unit's name, verdict and findings (timings,
+/// request ids and the traffic aside; the `throttle-shape` unit exists only where throttles came).
+fn seeded_results(json: &std::path::Path) -> Vec<String> {
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(json).unwrap()).unwrap();
+    let results = report["results"].as_array().unwrap().iter().filter(|r| r["check"] != "throttle-shape");
+    results
+        .map(|r| {
+            let findings: Vec<String> = r["findings"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|f| format!("{} {} {}", f["check"], f["expected"], f["actual"]))
+                .collect();
+            format!("{} {} {}", r["name"], r["verdict"], findings.join("; "))
+        })
+        .collect()
+}
+
+#[test]
+fn a_seed_gives_the_same_report_with_and_without_throttling() {
+    let ids = fixture_id_args();
+    let dir = tempfile::tempdir().unwrap();
+    let mut reports = Vec::new();
+    for (label, habits) in [("plain", Habits::NONE), ("throttled", LAYER)] {
+        // A fault the generated requests find and shrink, so that retries meet the shrinking too.
+        let server = TestServer::start(Reference::new(Some(Fault::StatusOutsideEnum)).with_habits(habits));
+        let json = dir.path().join(format!("{label}.json"));
+        let report = format!("json:{}", json.display());
+        let mut args = vec!["run", "--endpoint", server.url.as_str(), "--seed", "7", "--report", report.as_str()];
+        args.extend(ids.iter().map(String::as_str));
+        let out = ssm_conform(&args);
+        assert_eq!(out.status.code(), Some(1), "{label}:\n{}", stdout(&out));
+        reports.push(seeded_results(&json));
+    }
+    assert!(reports[0].len() > 100, "{:?}", reports[0]);
+    let differ: Vec<(&String, &String)> = reports[0].iter().zip(&reports[1]).filter(|(a, b)| a != b).collect();
+    assert!(
+        differ.is_empty() && reports[0].len() == reports[1].len(),
+        "the seed's report changed under throttling: {differ:#?}"
+    );
+}

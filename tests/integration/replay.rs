@@ -10,9 +10,10 @@ use std::net::{Ipv4Addr, SocketAddr};
 use ssm_conform::check::{CheckId, CheckOptions};
 use ssm_conform::finding::{Outcome, RunReport};
 use ssm_conform::replay::{self, Recording};
+use ssm_conform::response::looks_throttled;
 use ssm_conform::runner;
-use ssm_conform::server::{self, Fault, Reference, Variant};
-use ssm_conform::transport::record::Recorder;
+use ssm_conform::server::{self, Fault, Habits, Reference, Variant};
+use ssm_conform::transport::record::{Recorded, Recorder};
 use ssm_conform::transport::{Client, ClientConfig};
 
 /// Faults a replay of the faithful reference's recording cannot meet, and why: each is replayed
@@ -114,6 +115,25 @@ fn a_faulty_recording_fails_nothing_on_the_faithful_reference() {
         }
     });
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// A recording taken through throttling and transient errors keeps the answers that were judged
+/// (a throttle is never the truth), notes the retries, and replays clean against the reference.
+#[test]
+fn a_recording_taken_through_throttling_replays_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let rt = runtime();
+    let habits = Habits { transient_every: Some(15), ..Variant::Throttling.choices().habits };
+    let units = rt.block_on(record(dir.path(), Reference::new(None).with_habits(habits), 300));
+    let exchanges: Vec<&Recorded> = units.units.iter().flat_map(|u| &u.exchanges).collect();
+    let throttles = exchanges.iter().filter(|e| e.response.as_ref().is_ok_and(|r| looks_throttled(r))).count();
+    assert_eq!(throttles, 0, "a throttle was kept as an answer");
+    let five_hundreds = exchanges.iter().filter(|e| e.response.as_ref().is_ok_and(|r| r.status == 500)).count();
+    assert_eq!(five_hundreds, 0, "a transient 500 was kept as an answer");
+    let noted = exchanges.iter().filter(|e| e.note.is_some()).count();
+    assert!(noted > 0, "no exchange notes its retries");
+    let failed = failing(&rt.block_on(replayed(&units, Reference::new(None), true)));
+    assert!(failed.is_empty(), "the recording through throttling, replayed: {failed:?}");
 }
 
 #[test]
