@@ -51,7 +51,7 @@ static TARGET: LazyLock<Target> = LazyLock::new(|| {
         .collect();
     let timeout = std::env::var("SSM_CONFORM_FUZZ_TIMEOUT").ok().and_then(|s| s.parse().ok()).unwrap_or(5.0);
     let options = TransportOptions { timeout: Duration::from_secs_f64(timeout), ..TransportOptions::default() };
-    let client = Client::new(&url, ClientConfig { options, signer: None, recorder: None }).unwrap_or_else(|e| {
+    let client = Client::new(&url, ClientConfig { options, ..ClientConfig::default() }).unwrap_or_else(|e| {
         eprintln!("endpoint: {e}");
         std::process::exit(2);
     });
