@@ -203,6 +203,7 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError>
     report.choices = observations.choices.clone();
     report.results.extend(observations.into_results());
     report.results.extend(throttle_unit(client, &mut report.choices));
+    report.traffic = Some(traffic(client));
     Ok(report)
 }
 

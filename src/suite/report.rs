@@ -80,7 +80,13 @@ impl SuiteReport {
     /// Whether nothing failed that the baseline does not accept (what exit status 0 means for
     /// `ssm-conform run`).
     pub fn is_conformant(&self) -> bool {
-        !RunSummary::of(&self.run.results).fails()
+        !RunSummary::of(&self.run.results).fails() && self.not_evaluated() == 0
+    }
+
+    /// How many requests were throttled on every attempt and so not evaluated (their units are
+    /// skipped, never passed): a run with any is not conformant, since it did not look everywhere.
+    pub fn not_evaluated(&self) -> u64 {
+        self.run.traffic.map_or(0, |t| t.given_up)
     }
 
     /// Panics, with the whole terminal report as the message, unless [`is_conformant`].

@@ -202,6 +202,8 @@ pub struct Client {
 struct Attempt {
     result: Result<WireResponse, TransportError>,
     broke_before_head: bool,
+    /// The signature's headers it was sent with (for the recorder).
+    signed: Vec<(String, String)>,
 }
 
 /// What the retries of one request cost, for the quota.
@@ -308,42 +310,41 @@ impl Client {
         loop {
             let paced = self.pacer.acquire().await;
             self.ledger.attempt(paced);
-            let Attempt { result, broke_before_head } = self.attempt(req).await;
+            let Attempt { result, broke_before_head, signed } = self.attempt(req).await;
             let class = match &result {
                 Ok(resp) => retry::classify(resp),
                 Err(_) if broke_before_head => AnswerClass::Transient,
                 Err(_) => AnswerClass::Final,
             };
             self.pacer.update(class == AnswerClass::Throttle);
-            let wait = match class {
-                AnswerClass::Final => {
-                    if result.is_ok() {
-                        self.ledger.answered(tries.transient, tries.cost);
-                    }
-                    return self.finish(req, result, &tries);
-                }
-                AnswerClass::Throttle => {
-                    let resp = result.as_ref().expect("a throttle is an answer");
+            let wait = match (class, &result) {
+                (AnswerClass::Throttle, Ok(resp)) => {
                     self.ledger.throttle(req, resp);
                     tries.throttles += 1;
                     if tries.throttles >= self.retry.throttle_attempts {
                         self.ledger.given_up();
                         let last = format!("{} {}", resp.status, throttle_name(resp));
                         let error = self.error(TransportErrorKind::Throttled { attempts: tries.throttles, last });
-                        return self.finish(req, Err(error), &tries);
+                        return self.finish(req, &signed, Err(error), &tries);
                     }
                     self.retry.backoff(tries.throttles)
                 }
-                AnswerClass::Transient => {
+                (AnswerClass::Transient, _) => {
                     let cost = if broke_before_head { 10 } else { 5 };
                     let more = tries.transient + 1 < self.retry.transient_attempts;
                     if !more || !self.ledger.take_quota(&self.retry, cost) {
                         self.ledger.repeated();
-                        return self.finish(req, result, &tries);
+                        return self.finish(req, &signed, result, &tries);
                     }
                     tries.transient += 1;
                     tries.cost += cost;
                     self.retry.transient_backoff(tries.transient)
+                }
+                _ => {
+                    if result.is_ok() {
+                        self.ledger.answered(tries.transient, tries.cost);
+                    }
+                    return self.finish(req, &signed, result, &tries);
                 }
             };
             tokio::time::sleep(wait).await;
@@ -355,15 +356,15 @@ impl Client {
     fn finish(
         &self,
         req: &WireRequest,
+        signed: &[(String, String)],
         result: Result<WireResponse, TransportError>,
         tries: &Tries,
     ) -> Result<WireResponse, TransportError> {
         if let Some(recorder) = &self.recorder {
-            // The headers it was signed with are those of the final attempt (the recorder
-            // redacts the secrets); a throttle is never recorded as the answer.
-            let signed = self.signed_headers(req).unwrap_or_default();
+            // The headers the final attempt was signed with (the recorder redacts the secrets); a
+            // throttle is never recorded as the answer.
             let note = retries_note(tries);
-            recorder.record_noted(req, &signed, result.as_ref().map_err(|e| e.to_string()), note.as_deref());
+            recorder.record_noted(req, signed, result.as_ref().map_err(|e| e.to_string()), note.as_deref());
         }
         result
     }
@@ -383,13 +384,15 @@ impl Client {
         // of how the HTTP layer arms its timers.
         let signed = match self.signed_headers(req) {
             Ok(signed) => signed,
-            Err(e) => return Attempt { result: Err(e), broke_before_head: false },
+            Err(e) => return Attempt { result: Err(e), broke_before_head: false, signed: Vec::new() },
         };
-        match tokio::time::timeout(self.options.timeout, self.exchange(req, &signed)).await {
-            Ok(Ok(resp)) => Attempt { result: Ok(resp), broke_before_head: false },
-            Ok(Err((e, broke_before_head))) => Attempt { result: Err(e), broke_before_head },
-            Err(_elapsed) => Attempt { result: Err(self.error(TransportErrorKind::Timeout)), broke_before_head: false },
-        }
+        let (result, broke_before_head) =
+            match tokio::time::timeout(self.options.timeout, self.exchange(req, &signed)).await {
+                Ok(Ok(resp)) => (Ok(resp), false),
+                Ok(Err((e, broke_before_head))) => (Err(e), broke_before_head),
+                Err(_elapsed) => (Err(self.error(TransportErrorKind::Timeout)), false),
+            };
+        Attempt { result, broke_before_head, signed }
     }
 
     /// Passes `req` on to the endpoint unchanged and returns the answer as it came, bounded by
