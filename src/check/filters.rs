@@ -1,6 +1,11 @@
 //! STATUS filter relations (contract §3) over walks the runner gathered: a filter returns exactly
 //! the items of the full listing with those statuses (values ORed), filters are ANDed, and `[]`
 //! is no filter. Pure.
+//!
+//! A task whose status in the full listing is not final (`PENDING`, `IN_PROGRESS`, `CANCELLING`)
+//! may have moved on by the time a filtered listing is taken (contract §8, a live execution):
+//! whether a filter keeps it is not compared — only that, where it is kept, its status then
+//! matches the filter. The findings say how many such tasks were set aside.
 
 use std::collections::BTreeSet;
 
@@ -14,19 +19,23 @@ pub struct FilteredListing {
     pub label: String,
     /// The statuses an item must have to be kept (the relation's expectation).
     pub expected_statuses: BTreeSet<String>,
-    /// The item keys the endpoint returned, or what came back instead.
-    pub items: Result<Vec<String>, String>,
+    /// The items the endpoint returned as (key, status), or what came back instead.
+    pub items: Result<Vec<(String, String)>, String>,
     /// Whether a 4xx client error is an accepted answer (EITHER rules).
     pub client_error_allowed: bool,
 }
 
-/// Every filter finding, given the full listing as (item key, status) pairs.
-pub fn check_filters(full: &[(String, String)], listings: &[FilteredListing]) -> Vec<Finding> {
+/// Every filter finding, given the full listing as (item key, status) pairs; and how many tasks
+/// of it were live (not compared across walks, see the module doc) where that excused a
+/// difference.
+pub fn check_filters(full: &[(String, String)], listings: &[FilteredListing]) -> (Vec<Finding>, usize) {
     let mut out = Vec::new();
     // A difference is recognised as a filter ignored or ANDed only when every status is one of the
     // contract's: with a status outside them, the difference is that status's (another deviation).
     let statuses_valid = full.iter().all(|(_, s)| crate::contract::STATUSES.contains(&s.as_str()));
     let full_keys: BTreeSet<&String> = full.iter().map(|(k, _)| k).collect();
+    let live: BTreeSet<&String> = full.iter().filter(|(_, s)| is_live(s)).map(|(k, _)| k).collect();
+    let mut excused = BTreeSet::new();
     for l in listings {
         let expected: BTreeSet<&String> =
             full.iter().filter(|(_, s)| l.expected_statuses.contains(s)).map(|(k, _)| k).collect();
@@ -36,7 +45,7 @@ pub fn check_filters(full: &[(String, String)], listings: &[FilteredListing]) ->
                 out.push(Finding::new(CheckId::FilterStatus, format!("{}: a listing", l.label), summary.clone()));
             }
             Ok(items) => {
-                let got: BTreeSet<&String> = items.iter().collect();
+                let got: BTreeSet<&String> = items.iter().map(|(k, _)| k).collect();
                 if got.len() < items.len() {
                     out.push(Finding::new(
                         CheckId::FilterStatus,
@@ -44,26 +53,58 @@ pub fn check_filters(full: &[(String, String)], listings: &[FilteredListing]) ->
                         format!("{} items, {} of them repeats", items.len(), items.len() - got.len()),
                     ));
                 }
-                if got != expected {
-                    let missing = expected.difference(&got).count();
-                    let extra = got.difference(&expected).count();
-                    // Items of the full listing with other statuses: the filter let them through
-                    // (an item the full listing lacks is the full listing's problem).
-                    let let_through = got.difference(&expected).filter(|k| full_keys.contains(*k)).count();
-                    let deviation = match (missing, extra) {
-                        (0, _) if statuses_valid && let_through == extra => Some("filter-ignored"),
-                        (_, 0) if statuses_valid => Some("filter-values-anded"),
-                        _ => None,
-                    };
-                    let f = Finding::new(
+                // A live task kept by the filter must match it now; whether it is kept is not compared.
+                let moved: Vec<&(String, String)> =
+                    items.iter().filter(|(k, s)| live.contains(k) && !l.expected_statuses.contains(s)).collect();
+                if let Some((k, s)) = moved.first() {
+                    out.push(Finding::new(
                         CheckId::FilterStatus,
-                        format!("{}: the {} items of the full listing with those statuses", l.label, expected.len()),
-                        format!("{} items ({missing} missing, {extra} not matching)", got.len()),
-                    );
-                    out.push(f.deviating(deviation));
+                        format!("{}: only items with those statuses", l.label),
+                        format!("{} items with another status, e.g. {k} with {s}", moved.len()),
+                    ));
+                }
+                let settled = |set: &BTreeSet<&String>| -> BTreeSet<String> {
+                    set.iter().filter(|k| !live.contains(**k)).map(|k| (*k).clone()).collect()
+                };
+                let (got_settled, expected_settled) = (settled(&got), settled(&expected));
+                if got != expected && got_settled == expected_settled {
+                    excused.extend(got.symmetric_difference(&expected).map(|k| (*k).clone()));
+                } else if got != expected {
+                    out.push(filter_difference(l, (&got_settled, &expected_settled), &full_keys, statuses_valid));
                 }
             }
         }
     }
-    out
+    (out, excused.len())
+}
+
+/// Whether a task's status is not final: such a task may move on between walks (contract §8).
+fn is_live(status: &str) -> bool {
+    crate::contract::real_service::LIVE_STATUSES.contains(&status)
+}
+
+/// The finding of a filtered listing whose settled items (live tasks set aside) differ from what
+/// the full listing says.
+fn filter_difference(
+    l: &FilteredListing,
+    (got, expected): (&BTreeSet<String>, &BTreeSet<String>),
+    full_keys: &BTreeSet<&String>,
+    statuses_valid: bool,
+) -> Finding {
+    let missing = expected.difference(got).count();
+    let extra = got.difference(expected).count();
+    // Items of the full listing with other statuses: the filter let them through (an item the
+    // full listing lacks is the full listing's problem).
+    let let_through = got.difference(expected).filter(|k| full_keys.contains(k)).count();
+    let deviation = match (missing, extra) {
+        (0, _) if statuses_valid && let_through == extra => Some("filter-ignored"),
+        (_, 0) if statuses_valid => Some("filter-values-anded"),
+        _ => None,
+    };
+    Finding::new(
+        CheckId::FilterStatus,
+        format!("{}: the {} settled items of the full listing with those statuses", l.label, expected.len()),
+        format!("{} settled items ({missing} missing, {extra} not matching)", got.len()),
+    )
+    .deviating(deviation)
 }

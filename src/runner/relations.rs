@@ -11,7 +11,7 @@ use super::observe::Observations;
 use super::stop::StopFlag;
 use super::walker::Walker;
 use crate::check::filters::{check_filters, FilteredListing};
-use crate::check::pagination::{check_walks, PaginationWalk, TokenReuse, WalkEnd};
+use crate::check::pagination::{check_walks, compare_walks, PaginationWalk, TokenReuse, WalkEnd};
 use crate::check::CheckId;
 use crate::contract::{self, input};
 use crate::finding::{CaseResult, Finding, Outcome, WalkSummary, NOT_EVALUATED};
@@ -80,15 +80,18 @@ struct FilterSpec {
 }
 
 /// The filter listings of an execution whose full listing is `full`: each status alone, two
-/// values ORed, two filters ANDed, and `[]`. The OR and AND use the filterable statuses most
-/// frequent in the data, so they compare non-empty sets wherever the data allows.
+/// values ORed, two filters ANDed, and `[]`. The OR and AND use the final statuses most frequent
+/// in the data, so they compare non-empty sets of settled items wherever the data allows.
 fn filter_specs(full: &[(String, String)]) -> (Vec<FilterSpec>, usize) {
     let mut by_count: BTreeMap<&str, usize> = BTreeMap::new();
     for (_, s) in full {
         *by_count.entry(s.as_str()).or_insert(0) += 1;
     }
     let mut common: Vec<&str> = contract::FILTERABLE_STATUSES.to_vec();
-    common.sort_by_key(|s| std::cmp::Reverse(by_count.get(s).copied().unwrap_or(0)));
+    // Final statuses first: a task not yet final may move between walks (contract §8), and the
+    // OR and AND listings must compare items that cannot.
+    let live = |s: &str| contract::real_service::LIVE_STATUSES.contains(&s);
+    common.sort_by_key(|s| (live(s), std::cmp::Reverse(by_count.get(s).copied().unwrap_or(0))));
     let (a, b, c) = (common[0], common[1], common[2]);
     let set = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<BTreeSet<String>>();
     let mut specs: Vec<FilterSpec> = contract::STATUSES
@@ -118,7 +121,8 @@ fn filter_specs(full: &[(String, String)]) -> (Vec<FilterSpec>, usize) {
     specs.push(FilterSpec {
         label: "Filters [] (no filter)".to_owned(),
         filters: json!([]),
-        expected: full.iter().map(|(_, s)| s.clone()).collect(),
+        // Every status: no filter keeps anything out, whatever a live task's status is by now.
+        expected: contract::STATUSES.iter().map(|s| (*s).to_owned()).collect(),
         client_error_allowed: false,
     });
     (specs, or_index)
@@ -174,7 +178,7 @@ async fn filter_listings(walker: &mut Walker<'_>, full: &[(String, String)]) -> 
     for (i, spec) in specs.iter().enumerate() {
         let walked = walker.walk(Some(contract::MAX_RESULTS_MAX), Some((&spec.label, &spec.filters))).await;
         let items = match &walked.walk.end {
-            WalkEnd::Complete => Ok(walked.items.into_iter().map(|(k, _)| k).collect()),
+            WalkEnd::Complete => Ok(walked.items),
             WalkEnd::Failed { summary, .. } => Err(summary.clone()),
             other => Err(format!("a walk that did not end ({other:?})")),
         };
@@ -195,7 +199,7 @@ async fn filter_listings(walker: &mut Walker<'_>, full: &[(String, String)]) -> 
         or_token = or_token.or(walked.first_token);
         or_walks.push(walked.walk);
     }
-    let or_items = listings[or_index].items.clone().ok();
+    let or_items = listings[or_index].items.as_ref().ok().map(|items| items.iter().map(|(k, _)| k.clone()).collect());
     FilterWalks { listings, or_walks, or_filter: (or.label.clone(), or.filters.clone(), or_token), or_items }
 }
 
@@ -231,7 +235,7 @@ pub async fn relations(client: &Client, exec: String, stop: &StopFlag) -> Relati
         walker.unfiltered_items = Some(plain.full.len());
     }
     let filtered = in_unit(unit(CheckId::FilterStatus), filter_listings(&mut walker, &plain.full)).await;
-    walk_findings.extend(check_walks(&filtered.or_walks, None));
+    walk_findings.extend(check_filtered_walks(&filtered.or_walks, &plain.full));
     let mut results =
         vec![walk_result(&exec, &walker, &plain, walk_findings), filter_result(&exec, &plain, filtered.listings)];
     let by_ten = plain.walks.iter().find(|w| w.page_size == Some(REUSE_SIZE) && w.varied.is_none());
@@ -264,6 +268,28 @@ pub async fn relations(client: &Client, exec: String, stop: &StopFlag) -> Relati
     RelationOutcome { results, walks: walker.summaries, observations: walker.observations }
 }
 
+/// The filtered walks' findings: each walk on its own, and the walks compared with each other by
+/// their settled items — a task whose status was not final may enter or leave a filter between
+/// walks (contract §8), so only the others must be the same in every walk.
+fn check_filtered_walks(walks: &[PaginationWalk], full: &[(String, String)]) -> Vec<Finding> {
+    let live: BTreeSet<&String> = full
+        .iter()
+        .filter(|(_, s)| contract::real_service::LIVE_STATUSES.contains(&s.as_str()))
+        .map(|(k, _)| k)
+        .collect();
+    let mut out: Vec<Finding> = walks.iter().flat_map(|w| check_walks(std::slice::from_ref(w), None)).collect();
+    let settled: Vec<PaginationWalk> = walks
+        .iter()
+        .filter(|w| w.end == WalkEnd::Complete)
+        .map(|w| PaginationWalk {
+            pages: w.pages.iter().map(|p| p.iter().filter(|k| !live.contains(k)).cloned().collect()).collect(),
+            ..w.clone()
+        })
+        .collect();
+    out.extend(compare_walks(&settled.iter().collect::<Vec<_>>()));
+    out
+}
+
 fn walk_result(exec: &str, walker: &Walker<'_>, plain: &UnfilteredWalks, findings: Vec<Finding>) -> CaseResult {
     let walk_note = walker
         .summaries
@@ -279,8 +305,15 @@ fn walk_result(exec: &str, walker: &Walker<'_>, plain: &UnfilteredWalks, finding
 fn filter_result(exec: &str, plain: &UnfilteredWalks, listings: Vec<FilteredListing>) -> CaseResult {
     let unit = format!("{} {exec}", CheckId::FilterStatus);
     if plain.walks[0].end == WalkEnd::Complete {
-        let note = format!("{} filtered listings", listings.len());
-        CaseResult::builtin(unit, CheckId::FilterStatus, check_filters(&plain.full, &listings), note)
+        let (findings, excused) = check_filters(&plain.full, &listings);
+        let note = match excused {
+            0 => format!("{} filtered listings", listings.len()),
+            n => format!(
+                "{} filtered listings; the execution was live: {n} tasks in a non-final status moved between walks (their statuses not compared, contract §8)",
+                listings.len()
+            ),
+        };
+        CaseResult::builtin(unit, CheckId::FilterStatus, findings, note)
     } else {
         // Without a full listing there is nothing to compare with: never a pass.
         let why = "the unfiltered walk the filtered listings are compared with did not complete (see pagination-walk)";

@@ -131,6 +131,9 @@ pub struct Choices {
     /// §5: whether a filtered page is cut from the unfiltered listing and then filtered (short or
     /// empty pages mid-walk), as SSM's filtered listings are.
     pub filters_after_cut: bool,
+    /// §8: whether running tasks (`PENDING`, `IN_PROGRESS`, `CANCELLING`) advance as requests
+    /// arrive, as a live execution's do.
+    pub live_executions: bool,
     /// §8 and §1: the HTTP layer's habits (throttling, latency, transient 5xx, connections).
     pub habits: super::habits::Habits,
 }
@@ -161,6 +164,7 @@ impl Choices {
         timestamps_exponent: false,
         long_tokens: false,
         filters_after_cut: false,
+        live_executions: false,
         habits: super::habits::Habits::NONE,
     };
 }

@@ -148,6 +148,36 @@ impl TaskFixture {
     }
 }
 
+/// `exec` as it stands after `requests` requests, when its running tasks advance (the
+/// `live-execution` variant): each task not yet final moves on at its own moment (from its id),
+/// `PENDING` → `IN_PROGRESS` → `SUCCESS` and `CANCELLING` → `CANCELLED`, taking a start and an
+/// end time as it does. Ids, order and every other member stay.
+pub fn advanced(exec: &ExecutionFixture, requests: u64) -> ExecutionFixture {
+    let mut now = exec.clone();
+    for task in &mut now.tasks {
+        let offset =
+            task.task_execution_id.bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b))) % 400;
+        let (started, finished) = (requests >= 100 + offset, requests >= 300 + offset);
+        let before = task.status;
+        match task.status {
+            "PENDING" | "IN_PROGRESS" if finished => task.status = "SUCCESS",
+            "PENDING" if started => task.status = "IN_PROGRESS",
+            "CANCELLING" if finished => task.status = "CANCELLED",
+            _ => {}
+        }
+        if task.status == before {
+            continue;
+        }
+        let start = *task.start_time.get_or_insert(1_735_700_000.0 + offset as f64);
+        if task.status != "IN_PROGRESS" {
+            task.end_time = Some(start + 60.0);
+        }
+        task.status_details = task.status.to_owned();
+        task.item_json = task.to_item(&exec.window_execution_id).to_string();
+    }
+    now
+}
+
 /// Rewrites every item's `StartTime` and `EndTime` in exponent form (`1.541761816338E9`), the
 /// same numbers in another spelling (contract §4: any JSON number spelling).
 pub fn spell_timestamps_with_exponents(executions: &mut [ExecutionFixture]) {

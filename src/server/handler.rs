@@ -211,6 +211,10 @@ impl Reference {
             .find(|e| e.window_execution_id == id || (self.folds_id_case(&inp) && other_case(e)))
             .filter(|e| !(self.has(Fault::EmptyExecutionUnknown) && e.tasks.is_empty()));
         match found {
+            Some(exec) if self.choices.live_executions => {
+                let now = super::fixtures::advanced(exec, self.requests.load(Ordering::Relaxed));
+                self.list(&now, &inp).unwrap_or_else(|reply| reply)
+            }
             Some(exec) => self.list(exec, &inp).unwrap_or_else(|reply| reply),
             None => {
                 let id = inp.window_execution_id.clone().unwrap_or_default();

@@ -153,6 +153,13 @@ catalogue! {
                 rule: EitherRule::ShortPages,
                 choices: Choices { filters_after_cut: true, ..Choices::FAITHFUL },
             };
+        LiveExecution = "live-execution",
+            "advances running tasks as requests arrive (PENDING → IN_PROGRESS → SUCCESS, CANCELLING → CANCELLED), its filtered pages cut from the unfiltered listing as AWS's are" {
+                rule: EitherRule::LiveExecution,
+                // Pages cut by unfiltered offsets: a task that changes status mid-walk is never
+                // listed twice (offsets into a filtered list would shift under it).
+                choices: Choices { live_executions: true, filters_after_cut: true, ..Choices::FAITHFUL },
+            };
         Throttling = "throttling",
             "throttles past 400 requests a second (burst 40) with 400 ThrottlingException \"Rate exceeded\"" {
                 rule: EitherRule::Throttling,
