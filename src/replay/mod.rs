@@ -153,6 +153,26 @@ struct Replay<'c> {
     informational: usize,
     /// The built-in cases by name: a recorded unit of that name is judged as that case.
     cases: HashMap<String, Case>,
+    /// Tasks the recording lists in a status not yet final (see `judge::WalkPair::live`).
+    live: std::collections::BTreeSet<String>,
+}
+
+/// The tasks any recorded page lists in a status not yet final (`PENDING`, `IN_PROGRESS`,
+/// `CANCELLING`): a live execution's, which may have moved on since (contract §8).
+fn live_tasks(exchanges: &[&Recorded]) -> std::collections::BTreeSet<String> {
+    let mut live = std::collections::BTreeSet::new();
+    for e in exchanges {
+        let Ok(resp) = &e.response else { continue };
+        let received = Received::new(resp);
+        let Ok(page) = received.page() else { continue };
+        for item in page.items.iter() {
+            let status = crate::check::pagination::item_status(item);
+            if crate::contract::real_service::LIVE_STATUSES.contains(&status.as_str()) {
+                live.insert(crate::check::pagination::item_key(item));
+            }
+        }
+    }
+    live
 }
 
 /// What one unit's replay found.
@@ -492,8 +512,14 @@ impl Replay<'_> {
         let (recorded, recorded_complete) = recorded_pages(pages);
         let body = first.json_body().unwrap_or(Value::Null);
         let filtered = body.get(input::FILTERS).is_some_and(|f| f.as_array().is_some_and(|a| !a.is_empty()));
-        let pair =
-            WalkPair { label: walked.label(), filtered, recorded: &recorded, recorded_complete, replayed: &walked };
+        let pair = WalkPair {
+            label: walked.label(),
+            filtered,
+            recorded: &recorded,
+            recorded_complete,
+            replayed: &walked,
+            live: &self.live,
+        };
         // A walk that starts from a token starts where that token points, which depends on the
         // page boundaries before it (the default page size is EITHER): its items are compared only
         // when it starts from the beginning.
@@ -513,6 +539,15 @@ impl Replay<'_> {
         // relations compare them: the same items in the same order, whatever the page size.
         if from_start && walked.end == WalkEnd::Complete {
             let listing = (execution_id(first), crate::oracle::filters_key(&first.body));
+            // A filtered listing's live tasks may enter or leave it between walks (§8).
+            let mut walked = walked;
+            if filtered {
+                walked.pages = walked
+                    .pages
+                    .into_iter()
+                    .map(|p| p.into_iter().filter(|k| !self.live.contains(k)).collect())
+                    .collect();
+            }
             verdict.walks.entry(listing).or_default().push(walked);
         }
     }
@@ -725,6 +760,7 @@ pub async fn replay(
         observations: Observations::default(),
         informational: 0,
         cases: crate::source::builtin_cases().unwrap_or_default().into_iter().map(|c| (c.name.clone(), c)).collect(),
+        live: live_tasks(&all),
     };
     let mut results = Vec::new();
     for unit in units {
