@@ -56,21 +56,24 @@ pub fn check_filters(full: &[(String, String)], listings: &[FilteredListing]) ->
                 // A live task kept by the filter must match it now; whether it is kept is not compared.
                 let moved: Vec<&(String, String)> =
                     items.iter().filter(|(k, s)| live.contains(k) && !l.expected_statuses.contains(s)).collect();
-                if let Some((k, s)) = moved.first() {
+                let settled = |set: &BTreeSet<&String>| -> BTreeSet<String> {
+                    set.iter().filter(|k| !live.contains(**k)).map(|k| (*k).clone()).collect()
+                };
+                let (got_settled, expected_settled) = (settled(&got), settled(&expected));
+                // One finding a listing: the settled items' difference, else a live task the
+                // filter should not have kept.
+                if got_settled != expected_settled {
+                    let aside = got.union(&expected).filter(|k| live.contains(**k)).count();
+                    let sets = (&got_settled, &expected_settled);
+                    out.push(filter_difference(l, sets, &full_keys, statuses_valid, aside));
+                } else if let Some((k, s)) = moved.first() {
                     out.push(Finding::new(
                         CheckId::FilterStatus,
                         format!("{}: only items with those statuses", l.label),
                         format!("{} items with another status, e.g. {k} with {s}", moved.len()),
                     ));
-                }
-                let settled = |set: &BTreeSet<&String>| -> BTreeSet<String> {
-                    set.iter().filter(|k| !live.contains(**k)).map(|k| (*k).clone()).collect()
-                };
-                let (got_settled, expected_settled) = (settled(&got), settled(&expected));
-                if got != expected && got_settled == expected_settled {
-                    excused.extend(got.symmetric_difference(&expected).map(|k| (*k).clone()));
                 } else if got != expected {
-                    out.push(filter_difference(l, (&got_settled, &expected_settled), &full_keys, statuses_valid));
+                    excused.extend(got.symmetric_difference(&expected).map(|k| (*k).clone()));
                 }
             }
         }
@@ -83,13 +86,14 @@ fn is_live(status: &str) -> bool {
     crate::contract::real_service::LIVE_STATUSES.contains(&status)
 }
 
-/// The finding of a filtered listing whose settled items (live tasks set aside) differ from what
-/// the full listing says.
+/// The finding of a filtered listing whose settled items (the `live_aside` tasks not yet final set
+/// aside) differ from what the full listing says.
 fn filter_difference(
     l: &FilteredListing,
     (got, expected): (&BTreeSet<String>, &BTreeSet<String>),
     full_keys: &BTreeSet<&String>,
     statuses_valid: bool,
+    live_aside: usize,
 ) -> Finding {
     let missing = expected.difference(got).count();
     let extra = got.difference(expected).count();
@@ -101,10 +105,45 @@ fn filter_difference(
         (_, 0) if statuses_valid => Some("filter-values-anded"),
         _ => None,
     };
+    let aside = match live_aside {
+        0 => String::new(),
+        n => format!("; {n} tasks not yet final set aside"),
+    };
     Finding::new(
         CheckId::FilterStatus,
-        format!("{}: the {} settled items of the full listing with those statuses", l.label, expected.len()),
-        format!("{} settled items ({missing} missing, {extra} not matching)", got.len()),
+        format!("{}: the {} items of the full listing with those statuses", l.label, expected.len()),
+        format!("{} items ({missing} missing, {extra} not matching{aside})", got.len()),
     )
     .deviating(deviation)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn full() -> Vec<(String, String)> {
+        [("a", "SUCCESS"), ("b", "PENDING"), ("c", "FAILED")].iter().map(|(k, s)| ((*k).into(), (*s).into())).collect()
+    }
+
+    fn listing(statuses: &[&str], items: &[(&str, &str)]) -> FilteredListing {
+        FilteredListing {
+            label: "l".into(),
+            expected_statuses: statuses.iter().map(|s| (*s).to_owned()).collect(),
+            items: Ok(items.iter().map(|(k, s)| ((*k).into(), (*s).into())).collect()),
+            client_error_allowed: false,
+        }
+    }
+
+    #[test]
+    fn a_live_task_may_move_between_walks_but_settled_ones_may_not() {
+        // b was PENDING, is SUCCESS by the filtered walk: kept by STATUS in [SUCCESS], gone from [PENDING].
+        let moved = [listing(&["SUCCESS"], &[("a", "SUCCESS"), ("b", "SUCCESS")]), listing(&["PENDING"], &[])];
+        assert_eq!(check_filters(&full(), &moved), (Vec::new(), 1));
+        // A settled task missing is a finding, whatever the live ones do.
+        let (findings, _) = check_filters(&full(), &[listing(&["SUCCESS"], &[])]);
+        assert_eq!(findings.len(), 1);
+        // A live task kept by a filter it does not match now: a finding.
+        let (findings, _) = check_filters(&full(), &[listing(&["FAILED"], &[("b", "IN_PROGRESS"), ("c", "FAILED")])]);
+        assert!(findings[0].actual.contains("another status"), "{findings:?}");
+    }
 }
