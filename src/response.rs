@@ -300,10 +300,11 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn answer(status: u16, headers: &[(&str, &str)], body: &str) -> WireResponse {
+    /// An answer for a unit test: `status`, `headers`, `body`.
+    pub(crate) fn answer(status: u16, headers: &[(&str, &str)], body: &str) -> WireResponse {
         WireResponse {
             status,
             headers: headers.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),

@@ -58,14 +58,7 @@ pub fn status_choice(resp: &WireResponse) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn answer(status: u16, headers: &[(&str, &str)], body: &str) -> WireResponse {
-        WireResponse {
-            status,
-            headers: headers.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
-            body: body.as_bytes().to_vec(),
-        }
-    }
+    use crate::response::tests::answer;
 
     #[test]
     fn only_a_throttle_the_sdks_can_read_passes() {

@@ -246,27 +246,9 @@ fn an_unwritable_output_path_is_refused_before_the_run() {
     assert!(!good.exists(), "{}", out.text());
 }
 
-/// An endpoint that answers like the reference, a quarter second late (or `delay`).
+/// An endpoint that answers like the reference, `delay` late.
 fn slow_reference(delay: std::time::Duration) -> TestServer {
-    let reference = std::sync::Arc::new(ssm_conform::server::Reference::new(None));
-    TestServer::router(axum::Router::new().fallback(move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
-        let reference = reference.clone();
-        async move {
-            tokio::time::sleep(delay).await;
-            let mut req = ssm_conform::request::WireRequest::operation(body.to_vec());
-            for (k, v) in &headers {
-                req.set_header(k.as_str(), v.to_str().unwrap_or(""));
-            }
-            let resp = reference.handle(&req);
-            let mut out = axum::response::Response::new(axum::body::Body::from(resp.body));
-            *out.status_mut() = axum::http::StatusCode::from_u16(resp.status).unwrap();
-            for (k, v) in resp.headers {
-                let name = axum::http::HeaderName::try_from(k).unwrap();
-                out.headers_mut().insert(name, axum::http::HeaderValue::try_from(v).unwrap());
-            }
-            out
-        }
-    }))
+    crate::util::reference_behind(ssm_conform::server::Reference::new(None), move |_| tokio::time::sleep(delay))
 }
 
 #[test]

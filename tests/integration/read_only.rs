@@ -7,11 +7,10 @@
 use std::sync::{Arc, Mutex};
 
 use ssm_conform::contract::{real_service, TARGET_PREFIX};
-use ssm_conform::request::WireRequest;
 use ssm_conform::server::{Fault, Reference};
 use ssm_conform::source::builtin_cases;
 
-use crate::util::{fixture_id_args, ssm_conform, TestServer};
+use crate::util::{fixture_id_args, reference_behind, ssm_conform, TestServer};
 
 /// The deliberately unknown operation names of the built-in cases: no SSM operation has them.
 const NO_SUCH_OPERATIONS: [&str; 3] =
@@ -28,26 +27,11 @@ fn may_write(target: &str) -> bool {
 
 /// The reference behind a recorder of every `X-Amz-Target` it is sent.
 fn recording_reference(reference: Reference, seen: Arc<Mutex<Vec<String>>>) -> TestServer {
-    let reference = Arc::new(reference);
-    TestServer::router(axum::Router::new().fallback(move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
-        let (reference, seen) = (reference.clone(), seen.clone());
-        async move {
-            let mut req = WireRequest::operation(body.to_vec());
-            for (k, v) in &headers {
-                req.set_header(k.as_str(), v.to_str().unwrap_or(""));
-            }
-            let target = headers.get("x-amz-target").map_or("(none)", |v| v.to_str().unwrap_or("(not text)"));
-            seen.lock().unwrap().push(target.to_owned());
-            let resp = reference.handle(&req);
-            let mut out = axum::response::Response::new(axum::body::Body::from(resp.body));
-            *out.status_mut() = axum::http::StatusCode::from_u16(resp.status).unwrap();
-            for (k, v) in resp.headers {
-                let name = axum::http::HeaderName::try_from(k).unwrap();
-                out.headers_mut().insert(name, axum::http::HeaderValue::try_from(v).unwrap());
-            }
-            out
-        }
-    }))
+    reference_behind(reference, move |headers| {
+        let target = headers.get("x-amz-target").map_or("(none)", |v| v.to_str().unwrap_or("(not text)"));
+        seen.lock().unwrap().push(target.to_owned());
+        async {}
+    })
 }
 
 #[test]

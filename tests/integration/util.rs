@@ -84,6 +84,34 @@ impl TestServer {
     }
 }
 
+/// The reference's handler behind a hand-written router: `before` runs on each request's
+/// headers first (a delay, a recorder), then the reference answers.
+pub fn reference_behind<F, Fut>(reference: Reference, before: F) -> TestServer
+where
+    F: Fn(axum::http::HeaderMap) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let reference = std::sync::Arc::new(reference);
+    TestServer::router(axum::Router::new().fallback(move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
+        let (reference, before) = (reference.clone(), before.clone());
+        async move {
+            before(headers.clone()).await;
+            let mut req = WireRequest::operation(body.to_vec());
+            for (k, v) in &headers {
+                req.set_header(k.as_str(), v.to_str().unwrap_or(""));
+            }
+            let resp = reference.handle(&req);
+            let mut out = axum::response::Response::new(axum::body::Body::from(resp.body));
+            *out.status_mut() = axum::http::StatusCode::from_u16(resp.status).unwrap();
+            for (k, v) in resp.headers {
+                let name = axum::http::HeaderName::try_from(k).unwrap();
+                out.headers_mut().insert(name, axum::http::HeaderValue::try_from(v).unwrap());
+            }
+            out
+        }
+    }))
+}
+
 /// A server that handles each connection with a function of the raw stream, so it controls every
 /// byte, reset and delay.
 pub struct RawServer {
