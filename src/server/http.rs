@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use tokio::sync::oneshot;
 
 use super::answer::{request_id, Reply};
-use super::habits::{Gate, HabitState};
+use super::habits::{Gate, HabitState, Habits};
 use super::handler::Reference;
 use crate::contract::real_service;
 use crate::request::WireRequest;
@@ -82,14 +82,16 @@ async fn serve_one(State(served): State<Arc<Served>>, request: axum::extract::Re
         return Response::new(axum::body::Body::from_stream(broken));
     }
     let habits = *served.habits.habits();
+    let plain = habits == Habits::NONE; // the faithful reference's hot path: nothing to count
     if !habits.latency.is_zero() {
         tokio::time::sleep(habits.latency).await;
     }
-    let resp = match served.habits.gate(&req) {
+    let resp = match if plain { Gate::Answer } else { served.habits.gate(&req) } {
         Gate::Answer => reference.handle(&req),
         Gate::Throttle(status) => throttle(reference, status),
         Gate::Transient => Reply::internal_error().into_response(Some(request_id(fresh_id())), true),
     };
+    // A bare response (a `Vec<u8>` into_response would add a content type only to replace it).
     let mut out = if habits.chunked { chunked(resp.body) } else { Response::new(axum::body::Body::from(resp.body)) };
     *out.status_mut() = StatusCode::from_u16(resp.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     out.headers_mut().reserve(resp.headers.len() + 1);
@@ -98,7 +100,7 @@ async fn serve_one(State(served): State<Arc<Served>>, request: axum::extract::Re
             out.headers_mut().insert(k, v);
         }
     }
-    if served.habits.closes(peer) {
+    if !plain && served.habits.closes(peer) {
         out.headers_mut().insert(axum::http::header::CONNECTION, HeaderValue::from_static("close"));
     }
     out
