@@ -50,12 +50,13 @@ PROBES = {
 
 # Targets whose answers depend on timing (a token bucket the probe may or may not empty): their
 # outcome would differ from run to run, so they are not measured per target; each has a row
-# saying so, and no finding claims anything of an SDK for them. (Which throttle forms each SDK
-# retries wants a probe step of its own, against throttles it meets on every run.)
+# saying so, and no finding claims anything of an SDK for them. Which throttle forms each SDK
+# retries is measured apart, deterministically: each `throttle-form:NAME` target throttles every
+# distinct request once in that form (`serve --throttle-once --throttle-form NAME`).
 TIMING_DEPENDENT = {
-    "variant:throttling": "throttles past a rate (timing-dependent)",
-    "variant:throttling-429": "throttles past a rate (timing-dependent)",
-    "fault:throttle-type-header-only": "throttles past a rate (timing-dependent)",
+    "variant:throttling": "throttles past a rate (timing-dependent; see the throttle forms below)",
+    "variant:throttling-429": "throttles past a rate (timing-dependent; see the throttle forms below)",
+    "fault:throttle-type-header-only": "throttles past a rate (timing-dependent; see the throttle forms below)",
 }
 
 # Variants whose data changes as requests arrive (a live execution, contract §8): an SDK's caller
@@ -88,7 +89,9 @@ class Server:
 
     def __init__(self, binary, target):
         args = [binary, "serve", "--port", "0"]
-        if target != "faithful":
+        if target.startswith("throttle-form:"):
+            args += ["--throttle-once", "--throttle-form", target.split(":", 1)[1]]
+        elif target != "faithful":
             kind, name = target.split(":", 1)
             args += [f"--{kind}", name]
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
@@ -182,7 +185,18 @@ def run_probe(sdk, url, ids):
 
 
 def measure(binary, target, ids, sdks):
-    """Each probe's result against `target`, with the answers it got (through a recorder)."""
+    """Each probe's result against `target`, with the answers it got (through a recorder). A
+    throttle form throttles each distinct request once per server, so each probe gets its own,
+    all at once (they spend their time in the SDKs' backoff sleeps)."""
+    if target.startswith("throttle-form:"):
+        with concurrent.futures.ThreadPoolExecutor(max_workers=len(sdks)) as pool:
+            each = {sdk: pool.submit(probe_one_server, binary, target, ids, [sdk]) for sdk in sdks}
+            return {sdk: fut.result()[sdk] for sdk, fut in each.items()}
+    return probe_one_server(binary, target, ids, sdks)
+
+
+def probe_one_server(binary, target, ids, sdks):
+    """The probes of `sdks`, one after another, against one server of `target`."""
     server = Server(binary, target)
     try:
         results = {}
@@ -402,6 +416,45 @@ def summary(diffs):
     return "; ".join(parts)
 
 
+# What the throttles of every form say, and nothing the faithful reference ever says.
+THROTTLE_MESSAGE = "Rate exceeded"
+
+
+def without_retries(step):
+    """A step's outcome without the count of retries the SDK made to reach it."""
+    return {k: v for k, v in (step or {}).items() if k != "retries"}
+
+
+def throttle_rows(faithful, measured):
+    """Per SDK, whether it retried the throttle form it met on every distinct request: every step
+    as against the faithful reference (retries aside) means it retried; else what its caller saw."""
+    out = {}
+    for sdk, result in measured.items():
+        base = faithful[sdk]["steps"]
+        diffs = {}
+        for step, got in sorted(result["steps"].items()):
+            sentence = compare_step(without_retries(base.get(step)), without_retries(got))
+            if sentence:
+                diffs[step] = sentence
+        throttles = sum(THROTTLE_MESSAGE in body for _, _, body in result["answers"])
+        row = {"retried": bool(throttles) and not diffs, "met": bool(throttles), "steps": diffs,
+               "throttles": throttles, "requests": len(result["answers"])}
+        row["brief"] = throttle_brief(row)
+        out[sdk] = row
+    return out
+
+
+def throttle_brief(row):
+    """Whether the SDK retried the form, or what its caller saw instead."""
+    if not row["met"]:
+        return "not met: no throttle reached the probe"
+    if not row["steps"]:
+        return "retries it"
+    # Where in a walk the throttle surfaced is the scenario's, not the SDK's.
+    parts = (re.sub(r" (on the first page|after \d+ pages?)$", "", p) for p in brief(row["steps"]).split("; "))
+    return "does not retry it: " + "; ".join(dict.fromkeys(parts))
+
+
 def measure_all(binary, targets, jobs, sdks):
     ids = fixture_ids(binary)
     faithful = measure(binary, "faithful", ids, sdks)
@@ -420,8 +473,12 @@ def measure_all(binary, targets, jobs, sdks):
         "sdks": versions,
         "faithful_steps": {sdk: sorted(r["steps"]) for sdk, r in faithful.items()},
         "targets": {},
+        "throttle_forms": {},
     }
     for target in sorted(results):
+        if target.startswith("throttle-form:"):
+            data["throttle_forms"][target.split(":", 1)[1]] = throttle_rows(faithful, results[target])
+            continue
         diffs = impact(faithful, results[target])
         data["targets"][target] = {
             sdk: {
@@ -499,6 +556,23 @@ def render(data):
     for target, per_sdk in data["targets"].items():
         cells = [cell(per_sdk[s]) for s in sdks]
         lines.append(f"| `{target}` | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "## Which throttle forms each SDK retries",
+        "",
+        "Each form is served by `ssm-conform serve --throttle-once --throttle-form NAME`: every distinct",
+        "request is throttled once, on its first attempt, in that form, then answered faithfully. An SDK that",
+        "retries the form gives its caller exactly what the faithful reference gives (retries aside); one that",
+        "does not shows its caller the throttle. The probes run each SDK's default retry mode, except boto3,",
+        "which its probe sets to `standard` (the AWS CLI v1 keeps its default). `ssm-conform serve",
+        "--list-throttle-forms` describes each form; the `throttle-shape` findings quote this table.",
+        "",
+        "| throttle form | " + " | ".join(sdks) + " |",
+        "|---|" + "---|" * len(sdks),
+    ]
+    for form, per_sdk in data.get("throttle_forms", {}).items():
+        cells = [per_sdk[s]["brief"].replace("|", "\\|") if s in per_sdk else "" for s in sdks]
+        lines.append(f"| `{form}` | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -524,7 +598,7 @@ def check(data):
     committed["sdks"] = {
         k: v for k, v in committed["sdks"].items() if k in measured or (k == "botocore" and "boto3" in measured)
     }
-    for row in committed["targets"].values():
+    for row in [*committed["targets"].values(), *committed.get("throttle_forms", {}).values()]:
         for sdk in list(row):
             if sdk not in measured:
                 del row[sdk]
@@ -542,6 +616,12 @@ def check(data):
             if old.get(sdk) != new.get(sdk):
                 drift.append(f"{target} {sdk}: committed {old.get(sdk, {}).get('summary')!r}, "
                              f"measured {new.get(sdk, {}).get('summary')!r}")
+    old_forms, new_forms = committed.get("throttle_forms", {}), data["throttle_forms"]
+    for form in sorted(set(old_forms) | set(new_forms)):
+        for sdk in sorted(set(old_forms.get(form, {})) | set(new_forms.get(form, {}))):
+            old, new = (f.get(form, {}).get(sdk, {}) for f in (old_forms, new_forms))
+            if (old.get("retried"), old.get("brief")) != (new.get("retried"), new.get("brief")):
+                drift.append(f"throttle form {form} {sdk}: committed {old.get('brief')!r}, measured {new.get('brief')!r}")
     for line in drift:
         print(f"drift: {line}", file=sys.stderr)
     return 1 if drift else 0
@@ -552,7 +632,8 @@ def main():
     parser.add_argument("--bin", default=str(ROOT / "target/release/ssm-conform"))
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--check", action="store_true")
-    parser.add_argument("--only", action="append", help="measure only this target (fault:NAME or variant:NAME)")
+    parser.add_argument("--only", action="append",
+                        help="measure only this target (fault:NAME, variant:NAME or throttle-form:NAME)")
     parser.add_argument("--jobs", type=int, default=4)
     parser.add_argument("--sdk", action="append", choices=sorted(PROBES),
                         help="measure only this SDK (repeatable; default: every probe, rust-sdk when built)")
@@ -561,15 +642,22 @@ def main():
     args = parser.parse_args()
     if args.rerender:
         data = json.loads(DATA.read_text())
-        for per_sdk in data["targets"].values():
+        for target, per_sdk in data["targets"].items():
+            if target in TIMING_DEPENDENT:
+                data["targets"][target] = unmeasured_row(target, list(per_sdk))
+                continue
             for row in per_sdk.values():
                 row["summary"], row["brief"] = summary(row["steps"]), brief(row["steps"])
+        for per_sdk in data.get("throttle_forms", {}).values():
+            for row in per_sdk.values():
+                row["brief"] = throttle_brief(row)
         DATA.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
         DOC.write_text(render(data))
         return 0
     targets = args.only or [
         t for t in [f"fault:{f}" for f in catalogue(args.bin, "--list-faults")]
         + [f"variant:{v}" for v in catalogue(args.bin, "--list-variants")]
+        + [f"throttle-form:{f}" for f in catalogue(args.bin, "--list-throttle-forms")]
         if t not in TIMING_DEPENDENT
     ]
     sdks = args.sdk or [s for s in PROBES if s != "rust-sdk" or RUST_PROBE.exists()]

@@ -181,9 +181,17 @@ pub struct ServeArgs {
     /// --fault or a --variant.
     #[arg(long, value_name = "RATE/BURST")]
     pub throttle: Option<crate::server::Throttle>,
-    /// Throttle with HTTP 429 instead of 400 (with --throttle).
-    #[arg(long, requires = "throttle")]
-    pub throttle_429: bool,
+    /// Throttle every distinct request once (its first attempt), then answer it: deterministic,
+    /// for measuring whether a client retries a throttle form (clients/impact.py does).
+    #[arg(long)]
+    pub throttle_once: bool,
+    /// How throttles are spelt (with --throttle or --throttle-once): ssm (400
+    /// ThrottlingException), status-429, header-only, ... (see --list-throttle-forms).
+    #[arg(long, value_name = "NAME", default_value = "ssm")]
+    pub throttle_form: String,
+    /// List the throttle forms, one per line, and exit.
+    #[arg(long)]
+    pub list_throttle_forms: bool,
     /// Wait MS milliseconds before every answer.
     #[arg(long, value_name = "MS")]
     pub latency: Option<u64>,

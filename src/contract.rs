@@ -345,6 +345,56 @@ pub mod real_service {
     }
 }
 
+/// Where a throttle names itself, for [`ThrottleForm`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThrottleSpelling {
+    /// The HTTP status.
+    pub status: u16,
+    /// The body's `__type`, as sent, if any.
+    pub body_type: Option<&'static str>,
+    /// The type in `X-Amzn-ErrorType` (always [`real_service::THROTTLING_EXCEPTION`]), if sent.
+    pub header_type: bool,
+    /// The type in a body `code` member, if sent.
+    pub code_member: bool,
+}
+
+catalogue! {
+    /// The ways a throttle can be spelt on the wire (contract §8, §6): SSM's own, the EITHER
+    /// status, other `__type` forms, and the forms a client that reads `__type` alone cannot
+    /// recognise. `clients/impact.py` measures which of them each SDK retries (`serve
+    /// --throttle-once --throttle-form NAME`), and the `throttle-shape` findings quote it.
+    pub enum ThrottleForm: "throttle form", "see ssm-conform serve --list-throttle-forms", info ThrottleSpelling {
+        Ssm = "ssm", "HTTP 400, __type ThrottlingException, message \"Rate exceeded\" (SSM's own)" {
+            status: 400, body_type: Some(real_service::THROTTLING_EXCEPTION), header_type: false, code_member: false
+        };
+        Status429 = "status-429", "HTTP 429, __type ThrottlingException (EITHER, §8)" {
+            status: 429, body_type: Some(real_service::THROTTLING_EXCEPTION), header_type: false, code_member: false
+        };
+        NamespacedType = "namespaced-type", "HTTP 400, __type com.amazonaws.ssm#ThrottlingException:<uri> (§6 resolves it)" {
+            status: 400, body_type: Some(NAMESPACED_THROTTLING), header_type: false, code_member: false
+        };
+        OtherCode = "too-many-requests-type", "HTTP 400, __type TooManyRequestsException (another throttling code, §8)" {
+            status: 400, body_type: Some("TooManyRequestsException"), header_type: false, code_member: false
+        };
+        HeaderOnly = "header-only", "HTTP 400, no __type, ThrottlingException only in X-Amzn-ErrorType" {
+            status: 400, body_type: None, header_type: true, code_member: false
+        };
+        CodeMember = "code-member", "HTTP 400, no __type, ThrottlingException only in a body code member" {
+            status: 400, body_type: None, header_type: false, code_member: true
+        };
+        Bare429 = "bare-429", "HTTP 429 with no error type anywhere, message \"Rate exceeded\"" {
+            status: 429, body_type: None, header_type: false, code_member: false
+        };
+        Status200 = "status-200", "HTTP 200, __type ThrottlingException" {
+            status: 200, body_type: Some(real_service::THROTTLING_EXCEPTION), header_type: false, code_member: false
+        };
+    }
+}
+
+/// `ThrottlingException` with the namespace and suffix some awsJson services send (§6).
+const NAMESPACED_THROTTLING: &str =
+    "com.amazonaws.ssm#ThrottlingException:http://internal.amazon.com/coral/com.amazon.coral.availability/";
+
 catalogue! {
     /// The contract's EITHER rules: where AWS's behaviour is unknown, every listed alternative is
     /// accepted. A run reports which alternative an endpoint chose (information, never a
@@ -353,7 +403,7 @@ catalogue! {
     pub enum EitherRule: "EITHER rule", "" {
         UnknownOperationStatus = "unknown-operation-status", "§1 another X-Amz-Target: 400 or 404";
         WrongTypeError = "wrong-type-error",
-            "§1 malformed JSON or wrong JSON types: SerializationException or ValidationException";
+            "§1 malformed JSON, wrong JSON types (§2: numbers out of any integer's range): SerializationException or ValidationException";
         UnknownMembers = "unknown-members", "§1 unknown extra members: ignored or a 400";
         IntegralFloat = "integral-float", "§2 MaxResults as an integral float (10.0): read as the integer or a 400";
         ValidationItemOrder = "validation-item-order", "§2 validation item order and a trailing period";

@@ -5,9 +5,12 @@
 //! (by the fault that reproduces it, e.g. `timestamps-iso`) and this module renders the sentence:
 //! this is the only code in `src/` that speaks of what an SDK does.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use serde_json::Value;
+
+use crate::contract::ThrottleForm;
 
 /// Every deviation some check recognises in what an endpoint sent (by the name of the reference
 /// fault that reproduces it), so that its findings carry the measured impact. A test runs each
@@ -73,10 +76,26 @@ pub fn measured_on() -> Option<&'static str> {
     PARSED.get("measured").and_then(Value::as_str)
 }
 
-/// The outcome of each probed SDK for `deviation` (a fault name), or `None` when it was not
-/// measured.
+/// The prefix of a deviation key that names a throttle form rather than a fault.
+const THROTTLE_FORM_KEY: &str = "throttle-form:";
+
+/// The keys of the throttle forms, made once so that a finding can hold one as `&'static str`.
+static THROTTLE_FORM_KEYS: LazyLock<HashMap<ThrottleForm, String>> =
+    LazyLock::new(|| ThrottleForm::ALL.iter().map(|f| (*f, format!("{THROTTLE_FORM_KEY}{}", f.name()))).collect());
+
+/// The deviation key of a throttle spelt as `form`: its measured data says whether each SDK
+/// retries that form (`clients/impact.py` serves every form with `serve --throttle-once`).
+pub fn throttle_form(form: ThrottleForm) -> &'static str {
+    THROTTLE_FORM_KEYS.get(&form).map_or(THROTTLE_FORM_KEY, String::as_str)
+}
+
+/// The outcome of each probed SDK for `deviation` (a fault name, or a [`throttle_form`] key),
+/// or `None` when it was not measured.
 pub fn of(deviation: &str) -> Option<Vec<SdkOutcome>> {
-    let row = PARSED.get("targets")?.get(format!("fault:{deviation}"))?;
+    let row = match deviation.strip_prefix(THROTTLE_FORM_KEY) {
+        Some(form) => PARSED.get("throttle_forms")?.get(form)?,
+        None => PARSED.get("targets")?.get(format!("fault:{deviation}"))?,
+    };
     let versions = PARSED.get("sdks")?;
     let outcomes = SDKS
         .iter()
@@ -121,6 +140,19 @@ mod tests {
         assert!(loops.starts_with("measured: boto3 "), "{loops}");
         assert!(loops.contains("js-v3 ") && loops.contains("loops"), "{loops}");
         assert_eq!(sentence("no-such-fault"), "");
+    }
+
+    #[test]
+    fn a_throttle_form_quotes_which_sdks_retry_it() {
+        for form in ThrottleForm::ALL {
+            let outcomes = of(throttle_form(*form)).unwrap_or_else(|| panic!("{form} not measured"));
+            assert_eq!(outcomes.len(), SDKS.len(), "{form}");
+            assert!(outcomes.iter().all(|o| o.summary.contains("retr")), "{form}: {outcomes:?}");
+        }
+        let ssm = sentence(throttle_form(ThrottleForm::Ssm));
+        assert!(ssm.starts_with("measured: boto3 ") && !ssm.contains("does not retry"), "{ssm}");
+        let header_only = sentence(throttle_form(ThrottleForm::HeaderOnly));
+        assert!(header_only.contains("does not retry it"), "{header_only}");
     }
 
     #[test]

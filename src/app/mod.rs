@@ -11,6 +11,7 @@ use std::io::IsTerminal;
 
 use crate::check::CheckOptions;
 use crate::cli::{Cli, ColorArg, Command, OutputArgs, RunArgs, ServeArgs, SnapshotArg};
+use crate::contract::ThrottleForm;
 use crate::exit;
 use crate::finding::{Baseline, BaselineError, RunReport};
 use crate::report::{self, ReportError, RunContext, TerminalReport};
@@ -527,6 +528,12 @@ async fn serve(args: ServeArgs) -> Result<u8, HarnessError> {
         }
         return Ok(exit::CONFORMANT);
     }
+    if args.list_throttle_forms {
+        for f in ThrottleForm::ALL {
+            writeln!(out, "{:<28} {}", f.name(), f.description()).map_err(HarnessError::Output)?;
+        }
+        return Ok(exit::CONFORMANT);
+    }
     let fault =
         args.fault.as_deref().map(str::parse::<Fault>).transpose().map_err(|e| HarnessError::Usage(e.to_string()))?;
     let variant = args
@@ -539,7 +546,7 @@ async fn serve(args: ServeArgs) -> Result<u8, HarnessError> {
         Some(v) => Reference::with_variant(v),
         None => Reference::new(fault),
     };
-    let reference = with_serve_habits(reference, &args);
+    let reference = with_serve_habits(reference, &args)?;
     if args.list_fixtures {
         for e in reference.executions() {
             writeln!(out, "{} {:>4} tasks ({})", e.window_execution_id, e.tasks.len(), e.label)
@@ -563,10 +570,17 @@ async fn serve(args: ServeArgs) -> Result<u8, HarnessError> {
 }
 
 /// `reference` with the habits `serve`'s flags add to those its variant has.
-fn with_serve_habits(reference: Reference, args: &ServeArgs) -> Reference {
+fn with_serve_habits(reference: Reference, args: &ServeArgs) -> Result<Reference, HarnessError> {
     let mut habits = reference.choices().habits;
+    let form = args.throttle_form.parse::<ThrottleForm>().map_err(|e| HarnessError::Usage(e.to_string()))?;
+    if form != ThrottleForm::Ssm && args.throttle.is_none() && !args.throttle_once {
+        return Err(HarnessError::Usage("--throttle-form needs --throttle RATE/BURST or --throttle-once".into()));
+    }
     if let Some(t) = args.throttle {
-        habits.throttle = Some(server::Throttle { status: if args.throttle_429 { 429 } else { 400 }, ..t });
+        habits.throttle = Some(server::Throttle { form, ..t });
+    }
+    if args.throttle_once {
+        habits.throttle_once = Some(form);
     }
     if let Some(ms) = args.latency {
         habits.latency = Duration::from_millis(ms);
@@ -574,7 +588,7 @@ fn with_serve_habits(reference: Reference, args: &ServeArgs) -> Reference {
     if let Some(n) = args.transient_every {
         habits.transient_every = Some(n);
     }
-    reference.with_habits(habits)
+    Ok(reference.with_habits(habits))
 }
 
 #[cfg(test)]

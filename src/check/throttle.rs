@@ -8,35 +8,51 @@
 //! retry, a run judges only the final answer, so this is the one place a throttle is judged.
 
 use crate::check_id::CheckId;
-use crate::contract::real_service;
+use crate::contract::{real_service, ThrottleForm};
 use crate::finding::Finding;
 use crate::response::{ErrorShape, WireResponse};
 
-/// The findings of one throttle answer (one that [`crate::response::looks_throttled`]).
+/// The findings of one throttle answer (one that [`crate::response::looks_throttled`]). Each
+/// carries what the probed SDKs were measured to do with its form (`clients/sdk-impact.json`).
 pub fn throttle_shape(resp: &WireResponse) -> Vec<Finding> {
     let shape = ErrorShape::of(resp);
     let expected =
         "a throttle a client can recognise: a throttling __type (ThrottlingException) in a JSON body at HTTP 400";
     let recognised = shape.resolved_type.as_deref().is_some_and(real_service::is_throttling_code);
-    let mut out = Vec::new();
-    if resp.status == 200 {
-        out.push(Finding::new(
-            CheckId::ThrottleShape,
-            expected,
-            format!("a throttle at HTTP 200 ({}): a client reads it as a successful answer", describe(&shape)),
-        ));
+    let actual = if resp.status == 200 {
+        format!("a throttle at HTTP 200 ({}): read as an answer, not as an error (contract §8)", describe(&shape))
     } else if !recognised {
-        out.push(Finding::new(
-            CheckId::ThrottleShape,
-            expected,
-            format!(
-                "HTTP {} with {}: a client that reads the error type from __type alone cannot tell it is a throttle, so it does not back off and retry (contract §6, §8)",
-                resp.status,
-                describe(&shape)
-            ),
-        ));
-    }
-    out
+        format!(
+            "HTTP {} with {}: the throttle does not name itself in __type (contract §6, §8)",
+            resp.status,
+            describe(&shape)
+        )
+    } else {
+        return Vec::new();
+    };
+    vec![Finding::new(CheckId::ThrottleShape, expected, actual)
+        .deviating(form_of(resp.status, &shape).map(crate::sdk_impact::throttle_form))]
+}
+
+/// The form of a throttle (contract §8), as `serve --throttle-form` names it, when it is one
+/// of the measured forms.
+pub fn form_of(status: u16, shape: &ErrorShape) -> Option<ThrottleForm> {
+    let throttling_type = shape.resolved_type.as_deref().filter(|t| real_service::is_throttling_code(t));
+    let named = |t: &Option<String>| t.as_deref().is_some_and(real_service::is_throttling_code);
+    Some(match (status, throttling_type) {
+        (200, Some(_)) => ThrottleForm::Status200,
+        (real_service::TOO_MANY_REQUESTS, Some(_)) => ThrottleForm::Status429,
+        (_, Some(t)) if t != real_service::THROTTLING_EXCEPTION => ThrottleForm::OtherCode,
+        (_, Some(_)) if shape.raw_type.as_deref().is_some_and(|r| r.contains(['#', ':'])) => {
+            ThrottleForm::NamespacedType
+        }
+        (_, Some(_)) => ThrottleForm::Ssm,
+        (_, None) if shape.resolved_type.is_some() || status == 200 => return None,
+        (_, None) if named(&shape.header_type) => ThrottleForm::HeaderOnly,
+        (_, None) if named(&shape.code_member) => ThrottleForm::CodeMember,
+        (real_service::TOO_MANY_REQUESTS, None) => ThrottleForm::Bare429,
+        _ => return None,
+    })
 }
 
 /// Where the answer names its type, in words.
@@ -70,5 +86,30 @@ mod tests {
         assert!(header_only[0].actual.contains("only in X-Amzn-ErrorType"), "{:?}", header_only);
         assert_eq!(throttle_shape(&answer(200, &[], ssm)).len(), 1);
         assert_eq!(throttle_shape(&answer(429, &[], "")).len(), 1, "429 with no __type");
+    }
+
+    #[test]
+    fn every_throttle_form_is_read_back_as_itself_and_findings_quote_its_measurement() {
+        use crate::contract::error_body;
+        for form in ThrottleForm::ALL {
+            let spelt = form.info();
+            let mut body = serde_json::Map::new();
+            if let Some(t) = spelt.body_type {
+                body.insert(error_body::TYPE.into(), t.into());
+            }
+            if spelt.code_member {
+                body.insert(error_body::CODE.into(), real_service::THROTTLING_EXCEPTION.into());
+            }
+            body.insert(error_body::MESSAGE_FRAMEWORK.into(), real_service::RATE_EXCEEDED.into());
+            let header = [(crate::contract::ERROR_TYPE_HEADER, real_service::THROTTLING_EXCEPTION)];
+            let headers: &[(&str, &str)] = if spelt.header_type { &header } else { &[] };
+            let resp = answer(spelt.status, headers, &serde_json::Value::Object(body).to_string());
+            assert!(crate::response::looks_throttled(&resp), "{form}");
+            assert_eq!(form_of(resp.status, &ErrorShape::of(&resp)), Some(*form));
+            for f in throttle_shape(&resp) {
+                let impact = f.sdk_impact().unwrap_or_default();
+                assert!(impact.starts_with("measured: ") && impact.contains("retr"), "{form}: {impact}");
+            }
+        }
     }
 }

@@ -55,6 +55,9 @@ pub async fn run_case(
             let received = Received::new(&resp);
             observations.record(client, &case.name, &req, &received);
             let (findings, chose) = check_case(case, req.json_body().as_ref(), &received, opts);
+            if let (Some(rule), Some(alternative)) = (case.expect.either, &chose) {
+                observations.chose(rule, alternative.to_string());
+            }
             // The oracle reads bodies only: it says what rule a request tests unless the case
             // changes its headers.
             let verdict = case.request.headers.is_empty().then(|| oracle::expect(&req.body, &World::of(bindings)));

@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use crate::contract::ThrottleForm;
 use crate::request::WireRequest;
 
 /// A token bucket: `rate` requests a second, `burst` at once.
@@ -22,8 +23,8 @@ pub struct Throttle {
     pub rate: u32,
     /// The most requests it lets through at once.
     pub burst: u32,
-    /// The status a throttle is sent with: 400 (as SSM does) or 429.
-    pub status: u16,
+    /// How a throttle is spelt (SSM's own: 400 `ThrottlingException`).
+    pub form: ThrottleForm,
 }
 
 impl std::str::FromStr for Throttle {
@@ -37,20 +38,24 @@ impl std::str::FromStr for Throttle {
                 format!("--throttle {s:?}: the {what} must be a whole number in 1..=1000000 (RATE/BURST, e.g. 50/100)")
             })
         };
-        Ok(Throttle { rate: parse("rate", rate)?, burst: parse("burst", burst)?, status: 400 })
+        Ok(Throttle { rate: parse("rate", rate)?, burst: parse("burst", burst)?, form: ThrottleForm::Ssm })
     }
 }
 
 /// The bucket of the `throttling` variants and the `throttle-type-header-only` fault: enough
 /// throttles to exercise retries and pacing, at a rate that keeps a test run within seconds
 /// (`serve --throttle 50/100` for AWS-like rates).
-pub const TEST_THROTTLE: Throttle = Throttle { rate: 400, burst: 40, status: 400 };
+pub const TEST_THROTTLE: Throttle = Throttle { rate: 400, burst: 40, form: ThrottleForm::Ssm };
 
 /// How the reference's HTTP layer behaves besides answering.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Habits {
     /// Throttle past this rate (400 or 429 `ThrottlingException`, "Rate exceeded").
     pub throttle: Option<Throttle>,
+    /// Throttle every distinct request once, its first attempt, in this form: a client that
+    /// retries the form gets every answer on its second attempt, one that does not sees the
+    /// throttle. Deterministic, for measuring which forms a client retries.
+    pub throttle_once: Option<ThrottleForm>,
     /// Wait this long before every answer.
     pub latency: Duration,
     /// Answer every `n`-th request with a 500 `InternalServerError` — never the same request
@@ -68,6 +73,7 @@ impl Habits {
     /// None of them: answers as fast as it can, one body each, connections kept.
     pub const NONE: Habits = Habits {
         throttle: None,
+        throttle_once: None,
         latency: Duration::ZERO,
         transient_every: None,
         connection_close: false,
@@ -77,12 +83,12 @@ impl Habits {
 }
 
 /// What a running server does with a request before the handler sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Gate {
     /// Answer it.
     Answer,
-    /// Throttle it (with this status).
-    Throttle(u16),
+    /// Throttle it, spelt so.
+    Throttle(ThrottleForm),
     /// Fail it with a transient 500.
     Transient,
 }
@@ -126,11 +132,16 @@ impl HabitState {
         let n = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
         if let Some(t) = self.habits.throttle {
             if !self.take_token(t) {
-                return Gate::Throttle(t.status);
+                return Gate::Throttle(t.form);
+            }
+        }
+        if let Some(form) = self.habits.throttle_once {
+            if self.fail_first_time(req, Gate::Throttle(form)) {
+                return Gate::Throttle(form);
             }
         }
         match self.habits.transient_every {
-            Some(every) if n % every == 0 && self.fail_first_time(req) => Gate::Transient,
+            Some(every) if n % every == 0 && self.fail_first_time(req, Gate::Transient) => Gate::Transient,
             _ => Gate::Answer,
         }
     }
@@ -145,9 +156,11 @@ impl HabitState {
         granted
     }
 
-    fn fail_first_time(&self, req: &WireRequest) -> bool {
+    /// Whether `req` (its target and body) has not yet been failed with `how`, marking it so.
+    fn fail_first_time(&self, req: &WireRequest, how: Gate) -> bool {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
+        how.hash(&mut h);
         req.body.hash(&mut h);
         req.header(crate::contract::TARGET_HEADER).hash(&mut h);
         let mut failed = self.failed.lock().unwrap_or_else(PoisonError::into_inner);
@@ -181,14 +194,14 @@ mod tests {
 
     #[test]
     fn a_bucket_lets_its_burst_through_then_throttles() {
-        let t = Throttle { rate: 1, burst: 3, status: 400 };
+        let t = Throttle { rate: 1, burst: 3, form: ThrottleForm::Ssm };
         let state = HabitState::new(Habits { throttle: Some(t), ..Habits::NONE });
         let req = WireRequest::json(&serde_json::json!({}));
         let gates: Vec<Gate> = (0..5).map(|_| state.gate(&req)).collect();
         assert_eq!(&gates[..3], &[Gate::Answer; 3]);
-        assert_eq!(gates[3], Gate::Throttle(400));
-        assert_eq!("50/100".parse::<Throttle>(), Ok(Throttle { rate: 50, burst: 100, status: 400 }));
-        assert_eq!("7".parse::<Throttle>(), Ok(Throttle { rate: 7, burst: 7, status: 400 }));
+        assert_eq!(gates[3], Gate::Throttle(ThrottleForm::Ssm));
+        assert_eq!("50/100".parse::<Throttle>(), Ok(Throttle { rate: 50, burst: 100, form: ThrottleForm::Ssm }));
+        assert_eq!("7".parse::<Throttle>(), Ok(Throttle { rate: 7, burst: 7, form: ThrottleForm::Ssm }));
         assert!("0/1".parse::<Throttle>().unwrap_err().contains("RATE/BURST"));
     }
 
@@ -200,6 +213,19 @@ mod tests {
         assert_eq!(state.gate(&a), Gate::Transient);
         assert_eq!(state.gate(&a), Gate::Answer, "the retry gets through");
         assert_eq!(state.gate(&b), Gate::Transient);
+    }
+
+    #[test]
+    fn throttle_once_throttles_each_distinct_request_on_its_first_attempt_only() {
+        let form = ThrottleForm::HeaderOnly;
+        let both = Habits { throttle_once: Some(form), transient_every: Some(1), ..Habits::NONE };
+        let state = HabitState::new(both);
+        let a = WireRequest::json(&serde_json::json!({"a": 1}));
+        let b = WireRequest::json(&serde_json::json!({"b": 1}));
+        assert_eq!(state.gate(&a), Gate::Throttle(form));
+        assert_eq!(state.gate(&a), Gate::Transient, "then the other habit, once");
+        assert_eq!(state.gate(&a), Gate::Answer);
+        assert_eq!(state.gate(&b), Gate::Throttle(form));
     }
 
     #[test]

@@ -52,7 +52,8 @@ impl Reference {
         let mut choices = Choices::FAITHFUL;
         if fault == Some(Fault::ThrottleTypeHeaderOnly) {
             // The fault is in how it throttles: it must throttle to show it.
-            choices.habits.throttle = Some(super::habits::TEST_THROTTLE);
+            let form = crate::contract::ThrottleForm::HeaderOnly;
+            choices.habits.throttle = Some(super::habits::Throttle { form, ..super::habits::TEST_THROTTLE });
         }
         Reference { executions: fixtures(), choices, fault, variant: None, requests: AtomicU64::new(0) }
     }
@@ -69,7 +70,13 @@ impl Reference {
 
     /// The same reference with the HTTP layer's `habits` (throttling, latency, ...) in front:
     /// a fault or a variant behind a throttling layer.
-    pub fn with_habits(mut self, habits: super::habits::Habits) -> Reference {
+    pub fn with_habits(mut self, mut habits: super::habits::Habits) -> Reference {
+        if self.fault == Some(Fault::ThrottleTypeHeaderOnly) {
+            // The fault is in how it throttles, whatever throttles the habits add.
+            let form = crate::contract::ThrottleForm::HeaderOnly;
+            habits.throttle =
+                Some(super::habits::Throttle { form, ..habits.throttle.unwrap_or(super::habits::TEST_THROTTLE) });
+        }
         self.choices.habits = habits;
         self
     }

@@ -12,7 +12,7 @@ use tokio::sync::oneshot;
 use super::answer::{request_id, Reply};
 use super::habits::{Gate, HabitState, Habits};
 use super::handler::Reference;
-use crate::contract::real_service;
+use crate::contract::{error_body, real_service, ThrottleForm};
 use crate::request::WireRequest;
 
 /// What the server shares between requests: the pure handler and the state of its habits.
@@ -88,7 +88,7 @@ async fn serve_one(State(served): State<Arc<Served>>, request: axum::extract::Re
     }
     let resp = match if plain { Gate::Answer } else { served.habits.gate(&req) } {
         Gate::Answer => reference.handle(&req),
-        Gate::Throttle(status) => throttle(reference, status),
+        Gate::Throttle(form) => throttle(reference, form),
         Gate::Transient => Reply::internal_error().into_response(Some(request_id(fresh_id())), true),
     };
     // A bare response (a `Vec<u8>` into_response would add a content type only to replace it).
@@ -106,21 +106,33 @@ async fn serve_one(State(served): State<Arc<Served>>, request: axum::extract::Re
     out
 }
 
-/// A throttle as SSM sends one: `ThrottlingException`, "Rate exceeded", in the reference's
-/// error form.
-fn throttle(reference: &Reference, status: u16) -> crate::response::WireResponse {
+/// A throttle spelt as `form` says. SSM's own type (at any status) comes in the reference's
+/// error form (its variants' namespace, message member and header choices); the other forms are
+/// spelt exactly, whatever the choices.
+fn throttle(reference: &Reference, form: ThrottleForm) -> crate::response::WireResponse {
+    let spelt = form.info();
     let choices = reference.choices();
-    if reference.fault() == Some(super::Fault::ThrottleTypeHeaderOnly) {
-        let body = serde_json::json!({ crate::contract::error_body::MESSAGE_FRAMEWORK: real_service::RATE_EXCEEDED });
-        let mut resp = Reply::success(&body).into_response(Some(request_id(fresh_id())), false);
-        resp.status = status;
+    let id = Some(request_id(fresh_id()));
+    let message = real_service::RATE_EXCEEDED;
+    if spelt.body_type == Some(real_service::THROTTLING_EXCEPTION) {
+        let reply = Reply::error(choices, spelt.status, real_service::THROTTLING_EXCEPTION, Some(message.to_owned()));
+        return reply.into_response(id, choices.error_type_header);
+    }
+    let mut body = serde_json::Map::new();
+    if let Some(t) = spelt.body_type {
+        body.insert(error_body::TYPE.to_owned(), t.into());
+    }
+    if spelt.code_member {
+        body.insert(error_body::CODE.to_owned(), real_service::THROTTLING_EXCEPTION.into());
+    }
+    body.insert(error_body::MESSAGE_FRAMEWORK.to_owned(), message.into());
+    let mut resp = Reply::success(&serde_json::Value::Object(body)).into_response(id, false);
+    resp.status = spelt.status;
+    if spelt.header_type {
         resp.headers
             .push((crate::contract::ERROR_TYPE_HEADER.to_owned(), real_service::THROTTLING_EXCEPTION.to_owned()));
-        return resp;
     }
-    let reply =
-        Reply::error(choices, status, real_service::THROTTLING_EXCEPTION, Some(real_service::RATE_EXCEEDED.to_owned()));
-    reply.into_response(Some(request_id(fresh_id())), choices.error_type_header)
+    resp
 }
 
 /// A number for the request id of an answer the handler did not make (its own count apart).

@@ -14,7 +14,7 @@ use super::choices::{
 };
 use super::habits::{Habits, Throttle, TEST_THROTTLE};
 use crate::catalogue::catalogue;
-use crate::contract::{error_body, error_type, EitherRule};
+use crate::contract::{error_body, error_type, EitherRule, ThrottleForm};
 
 /// What the catalogue knows of each variant besides its name.
 #[derive(Debug, Clone, Copy)]
@@ -169,7 +169,7 @@ catalogue! {
             "throttles as `throttling` does, with HTTP 429" {
                 rule: EitherRule::ThrottleStatus,
                 choices: Choices {
-                    habits: Habits { throttle: Some(Throttle { status: 429, ..TEST_THROTTLE }), ..Habits::NONE },
+                    habits: Habits { throttle: Some(Throttle { form: ThrottleForm::Status429, ..TEST_THROTTLE }), ..Habits::NONE },
                     ..Choices::FAITHFUL
                 },
             };

@@ -179,4 +179,7 @@ pub struct Expectation {
     pub items_max: Option<usize>,
     /// On success: every item's `Status` is one of these.
     pub item_status_in: Option<Vec<String>>,
+    /// The contract's EITHER rule whose alternatives the accepted statuses or error types are:
+    /// the one the endpoint chose is reported under it (the JSON report's `choices`).
+    pub either: Option<crate::contract::EitherRule>,
 }

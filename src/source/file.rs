@@ -50,6 +50,7 @@ struct RawExpect {
     items_min: Option<usize>,
     items_max: Option<usize>,
     item_status_in: Option<Spanned<Vec<String>>>,
+    either: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -387,7 +388,17 @@ fn convert_expect(
             return Err(ctx.error(Some(e.span().start), case, Some("expect.items_min"), Kind::ItemsRange { min, max }));
         }
     }
+    let either = raw
+        .either
+        .as_ref()
+        .map(|r| {
+            r.get_ref()
+                .parse()
+                .map_err(|e| ctx.error(Some(r.span().start), case, Some("expect.either"), Kind::UnknownEitherRule(e)))
+        })
+        .transpose()?;
     Ok(Expectation {
+        either,
         status: Some(status),
         error,
         violations,
@@ -466,6 +477,23 @@ mod tests {
 
     fn parse(text: &str) -> Result<Vec<Case>, CaseFileError> {
         parse_case_file(Path::new("cases/t.toml"), text)
+    }
+
+    #[test]
+    fn every_built_in_case_that_accepts_alternatives_names_its_either_rule() {
+        use crate::source::{ErrorExpectation, StatusExpectation};
+        let several = |c: &Case| {
+            matches!(&c.expect.status, Some(StatusExpectation::AnyOf(l)) if l.len() > 1)
+                || matches!(&c.expect.error, Some(ErrorExpectation::AnyOf(l)) if l.len() > 1)
+        };
+        let cases = builtin_cases().unwrap();
+        let unnamed: Vec<&str> =
+            cases.iter().filter(|c| several(c) && c.expect.either.is_none()).map(|c| c.name.as_str()).collect();
+        assert!(unnamed.is_empty(), "cases that accept several answers but name no EITHER rule: {unnamed:?}");
+        assert!(cases.iter().filter(|c| c.expect.either.is_some()).count() >= 70);
+        let text = "[[case]]\nname = \"e\"\ncheck = \"id-length\"\njson = '{}'\n[case.expect]\nstatus = [200, 400]\neither = \"unknown-member\"\n";
+        let err = parse(text).unwrap_err().to_string();
+        assert!(err.contains("expect.either") && err.contains("did you mean \"unknown-members\"?"), "{err}");
     }
 
     #[test]

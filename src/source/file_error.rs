@@ -44,6 +44,8 @@ pub enum CaseFileErrorKind {
     },
     /// A check id that is not in the catalogue.
     UnknownCheck(UnknownName),
+    /// An EITHER rule name that is not in the contract's catalogue.
+    UnknownEitherRule(UnknownName),
     /// `name = ""`.
     EmptyName,
     /// A name used by an earlier case (`first` says where).
@@ -114,7 +116,7 @@ impl fmt::Display for CaseFileErrorKind {
                     ),
                 }
             }
-            K::UnknownCheck(unknown) => write!(f, "{unknown}"),
+            K::UnknownCheck(unknown) | K::UnknownEitherRule(unknown) => write!(f, "{unknown}"),
             K::EmptyName => f.write_str("a case needs a non-empty name"),
             K::DuplicateName { first } => write!(f, "duplicate case name (first {first})"),
             K::NoCheck => f.write_str("no check id: give `check = \"...\"` in the case or at the top of the file"),

@@ -3,6 +3,7 @@
 //! passes.
 
 use ssm_conform::check::CheckId;
+use ssm_conform::contract::ThrottleForm;
 use ssm_conform::sdk_impact::RECOGNISED;
 use ssm_conform::server::{Fault, Habits, Reference, Throttle};
 
@@ -75,7 +76,7 @@ fn every_fault_fails_the_check_that_names_it() {
 /// The throttling layer the faults are served behind: a bucket the harness outruns, and a
 /// transient 500 now and then.
 const LAYER: Habits = Habits {
-    throttle: Some(Throttle { rate: 1000, burst: 10, status: 400 }),
+    throttle: Some(Throttle { rate: 1000, burst: 10, form: ThrottleForm::Ssm }),
     transient_every: Some(40),
     ..Habits::NONE
 };

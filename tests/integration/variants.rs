@@ -132,7 +132,8 @@ async fn shows_on_the_wire(variant: Variant, url: &str, exec: &str) -> Result<()
     }
     let has_header = |h: &[(String, String)], k: &str, v: &str| h.iter().any(|(a, b)| a == k && b == v);
     if let Some(t) = habits.throttle {
-        let throttled = seen.iter().find(|s| s.0 == t.status && s.2.contains("ThrottlingException"));
+        let status = t.form.info().status;
+        let throttled = seen.iter().find(|s| s.0 == status && s.2.contains("ThrottlingException"));
         throttled.ok_or("no request was throttled")?;
     }
     if habits.transient_every.is_some() {
@@ -175,4 +176,42 @@ fn every_habit_shows_on_the_wire() {
         }
     }
     assert!(failed.is_empty(), "habits that do not show:\n{}", failed.join("\n"));
+}
+
+/// `serve --throttle-once --throttle-form NAME`, which `clients/impact.py` measures the SDKs
+/// against: each form is sent exactly as named, on a request's first attempt only.
+#[test]
+fn every_throttle_form_is_served_as_named_once_per_request() {
+    use ssm_conform::check::throttle::form_of;
+    use ssm_conform::contract::ThrottleForm;
+    use ssm_conform::response::{looks_throttled, ErrorShape};
+    let exec = Reference::new(None).executions()[0].window_execution_id.clone();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let client = reqwest::Client::new();
+    let send = |url: String| {
+        let request = listing_request(&client, &url, &exec, 0);
+        async move {
+            let resp = request.send().await.map_err(|e| e.to_string())?;
+            let status = resp.status().as_u16();
+            let headers = resp.headers().iter().map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_owned()));
+            let headers = headers.collect();
+            let body = resp.bytes().await.map_err(|e| e.to_string())?.to_vec();
+            Ok::<_, String>(WireResponse { status, headers, body })
+        }
+    };
+    let mut failed = Vec::new();
+    for &form in ThrottleForm::ALL {
+        let habits = Habits { throttle_once: Some(form), ..Habits::NONE };
+        let server = TestServer::start(Reference::new(None).with_habits(habits));
+        let first = runtime.block_on(send(server.url.clone())).unwrap();
+        let again = runtime.block_on(send(server.url.clone())).unwrap();
+        let read = form_of(first.status, &ErrorShape::of(&first));
+        if !looks_throttled(&first) || read != Some(form) {
+            failed.push(format!("{form}: the first attempt was read as {read:?}: {first:?}"));
+        }
+        if again.status != 200 || looks_throttled(&again) {
+            failed.push(format!("{form}: the retry was throttled again: {again:?}"));
+        }
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
 }
