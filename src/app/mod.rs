@@ -343,8 +343,8 @@ fn finish(
         report::write_report(r, &ctx)?;
     }
     let given_up = report.traffic.map_or(0, |t| t.given_up);
-    if report.interrupted {
-        Ok(exit::INTERRUPTED)
+    if let Some(signal) = report.interrupted {
+        Ok(signal.exit_status())
     } else if summary.fails() {
         Ok(exit::FINDINGS)
     } else if given_up > 0 {
@@ -484,20 +484,39 @@ fn discovery_wanted(args: &RunArgs, target: &Target) -> bool {
     args.discover || (target.reference.is_none() && args.execution_ids.is_empty() && !args.no_discover)
 }
 
-/// The first Ctrl-C stops the run from sending (what is in flight finishes, bounded by the
-/// timeout, and the reports are written for what ran); a second exits at once.
+/// The first Ctrl-C or SIGTERM stops the run from sending (what is in flight finishes, bounded by
+/// the timeout, and the reports are written for what ran, marked as stopped by it); a second
+/// signal exits at once.
 async fn watch_interrupts(stop: StopFlag, bar: indicatif::ProgressBar) {
-    if tokio::signal::ctrl_c().await.is_err() {
-        return;
-    }
-    stop.set();
+    let Some(signal) = next_stop_signal().await else { return };
+    stop.set_by(signal);
     bar.suspend(|| {
         eprintln!(
-            "ssm-conform: interrupted: finishing the requests in flight, then the reports (Ctrl-C again exits at once)"
+            "ssm-conform: interrupted by {}: finishing the requests in flight, then the reports (Ctrl-C again exits at once)",
+            signal.describe()
         );
     });
-    if tokio::signal::ctrl_c().await.is_ok() {
-        std::process::exit(i32::from(exit::INTERRUPTED));
+    if next_stop_signal().await.is_some() {
+        std::process::exit(i32::from(signal.exit_status()));
+    }
+}
+
+/// The next SIGINT or (on Unix) SIGTERM; `None` if they cannot be listened for.
+async fn next_stop_signal() -> Option<exit::StopSignal> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let Ok(mut term) = signal(SignalKind::terminate()) else {
+            return tokio::signal::ctrl_c().await.ok().map(|()| exit::StopSignal::Interrupt);
+        };
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => r.ok().map(|()| exit::StopSignal::Interrupt),
+            _ = term.recv() => Some(exit::StopSignal::Terminate),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await.ok().map(|()| exit::StopSignal::Interrupt)
     }
 }
 

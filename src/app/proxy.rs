@@ -39,7 +39,7 @@ fn spawn_command(command: &[String], url: &str) -> Result<Option<tokio::process:
 /// How the session ended, for the report's header.
 fn ended_note(ended: &Ended) -> String {
     match ended {
-        Ended::Interrupted => "the session ended on Ctrl-C".to_owned(),
+        Ended::Interrupted(signal) => format!("the session ended on {}", signal.describe()),
         Ended::Idle(d) => format!("the session ended after {} s without a request", d.as_secs_f64()),
         Ended::Command(Some(0)) => "the session ended with the command (exit status 0)".to_owned(),
         Ended::Command(Some(code)) => format!(

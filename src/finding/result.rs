@@ -295,8 +295,8 @@ pub struct RunReport {
     pub coverage: Option<Coverage>,
     /// Case files written by `--save-failures`.
     pub saved_failures: Vec<PathBuf>,
-    /// Whether the run was interrupted (what did not run is skipped).
-    pub interrupted: bool,
+    /// The signal that interrupted the run, if one did (what did not run is skipped).
+    pub interrupted: Option<crate::exit::StopSignal>,
     /// What the run learned that the report's header says (the execution ids it discovered).
     pub notes: Vec<String>,
     /// What the requests met on the way: throttles, transient errors, pacing (`None`: not

@@ -76,8 +76,8 @@ pub struct Until {
 /// Why a session ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ended {
-    /// Ctrl-C.
-    Interrupted,
+    /// Ctrl-C or SIGTERM.
+    Interrupted(crate::exit::StopSignal),
     /// Idle for the given spell.
     Idle(Duration),
     /// The wrapped command ended, with this status (`None`: killed by a signal).
@@ -131,7 +131,7 @@ impl Proxy {
     pub async fn until(&self, until: &mut Until) -> Ended {
         loop {
             if until.stop.is_set() {
-                return Ended::Interrupted;
+                return Ended::Interrupted(until.stop.signal().unwrap_or(crate::exit::StopSignal::Interrupt));
             }
             if let Some(child) = until.command.as_mut() {
                 if let Ok(Some(status)) = child.try_wait() {

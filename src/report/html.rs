@@ -96,8 +96,12 @@ fn header(out: &mut String, ctx: &RunContext<'_>) {
         s.skipped,
         s.accepted,
     );
-    if ctx.report.interrupted {
-        out.push_str("<p class=\"interrupted\">Interrupted: the run was stopped by Ctrl-C; the results cover what ran before it.</p>\n");
+    if let Some(signal) = ctx.report.interrupted {
+        let _ = writeln!(
+            out,
+            "<p class=\"interrupted\">Interrupted: the run was stopped by {}; the results cover what ran before it.</p>",
+            signal.describe()
+        );
     }
     for note in ctx.notes {
         let _ = writeln!(out, "<p class=\"note\">{}</p>", escape::html(note));

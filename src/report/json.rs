@@ -82,7 +82,8 @@ pub fn write_json(ctx: &RunContext<'_>) -> String {
         "target": ctx.target,
         "notes": ctx.notes,
         "seed": ctx.seed,
-        "interrupted": ctx.report.interrupted,
+        "interrupted": ctx.report.interrupted.is_some(),
+        "stopped_by": ctx.report.interrupted.map(|s| s.describe()),
         "seconds": ctx.seconds,
         "generated": {
             "requests": ctx.report.generated_requests,

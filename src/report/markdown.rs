@@ -41,9 +41,12 @@ pub fn write_markdown(ctx: &RunContext<'_>) -> String {
         if total.accepted > 0 { format!(", {} accepted by the baseline", total.accepted) } else { String::new() }
     );
 
-    if ctx.report.interrupted {
-        let _ =
-            writeln!(out, "**Interrupted**: the run was stopped by Ctrl-C; the results cover what ran before it.\n");
+    if let Some(signal) = ctx.report.interrupted {
+        let _ = writeln!(
+            out,
+            "**Interrupted**: the run was stopped by {}; the results cover what ran before it.\n",
+            signal.describe()
+        );
     }
     by_family(&mut out, results);
     by_check(&mut out, results);

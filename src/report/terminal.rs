@@ -52,9 +52,12 @@ impl TerminalReport {
             write_walk_lines(out, report)?;
         }
         write_skipped(out, &report.results)?;
-        if report.interrupted {
-            let line = "interrupted: the run was stopped by Ctrl-C; the results cover what ran before it";
-            writeln!(out, "{}", self.paint("33;1", line))?;
+        if let Some(signal) = report.interrupted {
+            let line = format!(
+                "interrupted: the run was stopped by {}; the results cover what ran before it",
+                signal.describe()
+            );
+            writeln!(out, "{}", self.paint("33;1", &line))?;
         }
         for e in ctx.stale {
             let unit = escape::terminal(&e.unit);

@@ -199,7 +199,7 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError>
         report.coverage = Some(generated.coverage);
         report.saved_failures = generated.saved;
     }
-    report.interrupted = plan.stop.is_set();
+    report.interrupted = plan.stop.signal();
     report.choices = observations.choices.clone();
     report.results.extend(observations.into_results());
     report.results.extend(throttle_unit(client, &mut report.choices));

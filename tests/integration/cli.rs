@@ -270,6 +270,25 @@ fn ctrl_c_stops_sending_and_still_reports_what_ran() {
 }
 
 #[test]
+fn sigterm_stops_the_run_as_ctrl_c_does_and_the_reports_say_so() {
+    let server = slow_reference(std::time::Duration::from_millis(250));
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("report.json");
+    let md = dir.path().join("report.md");
+    let out = TestCommand::new()
+        .args(["run", "--endpoint", &server.url, "--concurrency", "2"])
+        .args(["--report", &format!("json:{}", json.display()), "--report", &format!("markdown:{}", md.display())])
+        .terminate_after(std::time::Duration::from_secs(2))
+        .run();
+    out.assert_code(143);
+    assert!(out.stdout().contains("interrupted: the run was stopped by SIGTERM"), "{}", out.text());
+    assert!(out.stderr().contains("interrupted by SIGTERM"), "{}", out.text());
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!((&doc["interrupted"], &doc["stopped_by"]), (&serde_json::json!(true), &serde_json::json!("SIGTERM")));
+    assert!(std::fs::read_to_string(&md).unwrap().contains("stopped by SIGTERM"));
+}
+
+#[test]
 fn a_second_ctrl_c_exits_at_once() {
     // Every answer takes 20 s: after the first Ctrl-C the run would wait for what is in flight;
     // the second ends it there and then.

@@ -210,8 +210,8 @@ pub struct TestCommand {
     command: Command,
     shown: Vec<String>,
     limit: Duration,
-    /// When to send SIGINT (Ctrl-C), from the start.
-    interrupts: Vec<Duration>,
+    /// When to send which signal (`-INT`: Ctrl-C; `-TERM`), from the start.
+    interrupts: Vec<(Duration, &'static str)>,
 }
 
 impl TestCommand {
@@ -255,7 +255,14 @@ impl TestCommand {
 
     /// Sends SIGINT (as Ctrl-C does) `after` the start; call again for a second one.
     pub fn interrupt_after(&mut self, after: Duration) -> &mut TestCommand {
-        self.interrupts.push(after);
+        self.interrupts.push((after, "-INT"));
+        self.interrupts.sort();
+        self
+    }
+
+    /// Sends SIGTERM (as CI cancels a job) `after` the start.
+    pub fn terminate_after(&mut self, after: Duration) -> &mut TestCommand {
+        self.interrupts.push((after, "-TERM"));
         self.interrupts.sort();
         self
     }
@@ -284,9 +291,9 @@ impl TestCommand {
         let (mut peak, mut killed) = (None::<u64>, false);
         let mut interrupts = self.interrupts.iter().peekable();
         let status = loop {
-            if interrupts.next_if(|at| started.elapsed() >= **at).is_some() {
+            if let Some((_, signal)) = interrupts.next_if(|(at, _)| started.elapsed() >= *at) {
                 // Our own child, by its pid.
-                let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+                let _ = Command::new("kill").args([*signal, &child.id().to_string()]).status();
             }
             let hwm = std::fs::read_to_string(&status_path).ok().and_then(|s| {
                 s.lines()
