@@ -370,7 +370,7 @@ catalogue! {
         Status429 = "status-429", "HTTP 429, __type ThrottlingException (EITHER, §8)" {
             status: 429, body_type: Some(real_service::THROTTLING_EXCEPTION), header_type: false, code_member: false
         };
-        NamespacedType = "namespaced-type", "HTTP 400, __type com.amazonaws.ssm#ThrottlingException:<uri> (§6 resolves it)" {
+        NamespacedType = "namespaced-type", "HTTP 400, __type com.amazonaws.ssm#ThrottlingException:URI (§6 resolves it)" {
             status: 400, body_type: Some(NAMESPACED_THROTTLING), header_type: false, code_member: false
         };
         OtherCode = "too-many-requests-type", "HTTP 400, __type TooManyRequestsException (another throttling code, §8)" {
