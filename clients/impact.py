@@ -48,15 +48,16 @@ PROBES = {
     "rust-sdk": lambda url, ids: [str(RUST_PROBE), *url_ids(url, ids)],
 }
 
-# Targets whose answers depend on timing (a token bucket the probe may or may not empty): their
-# outcome would differ from run to run, so they are not measured per target; each has a row
-# saying so, and no finding claims anything of an SDK for them. Which throttle forms each SDK
-# retries is measured apart, deterministically: each `throttle-form:NAME` target throttles every
-# distinct request once in that form (`serve --throttle-once --throttle-form NAME`).
-TIMING_DEPENDENT = {
+# Targets not measured per target, each with a row saying why, and no finding claims anything of
+# an SDK for them: the throttling variants' answers depend on timing (a token bucket the probe may
+# or may not empty), and the header-only throttle fault is one of the throttle forms. Which
+# throttle forms each SDK retries is measured apart, deterministically: each
+# `throttle-form:NAME` target throttles every distinct request once in that form (`serve
+# --throttle-once --throttle-form NAME`).
+UNMEASURED = {
     "variant:throttling": "throttles past a rate (timing-dependent; see the throttle forms below)",
     "variant:throttling-429": "throttles past a rate (timing-dependent; see the throttle forms below)",
-    "fault:throttle-type-header-only": "throttles past a rate (timing-dependent; see the throttle forms below)",
+    "fault:throttle-type-header-only": "its throttles are measured as the header-only throttle form below",
 }
 
 # Variants whose data changes as requests arrive (a live execution, contract §8): an SDK's caller
@@ -578,7 +579,7 @@ def render(data):
 
 def unmeasured_row(target, sdks):
     """The row of a timing-dependent target: not measured, and why."""
-    why = f"not measured: {TIMING_DEPENDENT[target]}"
+    why = f"not measured: {UNMEASURED[target]}"
     return {sdk: {"summary": why, "brief": why, "steps": {}, "met": False, "unmeasured": True} for sdk in sdks}
 
 
@@ -607,7 +608,7 @@ def check(data):
               "re-measure with impact.py --write and review the diff", file=sys.stderr)
         return 1
     drift = []
-    for target in sorted((set(committed["targets"]) | set(data["targets"])) - set(TIMING_DEPENDENT)):
+    for target in sorted((set(committed["targets"]) | set(data["targets"])) - set(UNMEASURED)):
         old, new = committed["targets"].get(target), data["targets"].get(target)
         if old is None or new is None:
             drift.append(f"{target}: {'not in the committed data' if old is None else 'no longer measured'}")
@@ -643,7 +644,7 @@ def main():
     if args.rerender:
         data = json.loads(DATA.read_text())
         for target, per_sdk in data["targets"].items():
-            if target in TIMING_DEPENDENT:
+            if target in UNMEASURED:
                 data["targets"][target] = unmeasured_row(target, list(per_sdk))
                 continue
             for row in per_sdk.values():
@@ -658,7 +659,7 @@ def main():
         t for t in [f"fault:{f}" for f in catalogue(args.bin, "--list-faults")]
         + [f"variant:{v}" for v in catalogue(args.bin, "--list-variants")]
         + [f"throttle-form:{f}" for f in catalogue(args.bin, "--list-throttle-forms")]
-        if t not in TIMING_DEPENDENT
+        if t not in UNMEASURED
     ]
     sdks = args.sdk or [s for s in PROBES if s != "rust-sdk" or RUST_PROBE.exists()]
     if args.write and set(sdks) != set(PROBES):
@@ -678,7 +679,7 @@ def main():
     print(f"measured {len(targets)} targets with {len(sdks)} probes in {time.time() - started:.0f}s", file=sys.stderr)
     status = 1 if problems else 0
     if args.write:
-        for target in TIMING_DEPENDENT:
+        for target in UNMEASURED:
             data["targets"][target] = unmeasured_row(target, sdks)
         DATA.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
         DOC.write_text(render(data))

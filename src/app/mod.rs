@@ -599,7 +599,7 @@ fn with_serve_habits(reference: Reference, args: &ServeArgs) -> Result<Reference
         habits.throttle = Some(server::Throttle { form, ..t });
     }
     if args.throttle_once {
-        habits.throttle_once = Some(form);
+        habits.throttle_once = Some(server::ThrottleOnce { form, every: 1 });
     }
     if let Some(ms) = args.latency {
         habits.latency = Duration::from_millis(ms);

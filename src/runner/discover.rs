@@ -83,27 +83,7 @@ pub fn describe(found: &[FoundExecution]) -> String {
 /// Finds execution ids on the endpoint behind `client`, or says why there are none.
 pub async fn discover(client: &Client, stop: &StopFlag) -> Result<Vec<FoundExecution>, DiscoveryGap> {
     let sender = Sender { client, stop };
-    let windows = list(&sender, discovery::LIST_WINDOWS, json!({}), discovery::WINDOW_IDENTITIES, discovery::WINDOW_ID)
-        .await?
-        .into_iter()
-        .filter(|w| discovery::is_window_id(w))
-        .take(MAX_WINDOWS)
-        .collect::<Vec<_>>();
-    let mut ids: Vec<String> = Vec::new();
-    for w in &windows {
-        let body = json!({ discovery::WINDOW_ID: w });
-        let found =
-            list(&sender, discovery::LIST_EXECUTIONS, body, discovery::WINDOW_EXECUTIONS, output::WINDOW_EXECUTION_ID)
-                .await?;
-        for id in found.into_iter().filter(|id| contract::is_valid_id(id)) {
-            if !ids.contains(&id) {
-                ids.push(id);
-            }
-        }
-    }
-    if ids.is_empty() {
-        return Err(DiscoveryGap::NoExecution { windows: windows.len() });
-    }
+    let ids = listed_executions(&sender).await?;
     let listed = ids.len();
     let mut found = Vec::new();
     for id in ids.into_iter().take(MAX_CANDIDATES) {
@@ -116,6 +96,38 @@ pub async fn discover(client: &Client, stop: &StopFlag) -> Result<Vec<FoundExecu
         return Err(DiscoveryGap::NoneListable { executions: listed });
     }
     Ok(choose(found))
+}
+
+/// The execution ids the endpoint's own listings name (at most [`MAX_WINDOWS`] windows' worth),
+/// or why there are none. Used to tell a user's wrong `--execution-id` (listed nowhere) from an
+/// endpoint that contradicts itself (lists an execution it then says does not exist).
+pub async fn listed(client: &Client, stop: &StopFlag) -> Result<Vec<String>, DiscoveryGap> {
+    listed_executions(&Sender { client, stop }).await
+}
+
+async fn listed_executions(sender: &Sender<'_>) -> Result<Vec<String>, DiscoveryGap> {
+    let windows = list(sender, discovery::LIST_WINDOWS, json!({}), discovery::WINDOW_IDENTITIES, discovery::WINDOW_ID)
+        .await?
+        .into_iter()
+        .filter(|w| discovery::is_window_id(w))
+        .take(MAX_WINDOWS)
+        .collect::<Vec<_>>();
+    let mut ids: Vec<String> = Vec::new();
+    for w in &windows {
+        let body = json!({ discovery::WINDOW_ID: w });
+        let found =
+            list(sender, discovery::LIST_EXECUTIONS, body, discovery::WINDOW_EXECUTIONS, output::WINDOW_EXECUTION_ID)
+                .await?;
+        for id in found.into_iter().filter(|id| contract::is_valid_id(id)) {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+    }
+    if ids.is_empty() {
+        return Err(DiscoveryGap::NoExecution { windows: windows.len() });
+    }
+    Ok(ids)
 }
 
 /// The largest executions first (the first should hold more than 10 tasks), then one with no

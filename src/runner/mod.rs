@@ -85,6 +85,29 @@ pub enum RunError {
     /// The generated phase could not do its job.
     #[error("{0}")]
     Generated(#[from] GeneratedError),
+    /// Execution ids the run was given that the endpoint does not know and does not list: the
+    /// user's mistake, not the endpoint's (every unit would blame it).
+    #[error("{}", unknown_executions_message(ids, *listed))]
+    UnknownExecutions {
+        /// The ids, as given.
+        ids: Vec<String>,
+        /// How many executions the endpoint's listings name (`None`: they could not be read).
+        listed: Option<usize>,
+    },
+}
+
+/// The one line a wrong `--execution-id` gets.
+fn unknown_executions_message(ids: &[String], listed: Option<usize>) -> String {
+    let which = if ids.len() == 1 { "execution" } else { "executions" };
+    let listings = match listed {
+        Some(0) => "and the endpoint's listings name no execution".to_owned(),
+        Some(n) => format!("and the endpoint's listings do not name it, though they name {n} other execution(s)"),
+        None => "and the endpoint's listings of executions could not be read".to_owned(),
+    };
+    format!(
+        "the endpoint does not know {which} {}: its first page says it does not exist, {listings}; check --execution-id, or leave it out and let discovery find the endpoint's own",
+        ids.join(", ")
+    )
 }
 
 /// The harness could not reach the endpoint at all.
@@ -184,6 +207,9 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError>
     client.note_execution_ids(&plan.execution_ids);
     let mut observations = Observations::default();
     observations.record(client, "probe", &probe_req, &Received::new(&probe_resp));
+    if discovered.is_none() {
+        given_ids_known(client, plan, &mut observations).await?;
+    }
     let bindings = in_unit("probe", probe::bindings(client, &plan.execution_ids, random_id, &mut observations)).await;
 
     let mut report = RunReport { results: vec![implemented], notes, ..RunReport::default() };
@@ -205,6 +231,23 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError>
     report.results.extend(throttle_unit(client, &mut report.choices));
     report.traffic = Some(traffic(client));
     Ok(report)
+}
+
+/// Fails the run when an execution id it was given is one the endpoint does not know and its
+/// listings do not name: a wrong `--execution-id`. An id the endpoint lists but then says does
+/// not exist is the endpoint contradicting itself: the run goes on, and the checks find it.
+async fn given_ids_known(client: &Client, plan: &RunPlan, observations: &mut Observations) -> Result<(), RunError> {
+    let unknown = in_unit("probe", probe::unknown_ids(client, &plan.execution_ids, observations)).await;
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let listed = in_unit("discovery", discover::listed(client, &plan.stop)).await.ok();
+    let ids: Vec<String> = unknown.into_iter().filter(|id| !listed.as_ref().is_some_and(|l| l.contains(id))).collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let others = listed.map(|l| l.iter().filter(|id| !ids.contains(id)).count());
+    Err(RunError::UnknownExecutions { ids, listed: others })
 }
 
 /// `plan` with the execution ids discovery found, and the note that says what it found (or why

@@ -131,6 +131,25 @@ pub async fn bindings(
     bindings
 }
 
+/// The ids of `execution_ids` whose first page the endpoint answers as an unknown execution
+/// (`DoesNotExistException`, or a 404), each first page recorded in `observations`. Before the
+/// run blames the endpoint for every unit, the runner asks whether it lists them.
+pub async fn unknown_ids(client: &Client, execution_ids: &[String], observations: &mut Observations) -> Vec<String> {
+    let mut unknown = Vec::new();
+    for exec in execution_ids {
+        let req = page_request(exec, Some(contract::MAX_RESULTS_MIN), None, None);
+        let Ok(resp) = client.send(&req).await else { continue };
+        let received = Received::new(&resp);
+        observations.record(client, "first page of each given execution", &req, &received);
+        let says_unknown =
+            resp.status == 404 || received.error_shape().resolved_type.as_deref() == Some(error_type::DOES_NOT_EXIST);
+        if says_unknown {
+            unknown.push(exec.clone());
+        }
+    }
+    unknown
+}
+
 /// Sends the probe; an endpoint that does not answer it cannot be tested at all.
 pub async fn send_probe(client: &Client, random_id: &str) -> Result<(WireRequest, WireResponse), TransportError> {
     let probe = probe_request(random_id);

@@ -184,7 +184,7 @@ catalogue! {
             "words validation items moto's way, with double quotes"
             { check: CheckId::ValidationMessage, strict_only: true, deform: None };
         ThrottleTypeHeaderOnly = "throttle-type-header-only",
-            "throttles past 400 requests a second with the type only in X-Amzn-ErrorType (no __type: a client that reads __type cannot tell it is a throttle)"
+            "throttles every 20th request once, with the type only in X-Amzn-ErrorType (no __type: a client that reads __type alone cannot tell it is a throttle)"
             { check: CheckId::ThrottleShape, strict_only: false, deform: None };
         ErrorTypeHeaderOnly = "error-type-header-only",
             "names the error type only in the X-Amzn-ErrorType header, not in the body's __type"

@@ -47,15 +47,26 @@ impl std::str::FromStr for Throttle {
 /// (`serve --throttle 50/100` for AWS-like rates).
 pub const TEST_THROTTLE: Throttle = Throttle { rate: 400, burst: 40, form: ThrottleForm::Ssm };
 
+/// Throttles that do not depend on timing: every `every`-th request is throttled in `form` if
+/// the same request (its target and body) was not throttled so before, so a retry gets through.
+/// With `every` 1, each distinct request is throttled once: a client that retries the form gets
+/// every answer on its second attempt, one that does not sees the throttle (how
+/// `clients/impact.py` measures which forms each SDK retries).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThrottleOnce {
+    /// How the throttles are spelt.
+    pub form: ThrottleForm,
+    /// Which requests: every `every`-th (1: all).
+    pub every: u64,
+}
+
 /// How the reference's HTTP layer behaves besides answering.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Habits {
     /// Throttle past this rate (400 or 429 `ThrottlingException`, "Rate exceeded").
     pub throttle: Option<Throttle>,
-    /// Throttle every distinct request once, its first attempt, in this form: a client that
-    /// retries the form gets every answer on its second attempt, one that does not sees the
-    /// throttle. Deterministic, for measuring which forms a client retries.
-    pub throttle_once: Option<ThrottleForm>,
+    /// Throttle requests once each, on their first attempt (see [`ThrottleOnce`]).
+    pub throttle_once: Option<ThrottleOnce>,
     /// Wait this long before every answer.
     pub latency: Duration,
     /// Answer every `n`-th request with a 500 `InternalServerError` — never the same request
@@ -135,8 +146,8 @@ impl HabitState {
                 return Gate::Throttle(t.form);
             }
         }
-        if let Some(form) = self.habits.throttle_once {
-            if self.fail_first_time(req, Gate::Throttle(form)) {
+        if let Some(ThrottleOnce { form, every }) = self.habits.throttle_once {
+            if n % every.max(1) == 0 && self.fail_first_time(req, Gate::Throttle(form)) {
                 return Gate::Throttle(form);
             }
         }
@@ -218,7 +229,8 @@ mod tests {
     #[test]
     fn throttle_once_throttles_each_distinct_request_on_its_first_attempt_only() {
         let form = ThrottleForm::HeaderOnly;
-        let both = Habits { throttle_once: Some(form), transient_every: Some(1), ..Habits::NONE };
+        let once = ThrottleOnce { form, every: 1 };
+        let both = Habits { throttle_once: Some(once), transient_every: Some(1), ..Habits::NONE };
         let state = HabitState::new(both);
         let a = WireRequest::json(&serde_json::json!({"a": 1}));
         let b = WireRequest::json(&serde_json::json!({"b": 1}));

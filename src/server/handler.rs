@@ -49,13 +49,14 @@ struct PagePlan {
 impl Reference {
     /// A faithful reference (`fault: None`) or one with exactly one deviation.
     pub fn new(fault: Option<Fault>) -> Reference {
-        let mut choices = Choices::FAITHFUL;
-        if fault == Some(Fault::ThrottleTypeHeaderOnly) {
-            // The fault is in how it throttles: it must throttle to show it.
-            let form = crate::contract::ThrottleForm::HeaderOnly;
-            choices.habits.throttle = Some(super::habits::Throttle { form, ..super::habits::TEST_THROTTLE });
-        }
-        Reference { executions: fixtures(), choices, fault, variant: None, requests: AtomicU64::new(0) }
+        let reference = Reference {
+            executions: fixtures(),
+            choices: Choices::FAITHFUL,
+            fault,
+            variant: None,
+            requests: AtomicU64::new(0),
+        };
+        reference.with_habits(super::habits::Habits::NONE)
     }
 
     /// A conformant reference that makes another of the contract's accepted choices.
@@ -72,10 +73,11 @@ impl Reference {
     /// a fault or a variant behind a throttling layer.
     pub fn with_habits(mut self, mut habits: super::habits::Habits) -> Reference {
         if self.fault == Some(Fault::ThrottleTypeHeaderOnly) {
-            // The fault is in how it throttles, whatever throttles the habits add.
+            // The fault is in how it throttles, whatever throttles the habits add; and it must
+            // throttle to show it, on every run however fast: every 20th request, once.
             let form = crate::contract::ThrottleForm::HeaderOnly;
-            habits.throttle =
-                Some(super::habits::Throttle { form, ..habits.throttle.unwrap_or(super::habits::TEST_THROTTLE) });
+            habits.throttle = habits.throttle.map(|t| super::habits::Throttle { form, ..t });
+            habits.throttle_once = Some(super::habits::ThrottleOnce { form, every: 20 });
         }
         self.choices.habits = habits;
         self

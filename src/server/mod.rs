@@ -35,7 +35,7 @@ pub mod variant;
 pub use choices::Choices;
 pub use deform::Deform;
 pub use fault::{Fault, FaultInfo};
-pub use habits::{Habits, Throttle};
+pub use habits::{Habits, Throttle, ThrottleOnce};
 pub use handler::Reference;
 pub use http::{spawn, ServerHandle};
 pub use variant::{Variant, VariantInfo};

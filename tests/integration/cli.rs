@@ -318,3 +318,33 @@ fn errors_name_the_port_and_speak_plainly() {
     assert!(out.stderr().contains("groups of 8-4-4-4-12"), "{}", out.text());
     assert!(!out.stderr().contains("\\-"), "{}", out.text());
 }
+
+#[test]
+fn an_execution_id_the_endpoint_does_not_know_is_the_users_mistake_not_a_finding() {
+    let server = crate::util::reference(None);
+    let wrong = "00000000-0000-0000-0000-000000000000";
+    let out = ssm_conform(&["run", "--endpoint", &server.url, "--execution-id", wrong]);
+    out.assert_code(2);
+    let stderr = out.stderr();
+    assert_eq!(stderr.lines().count(), 1, "one line:\n{}", out.text());
+    assert!(stderr.contains(&format!("the endpoint does not know execution {wrong}")), "{stderr}");
+    assert!(stderr.contains("check --execution-id") && stderr.contains("5 other execution(s)"), "{stderr}");
+    assert!(out.fail_lines().is_empty(), "{}", out.text());
+    // With the endpoint's own ids beside it, the wrong one is still named.
+    let mut args = vec!["run".to_owned(), "--endpoint".to_owned(), server.url.clone()];
+    args.extend(crate::util::fixture_id_args());
+    args.extend(["--execution-id".to_owned(), wrong.to_owned()]);
+    ssm_conform(&args).assert_code(2);
+}
+
+#[test]
+fn an_endpoint_that_lists_an_execution_it_then_denies_contradicts_itself_a_finding() {
+    // `empty-execution-unknown` answers its execution with no tasks DoesNotExistException, yet
+    // lists it: the endpoint's fault, so the run goes on and fails it.
+    let server = crate::util::reference(Some(ssm_conform::server::Fault::EmptyExecutionUnknown));
+    let mut args = vec!["run".to_owned(), "--endpoint".to_owned(), server.url.clone()];
+    args.extend(crate::util::fixture_id_args());
+    let out = ssm_conform(&args);
+    out.assert_code(1);
+    assert!(out.fail_lines().iter().any(|l| l.contains("[pagination-walk]")), "{}", out.text());
+}

@@ -201,7 +201,8 @@ fn every_throttle_form_is_served_as_named_once_per_request() {
     };
     let mut failed = Vec::new();
     for &form in ThrottleForm::ALL {
-        let habits = Habits { throttle_once: Some(form), ..Habits::NONE };
+        let once = ssm_conform::server::ThrottleOnce { form, every: 1 };
+        let habits = Habits { throttle_once: Some(once), ..Habits::NONE };
         let server = TestServer::start(Reference::new(None).with_habits(habits));
         let first = runtime.block_on(send(server.url.clone())).unwrap();
         let again = runtime.block_on(send(server.url.clone())).unwrap();
