@@ -98,7 +98,7 @@ pub async fn discover(client: &Client, stop: &StopFlag) -> Result<Vec<FoundExecu
     Ok(choose(found))
 }
 
-/// The execution ids the endpoint's own listings name (at most [`MAX_WINDOWS`] windows' worth),
+/// The execution ids the endpoint's own listings name (at most 20 windows' worth),
 /// or why there are none. Used to tell a user's wrong `--execution-id` (listed nowhere) from an
 /// endpoint that contradicts itself (lists an execution it then says does not exist).
 pub async fn listed(client: &Client, stop: &StopFlag) -> Result<Vec<String>, DiscoveryGap> {
