@@ -4,10 +4,11 @@
 # JSON and HTML reports written to the report folder, the Markdown matrix appended to the job summary,
 # and ssm-conform's exit status passed on (0 conformant, 1 findings, 2 it could not do its job).
 #
-#   SSM_CONFORM_ENDPOINT   endpoint URL; empty: the embedded reference
+#   SSM_CONFORM_ENDPOINT   endpoint URL (required: a gate on the embedded reference gates nothing)
 #   SSM_CONFORM_IDS        execution ids, separated by spaces, commas or newlines; empty: discovery
 #   SSM_CONFORM_BASELINE   a baseline file; empty: none
 #   SSM_CONFORM_STRICT     true | false
+#   SSM_CONFORM_REQUIRE_DATA  true (default: a run that knew no execution fails) | false
 #   SSM_CONFORM_REPORTS    the report folder (default ssm-conform-report)
 #   SSM_CONFORM_BIN        the binary (default: ssm-conform on PATH)
 set -uo pipefail
@@ -21,7 +22,11 @@ finish() {
 mkdir -p "$dir" || finish 2
 
 args=(run --color never --report "junit:$dir/junit.xml" --report "markdown:$dir/report.md" --report "json:$dir/report.json" --report "html:$dir/report.html")
-if [ -n "${SSM_CONFORM_ENDPOINT:-}" ]; then args+=(--endpoint "$SSM_CONFORM_ENDPOINT"); fi
+if [ -z "${SSM_CONFORM_ENDPOINT:-}" ]; then
+  echo "ssm-conform action: the endpoint input is empty: give the URL of the endpoint under test" >&2
+  finish 2
+fi
+args+=(--endpoint "$SSM_CONFORM_ENDPOINT")
 read -r -a ids <<<"$(printf '%s' "${SSM_CONFORM_IDS:-}" | tr ',\n\r\t' '    ')"
 for id in "${ids[@]}"; do args+=(--execution-id "$id"); done
 if [ -n "${SSM_CONFORM_BASELINE:-}" ]; then args+=(--baseline "$SSM_CONFORM_BASELINE"); fi
@@ -29,6 +34,11 @@ case "${SSM_CONFORM_STRICT:-false}" in
   true) args+=(--strict-messages) ;;
   false | "") ;;
   *) echo "ssm-conform action: strict-messages must be true or false, not '${SSM_CONFORM_STRICT}'" >&2; finish 2 ;;
+esac
+case "${SSM_CONFORM_REQUIRE_DATA:-true}" in
+  true | "") args+=(--require-data) ;;
+  false) ;;
+  *) echo "ssm-conform action: require-data must be true or false, not '${SSM_CONFORM_REQUIRE_DATA}'" >&2; finish 2 ;;
 esac
 
 status=0

@@ -57,11 +57,20 @@ expect_action() {
   grep -qx "exit-code=$want" "$work/$name/output" || { say "action-run.sh ($name): no exit-code=$want output"; exit 1; }
   say "action-run.sh ($name): exit $got as expected"
 }
-expect_action reference 0 "$(action reference)"
+# An empty endpoint would gate the embedded reference, which passes whatever the mock does.
+expect_action no-endpoint 2 "$(action no-endpoint)"
+grep -q "the endpoint input is empty" "$work/no-endpoint/log" || { say "action-run.sh (no-endpoint): no clear line"; exit 1; }
+"$bin" serve --port 0 >"$work/faithful.out" 2>/dev/null &
+faithful_pid=$!
 "$bin" serve --fault pagination-drops-item --port 0 >"$work/serve.out" 2>/dev/null &
 serve_pid=$!
-trap 'kill "$serve_pid" 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 100); do [ -s "$work/serve.out" ] && break; sleep 0.1; done
+trap 'kill "$serve_pid" "$faithful_pid" 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 100); do [ -s "$work/serve.out" ] && [ -s "$work/faithful.out" ] && break; sleep 0.1; done
+# Given no ids, the gate discovers them (require-data is on by default, and is met).
+expect_action faithful 0 "$(action faithful SSM_CONFORM_ENDPOINT="$(head -n1 "$work/faithful.out")")"
 ids="$("$bin" serve --list-fixtures | cut -d' ' -f1 | paste -sd,)"
 expect_action fault 1 "$(action fault SSM_CONFORM_ENDPOINT="$(head -n1 "$work/serve.out")" SSM_CONFORM_IDS="$ids")"
-expect_action strict 2 "$(action strict SSM_CONFORM_STRICT=maybe)"
+expect_action require-data 2 "$(action require-data SSM_CONFORM_ENDPOINT=http://127.0.0.1:9 SSM_CONFORM_REQUIRE_DATA=maybe)"
+expect_action strict 2 "$(action strict SSM_CONFORM_ENDPOINT=http://127.0.0.1:9 SSM_CONFORM_STRICT=maybe)"
+grep -q "strict-messages must be true or false" "$work/strict/log" || { say "action-run.sh (strict): no clear line"; exit 1; }
+grep -q "require-data must be true or false" "$work/require-data/log" || { say "action-run.sh (require-data): no clear line"; exit 1; }

@@ -47,6 +47,10 @@ pub struct RunArgs {
     /// Never discover execution ids: without --execution-id, the checks that need one are skipped.
     #[arg(long)]
     pub no_discover: bool,
+    /// Fail the run (exit 1) when it knew no execution, so the checks that need one were
+    /// skipped: a gate must not pass on a run that could not look at any data.
+    #[arg(long)]
+    pub require_data: bool,
     /// A case file or a directory of `*.toml` case files.
     #[arg(long, value_name = "PATH")]
     pub cases: Option<PathBuf>,

@@ -345,7 +345,7 @@ fn finish(
     let given_up = report.traffic.map_or(0, |t| t.given_up);
     if let Some(signal) = report.interrupted {
         Ok(signal.exit_status())
-    } else if summary.fails() {
+    } else if summary.fails() || report.fails_for_want_of_data() {
         Ok(exit::FINDINGS)
     } else if given_up > 0 {
         // Nothing failed, but the run could not do its whole job: a gate must not pass on it.
@@ -418,6 +418,14 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
     let mut report = result?;
     let traffic = runner::traffic(&client);
     report.traffic = Some(traffic);
+    report.data_required = args.require_data;
+    if report.data_gap().is_some() {
+        // Said loudly, not only in the report: most checks never looked at any data.
+        eprintln!(
+            "ssm-conform: warning: no execution known: the checks that need one were skipped; give --execution-id{}",
+            if args.require_data { "" } else { " (--require-data fails such a run)" }
+        );
+    }
     let mut notes = notes;
     if traffic.is_notable() {
         notes.push(format!("traffic: {traffic}"));

@@ -196,6 +196,29 @@ impl RunSummary {
     }
 }
 
+impl RunReport {
+    /// Why the checks that need data could not run, if they could not: the run knew no execution.
+    pub fn data_gap(&self) -> Option<&'static str> {
+        (self.executions_known == Some(0)).then_some("no execution known")
+    }
+
+    /// Whether `--require-data` fails this run: it was required and there was none.
+    pub fn fails_for_want_of_data(&self) -> bool {
+        self.data_required && self.data_gap().is_some()
+    }
+
+    /// The run's last line: how much was evaluated, and why data-dependent units were skipped
+    /// (`230 units: 142 passed, 0 failed, 88 skipped (no execution known)`).
+    pub fn last_line(&self, summary: &RunSummary) -> String {
+        let gap = match self.data_gap() {
+            Some(gap) if self.data_required => format!(" ({gap}: --require-data fails the run)"),
+            Some(gap) => format!(" ({gap}: the checks that need one were skipped; give --execution-id)"),
+            None => String::new(),
+        };
+        format!("{} units: {summary}{gap}", self.results.len())
+    }
+}
+
 impl fmt::Display for RunSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} passed, {} failed, ", self.passed, self.failed)?;
@@ -302,6 +325,12 @@ pub struct RunReport {
     /// What the requests met on the way: throttles, transient errors, pacing (`None`: not
     /// measured, as in a unit test).
     pub traffic: Option<Traffic>,
+    /// How many executions the run knew (given or discovered); `None` where that does not apply
+    /// (the operation is not implemented, a proxy session).
+    pub executions_known: Option<usize>,
+    /// Whether the run must have data to pass (`--require-data`): then a run that knew no
+    /// execution fails, however its units went.
+    pub data_required: bool,
 }
 
 /// The start of the reason of a unit that was not evaluated because the endpoint throttled

@@ -101,6 +101,9 @@ pub fn write_json(ctx: &RunContext<'_>) -> String {
             "paced_seconds": t.paced_seconds,
         })),
         "summary": { "passed": s.passed, "failed": s.failed, "blocked": s.blocked, "skipped": s.skipped, "accepted": s.accepted },
+        "executions_known": ctx.report.executions_known,
+        "data_required": ctx.report.data_required,
+        "data_gap": ctx.report.data_gap(),
         "results": ctx.report.results.iter().map(unit).collect::<Vec<_>>(),
         "walks": ctx.report.walks.iter().map(|w| json!({
             "execution_id": w.execution_id, "walk": w.label(), "pages": w.pages, "items": w.items,

@@ -69,13 +69,15 @@ impl TerminalReport {
         }
         self.write_table(out, &report.results)?;
         let summary = RunSummary::of(&report.results);
-        let line = summary.to_string();
-        let line = if summary.fails() { self.paint("31;1", &line) } else { self.paint("32;1", &line) };
-        writeln!(out, "{line}")?;
         if summary.accepted > 0 {
             writeln!(out, "{} accepted by the baseline (known deviations)", summary.accepted)?;
         }
         writeln!(out, "seed {}; {:.2}s", ctx.seed, ctx.seconds)?;
+        // Last, so that a CI log's last line says how much was evaluated.
+        let line = report.last_line(&summary);
+        let fails = summary.fails() || report.fails_for_want_of_data();
+        let line = if fails { self.paint("31;1", &line) } else { self.paint("32;1", &line) };
+        writeln!(out, "{line}")?;
         Ok(summary)
     }
 

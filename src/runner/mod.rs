@@ -230,6 +230,7 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError>
     report.results.extend(observations.into_results());
     report.results.extend(throttle_unit(client, &mut report.choices));
     report.traffic = Some(traffic(client));
+    report.executions_known = Some(plan.execution_ids.len());
     Ok(report)
 }
 

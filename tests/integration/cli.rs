@@ -348,3 +348,23 @@ fn an_endpoint_that_lists_an_execution_it_then_denies_contradicts_itself_a_findi
     out.assert_code(1);
     assert!(out.fail_lines().iter().any(|l| l.contains("[pagination-walk]")), "{}", out.text());
 }
+
+#[test]
+fn a_run_that_knew_no_execution_says_so_last_and_require_data_fails_it() {
+    let server = reference(None);
+    let out = ssm_conform(&["run", "--endpoint", &server.url, "--no-discover"]);
+    out.assert_code(0);
+    let last = out.stdout().lines().last().unwrap_or_default().to_owned();
+    assert!(last.contains(" units: ") && last.contains(" skipped (no execution known"), "{}", out.text());
+    assert!(out.stderr().contains("warning: no execution known"), "{}", out.text());
+    let out = ssm_conform(&["run", "--endpoint", &server.url, "--no-discover", "--require-data"]);
+    out.assert_code(1);
+    let last = out.stdout().lines().last().unwrap_or_default().to_owned();
+    assert!(last.ends_with("(no execution known: --require-data fails the run)"), "{}", out.text());
+    // With data, --require-data changes nothing.
+    let mut args = vec!["run".to_owned(), "--endpoint".to_owned(), server.url.clone(), "--require-data".to_owned()];
+    args.extend(crate::util::fixture_id_args());
+    let out = ssm_conform(&args);
+    out.assert_code(0);
+    assert!(out.stdout().lines().last().is_some_and(|l| l.ends_with(" 0 failed, 0 skipped")), "{}", out.text());
+}

@@ -24,3 +24,22 @@ fn the_readme_actions_example_is_the_repository_s_workflow() {
     ssm_conform::finding::Baseline::load(baseline).expect("the workflow's baseline loads");
     assert!(!WORKFLOW.contains("OWNER") && !WORKFLOW.contains("$EXECUTION_ID"), "no placeholder left to fill in");
 }
+
+/// The numbers the README states are the binary's: the fault catalogue's size, and the moto
+/// example's counts (the reference's `not-implemented-html-500` answers as moto does).
+#[test]
+fn the_readme_s_numbers_are_the_binary_s() {
+    use ssm_conform::catalogue::Catalogue;
+    use ssm_conform::server::Fault;
+    let faults = Fault::ALL.len();
+    assert!(README.contains(&format!("Each of the {faults} faults ")), "README.md does not say {faults} faults");
+    let server = crate::util::reference(Some(Fault::NotImplementedHtml500));
+    let out = crate::util::ssm_conform(&["run", "--endpoint", &server.url]);
+    let text = out.stdout();
+    let skipped = text.lines().find(|l| l.starts_with("skipped ")).expect("a skipped line");
+    let last = text.lines().last().expect("a last line");
+    let example = README.find("### Against moto").expect("the moto example");
+    let example = &README[example..];
+    assert!(example.contains(&format!("\n{skipped}\n")), "the moto example lacks {skipped:?}");
+    assert!(example.contains(&format!("\n{last}\n")), "the moto example lacks {last:?}");
+}
