@@ -29,7 +29,6 @@ fn the_readme_actions_example_is_the_repository_s_workflow() {
 /// example's counts (the reference's `not-implemented-html-500` answers as moto does).
 #[test]
 fn the_readme_s_numbers_are_the_binary_s() {
-    use ssm_conform::catalogue::Catalogue;
     use ssm_conform::server::Fault;
     let faults = Fault::ALL.len();
     assert!(README.contains(&format!("Each of the {faults} faults ")), "README.md does not say {faults} faults");
