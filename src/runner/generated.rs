@@ -222,6 +222,7 @@ pub async fn run_generated(
             sent: Cell::new(streamed.sent),
             stopped: RefCell::new(streamed.stopped),
             coverage: RefCell::new(streamed.coverage),
+            saved_names: RefCell::new(BTreeSet::new()),
         };
         phase.finish(streamed.candidates)
     };
@@ -271,6 +272,8 @@ struct Phase<'a> {
     sent: Cell<usize>,
     stopped: RefCell<Option<GeneratedStop>>,
     coverage: RefCell<Coverage>,
+    /// The saved failures' names (by request): one file per failing request.
+    saved_names: RefCell<BTreeSet<String>>,
 }
 
 impl Phase<'_> {
@@ -364,7 +367,7 @@ impl Phase<'_> {
             found.insert(new);
             let (result, path) = self.failure_unit(new, ev)?;
             results.push(result);
-            saved.extend(path);
+            saved.extend(path.filter(|p| !saved.contains(p)));
         }
         let stop = self.stopped.borrow().clone().unwrap_or(GeneratedStop::Completed);
         let requests = self.sent.get();
@@ -376,16 +379,24 @@ impl Phase<'_> {
     /// The unit of one shrunk failure, and the case file saved for it.
     fn failure_unit(&self, check: CheckId, ev: Evaluation) -> Result<(CaseResult, Option<PathBuf>), GeneratedError> {
         let seed = self.inputs.plan.seed;
-        // Named by the check alone (one failure per check a run), so that a baseline entry for
-        // it holds whatever the seed; saved files also carry the seed.
+        // The unit is named by the check alone (one failure per check a run), so that a baseline
+        // entry for it holds whatever the seed. The saved case is named by its request: the same
+        // failing request is one file however many checks, runs and seeds find it, and it
+        // carries the check that failed, not the one the request was drawn to exercise.
         let name = format!("generated-{check}");
         let mut case = ev.case.clone();
-        case.name = format!("{name}-{seed}");
+        case.check = check;
+        case.name = format!("generated-{}", request_digest(&case));
         let why = format!("Found by ssm-conform's generated requests (seed {seed}), shrunk to this minimal request.");
         let toml = case_to_toml(&case, &why);
         let path = match &self.inputs.plan.save_failures {
+            // The request is saved already (it failed an earlier check too).
+            Some(dir) if self.saved_names.borrow().contains(&case.name) => {
+                Some(dir.join(format!("{}.toml", case.name)))
+            }
             Some(dir) => {
-                let path = dir.join(format!("{name}-{seed}.toml"));
+                self.saved_names.borrow_mut().insert(case.name.clone());
+                let path = dir.join(format!("{}.toml", case.name));
                 std::fs::create_dir_all(dir)
                     .and_then(|()| std::fs::write(&path, &toml))
                     .map_err(|source| GeneratedError::Save { path: path.clone(), source })?;
@@ -439,4 +450,19 @@ impl Phase<'_> {
             }
         }
     }
+}
+
+/// The first 12 hex digits of the SHA-256 of a case's request (body as written, then headers):
+/// what names a saved failure.
+fn request_digest(case: &Case) -> String {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    h.update(case.request.body.text().as_bytes());
+    for (k, v) in &case.request.headers {
+        h.update([0]);
+        h.update(k.as_bytes());
+        h.update([0]);
+        h.update(v.as_bytes());
+    }
+    hex::encode(&h.finalize()[..6])
 }
