@@ -38,6 +38,21 @@ def failing(report):
     return {f["check"] for r in units for f in r["findings"]}, doc
 
 
+def repro_problems(doc, upstream):
+    """A failing unit's repro must re-send to the upstream, signed by curl (the SDKs sign with
+    the probes' dummy credentials), without the client's signature, date or host."""
+    out = []
+    for r in doc["results"]:
+        repro = r.get("repro") or ""
+        if r["verdict"] != "failed" or not repro.startswith("curl"):
+            continue
+        if f"'{upstream}/" not in repro or "--aws-sigv4 'aws:amz:" not in repro:
+            out.append(f"repro does not sign for the upstream: {repro[:200]}")
+        if any(h in repro.lower() for h in ("x-amz-date", "[redacted]", "host: 127.0.0.1")):
+            out.append(f"repro repeats the client's attempt headers: {repro[:200]}")
+    return out
+
+
 class Reference:
     """`ssm-conform serve [--fault F]` on a free port, stopped by its own handle."""
 
@@ -95,6 +110,7 @@ def check_target(binary, fault, ids, problems):
                         problems.append(f"{name}: exit {status}, findings {sorted(saw)}: expected exit 1 naming {own}")
                     if not saw <= ran:
                         problems.append(f"{name}: {sorted(saw - ran)} fail in the proxy but not in `run` ({sorted(ran)})")
+                    problems.extend(f"{name}: {p}" for p in repro_problems(doc, reference.url))
                 print(f"proxy: {name}: exit {status}, {judged} exchanges judged, failing {sorted(saw) or 'nothing'}")
     finally:
         reference.stop()

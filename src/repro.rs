@@ -74,9 +74,74 @@ pub fn curl(url: &str, req: &WireRequest, signing: Option<&CurlSigning>) -> Stri
     parts.join(" ")
 }
 
+/// Headers a client's SDK sets per attempt, which a re-sent request must not repeat: its
+/// signature and date (stale by the time anyone runs the line), the host and framing curl sets
+/// itself, the SDK's retry bookkeeping.
+const PER_ATTEMPT_HEADERS: [&str; 12] = [
+    "authorization",
+    "x-amz-date",
+    "x-amz-security-token",
+    "x-amz-content-sha256",
+    "host",
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "expect",
+    "accept-encoding",
+    "amz-sdk-invocation-id",
+    "amz-sdk-request",
+];
+
+/// A `curl` command that re-sends to `url` a request captured from a client (the proxy's): its
+/// per-attempt headers dropped, and, when the client had signed it, signed again by curl from
+/// the shell's credentials for the region of the client's credential scope — as a run's repro
+/// lines are, never with the client's signature or secrets.
+pub fn captured(url: &str, req: &WireRequest) -> String {
+    let signing = client_signing(req);
+    let mut resent = req.clone();
+    resent.headers.retain(|(k, _)| !PER_ATTEMPT_HEADERS.contains(&k.to_ascii_lowercase().as_str()));
+    curl(url, &resent, signing.as_ref())
+}
+
+/// How the client signed `req`: SigV4's `Credential=KEY/DATE/REGION/SERVICE/aws4_request`.
+fn client_signing(req: &WireRequest) -> Option<CurlSigning> {
+    let auth = req.header("authorization")?;
+    let scope = auth.split("Credential=").nth(1)?;
+    let region = scope.split('/').nth(2)?;
+    let plausible =
+        !region.is_empty() && region.len() <= 32 && region.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    plausible.then(|| CurlSigning {
+        region: region.to_owned(),
+        credentials: CurlCredentials::Variables { session_token: req.header("x-amz-security-token").is_some() },
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_captured_request_is_re_signed_by_curl_without_the_client_s_attempt_headers() {
+        let mut req = WireRequest::operation(b"{}".to_vec());
+        req.set_header("Host", "127.0.0.1:4567");
+        req.set_header("X-Amz-Date", "20261205T101010Z");
+        req.set_header("X-Amz-Security-Token", "FQoGZXIvYXdzE-secret");
+        req.set_header(
+            "Authorization",
+            "AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20261205/eu-central-1/ssm/aws4_request, SignedHeaders=host, Signature=abc",
+        );
+        req.set_header("amz-sdk-request", "attempt=2; max=3");
+        let c = captured("http://upstream:5000", &req);
+        assert!(c.contains("'http://upstream:5000/'"), "{c}");
+        assert!(c.contains("--aws-sigv4 'aws:amz:eu-central-1:ssm'"), "{c}");
+        assert!(c.contains(r#"-H "x-amz-security-token: $AWS_SESSION_TOKEN""#), "{c}");
+        for gone in ["127.0.0.1:4567", "20261205T101010Z", "AKIAEXAMPLE", "secret", "[redacted]", "attempt=2"] {
+            assert!(!c.contains(gone), "{gone} in {c}");
+        }
+        assert!(c.contains("X-Amz-Target: AmazonSSM."), "{c}");
+        // An unsigned request stays unsigned.
+        assert!(!captured("http://u", &WireRequest::operation(b"{}".to_vec())).contains("--aws-sigv4"));
+    }
 
     #[test]
     fn quotes_and_redacts() {

@@ -163,14 +163,15 @@ impl Traffic {
                 let check = oracle::expect(&request.body, &self.worlds(body.as_ref())[0]).check;
                 let outcome = Outcome::Failed(vec![Finding::new(check, "an HTTP answer", why.clone())]);
                 let unit = CaseResult::new(name, check, Origin::Builtin, outcome)
-                    .with_repro(Some(self.client.repro(&request)))
+                    .with_repro(Some(crate::repro::captured(self.client.url(), &request)))
                     .with_exchange(Some(Exchange::capped(request, Err(why))));
                 self.units.push(unit);
                 return;
             }
         };
         let received = Received::new(&resp);
-        self.observations.record(&self.client, &name, &request, &received);
+        let url = self.client.url().to_owned();
+        self.observations.record_with_repro(&|r| crate::repro::captured(&url, r), &name, &request, &received);
         let (check, outcome) = self.judge(&request, body.as_ref(), &received);
         // "Not implemented" is one finding however often a client retries it.
         let reported = |u: &CaseResult| u.check == CheckId::OperationImplemented && u.outcome.fails();
@@ -187,7 +188,7 @@ impl Traffic {
             return;
         }
         let unit = CaseResult::new(name, check, Origin::Builtin, outcome)
-            .with_repro(Some(self.client.repro(&request)))
+            .with_repro(Some(crate::repro::captured(self.client.url(), &request)))
             .with_exchange(Some(Exchange::capped(request, Ok(resp))));
         self.units.push(unit);
     }

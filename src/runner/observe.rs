@@ -60,8 +60,20 @@ const ALWAYS_ON: [(CheckId, Need); 12] = [
 impl Observations {
     /// Runs the always-on checks on one exchange `client` sent; `at` says where it was sent from.
     pub fn record(&mut self, client: &Client, at: &str, req: &WireRequest, resp: &Received) {
+        self.record_with_repro(&|r| client.repro(r), at, req, resp);
+    }
+
+    /// As [`Observations::record`], with the repro line of a finding made by `repro` (the proxy
+    /// re-signs a client's captured request rather than sending it as its own).
+    pub fn record_with_repro(
+        &mut self,
+        repro: &dyn Fn(&WireRequest) -> String,
+        at: &str,
+        req: &WireRequest,
+        resp: &Received,
+    ) {
         for finding in check::always_on(req.json_body().as_ref(), resp) {
-            self.observed.push(Observed { at: at.to_owned(), finding, repro: client.repro(req) });
+            self.observed.push(Observed { at: at.to_owned(), finding, repro: repro(req) });
         }
         let seen = check::observe(resp);
         self.items |= seen.items;
