@@ -551,12 +551,8 @@ def render(data):
         "by the probe\" means every answer that probe got was byte for byte the faithful one (a recording proxy",
         "between probe and server compares them), so nothing is known of that SDK and this deviation.",
         "",
-        "| target | " + " | ".join(sdks) + " |",
-        "|---|" + "---|" * len(sdks),
     ]
-    for target, per_sdk in data["targets"].items():
-        cells = [cell(per_sdk[s]) for s in sdks]
-        lines.append(f"| `{target}` | " + " | ".join(cells) + " |")
+    lines += table("target", {t: [cell(per_sdk[s]) for s in sdks] for t, per_sdk in data["targets"].items()}, sdks)
     lines += [
         "",
         "## Which throttle forms each SDK retries",
@@ -568,13 +564,18 @@ def render(data):
         "which its probe sets to `standard` (the AWS CLI v1 keeps its default). `ssm-conform serve",
         "--list-throttle-forms` describes each form; the `throttle-shape` findings quote this table.",
         "",
-        "| throttle form | " + " | ".join(sdks) + " |",
-        "|---|" + "---|" * len(sdks),
     ]
-    for form, per_sdk in data.get("throttle_forms", {}).items():
-        cells = [per_sdk[s]["brief"].replace("|", "\\|") if s in per_sdk else "" for s in sdks]
-        lines.append(f"| `{form}` | " + " | ".join(cells) + " |")
+    forms = data.get("throttle_forms", {})
+    lines += table("throttle form", {f: [per_sdk.get(s, {}).get("brief", "") for s in sdks] for f, per_sdk in forms.items()}, sdks)
     return "\n".join(lines) + "\n"
+
+
+def table(first, rows, sdks):
+    """A Markdown table: `first` and one column per SDK, a row per key of `rows` (its cells)."""
+    out = [f"| {first} | " + " | ".join(sdks) + " |", "|---|" + "---|" * len(sdks)]
+    for key, cells in rows.items():
+        out.append(f"| `{key}` | " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return out
 
 
 def unmeasured_row(target, sdks):
@@ -589,7 +590,7 @@ def cell(row):
         return row["brief"]
     if not row.get("met", True):
         return "not met by the probe"
-    return row["brief"].replace("|", "\\|")
+    return row["brief"]
 
 
 def check(data):
