@@ -208,7 +208,7 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError>
     let mut observations = Observations::default();
     observations.record(client, "probe", &probe_req, &Received::new(&probe_resp));
     if discovered.is_none() {
-        given_ids_known(client, plan, &mut observations).await?;
+        given_ids_known(client, plan).await?;
     }
     let bindings = in_unit("probe", probe::bindings(client, &plan.execution_ids, random_id, &mut observations)).await;
 
@@ -237,8 +237,8 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError>
 /// Fails the run when an execution id it was given is one the endpoint does not know and its
 /// listings do not name: a wrong `--execution-id`. An id the endpoint lists but then says does
 /// not exist is the endpoint contradicting itself: the run goes on, and the checks find it.
-async fn given_ids_known(client: &Client, plan: &RunPlan, observations: &mut Observations) -> Result<(), RunError> {
-    let unknown = in_unit("probe", probe::unknown_ids(client, &plan.execution_ids, observations)).await;
+async fn given_ids_known(client: &Client, plan: &RunPlan) -> Result<(), RunError> {
+    let unknown = in_unit("probe", probe::unknown_ids(client, &plan.execution_ids)).await;
     if unknown.is_empty() {
         return Ok(());
     }

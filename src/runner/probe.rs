@@ -132,17 +132,16 @@ pub async fn bindings(
 }
 
 /// The ids of `execution_ids` whose first page the endpoint answers as an unknown execution
-/// (`DoesNotExistException`, or a 404), each first page recorded in `observations`. Before the
-/// run blames the endpoint for every unit, the runner asks whether it lists them.
-pub async fn unknown_ids(client: &Client, execution_ids: &[String], observations: &mut Observations) -> Vec<String> {
+/// (`DoesNotExistException`, or a 404). Before the run blames the endpoint for every unit, the
+/// runner asks whether it lists them. Like discovery's, these answers are not judged: a run given
+/// ids and one that discovered the same ids judge the same exchanges.
+pub async fn unknown_ids(client: &Client, execution_ids: &[String]) -> Vec<String> {
     let mut unknown = Vec::new();
     for exec in execution_ids {
         let req = page_request(exec, Some(contract::MAX_RESULTS_MIN), None, None);
         let Ok(resp) = client.send(&req).await else { continue };
-        let received = Received::new(&resp);
-        observations.record(client, "first page of each given execution", &req, &received);
         let says_unknown =
-            resp.status == 404 || received.error_shape().resolved_type.as_deref() == Some(error_type::DOES_NOT_EXIST);
+            resp.status == 404 || ErrorShape::of(&resp).resolved_type.as_deref() == Some(error_type::DOES_NOT_EXIST);
         if says_unknown {
             unknown.push(exec.clone());
         }
