@@ -419,13 +419,7 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
     let traffic = runner::traffic(&client);
     report.traffic = Some(traffic);
     report.data_required = args.require_data;
-    if report.data_gap().is_some() {
-        // Said loudly, not only in the report: most checks never looked at any data.
-        eprintln!(
-            "ssm-conform: warning: no execution known: the checks that need one were skipped; give --execution-id{}",
-            if args.require_data { "" } else { " (--require-data fails such a run)" }
-        );
-    }
+    warn_of_data_gap(&report);
     let mut notes = notes;
     if traffic.is_notable() {
         notes.push(format!("traffic: {traffic}"));
@@ -490,6 +484,16 @@ fn cases_of(args: &RunArgs) -> Result<Vec<source::Case>, HarnessError> {
 /// Whether to discover execution ids: when asked, or against an endpoint given none.
 fn discovery_wanted(args: &RunArgs, target: &Target) -> bool {
     args.discover || (target.reference.is_none() && args.execution_ids.is_empty() && !args.no_discover)
+}
+
+/// Says loudly, not only in the report, that the checks that need data never looked at any.
+fn warn_of_data_gap(report: &RunReport) {
+    if let Some(gap) = report.data_gap() {
+        eprintln!(
+            "ssm-conform: warning: {gap}: the checks that need one were skipped; give --execution-id{}",
+            if report.data_required { "" } else { " (--require-data fails such a run)" }
+        );
+    }
 }
 
 /// The first Ctrl-C or SIGTERM stops the run from sending (what is in flight finishes, bounded by

@@ -198,8 +198,9 @@ impl RunSummary {
 
 impl RunReport {
     /// Why the checks that need data could not run, if they could not: the run knew no execution.
+    /// An interrupted run says so instead (it may have stopped before it could know one).
     pub fn data_gap(&self) -> Option<&'static str> {
-        (self.executions_known == Some(0)).then_some("no execution known")
+        (self.executions_known == Some(0) && self.interrupted.is_none()).then_some("no execution known")
     }
 
     /// Whether `--require-data` fails this run: it was required and there was none.
