@@ -129,6 +129,35 @@ impl CheckId {
     pub fn family(self) -> CheckFamily {
         self.info().family
     }
+
+    /// The section of the contract (`docs/contract.md`) that states the check's rule.
+    pub fn section(self) -> &'static str {
+        use CheckId::*;
+        match self {
+            IdRequired
+            | IdLength
+            | IdPattern
+            | IdAnchoring
+            | MaxResultsMin
+            | MaxResultsMax
+            | FiltersCount
+            | FilterKeyLength
+            | FilterValueLength
+            | ValidationAggregation
+            | ValidationMessage => "§2",
+            IdHexCase | IdCaseRelations | UnknownExecution | FilterStatus | FilterUnsupported | ItemExecution => "§3",
+            ResponseBody | ItemMembers | ItemTypes | ItemTimestamps => "§4",
+            PageSize | PaginationWalk | PageSizeSwitch | TokenCrossUse | PaginationToken => "§5",
+            MaxResultsEncodings => "§1, §2",
+            ErrorStatus | ErrorType | ErrorMessage | ErrorContentType => "§6",
+            ThrottleShape => "§8, §6",
+            OperationImplemented => "§7",
+            UnknownOperation | MalformedJson | WrongJsonType | NullMember | EmptyBody | UnknownMember
+            | MemberEncodings | ContentType | RequestId => "§1",
+            Snapshot => "snapshots (recorded answers, not the contract)",
+            GeneratedRequests => "§1–§6 (the oracle)",
+        }
+    }
 }
 
 #[cfg(test)]

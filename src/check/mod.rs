@@ -26,6 +26,7 @@
 //!    passes the whole suite strictly and answers differently somewhere.
 //! 3. Where the choice is visible on the wire, `observe` (or a relation) records it for the reports.
 
+pub mod attribution;
 pub mod equivalence;
 pub mod error_shape;
 pub mod expectation;
@@ -62,7 +63,11 @@ pub fn always_on(request_body: Option<&Value>, resp: &Received) -> Vec<Finding> 
     let page_req = response_shape::PageRequest::of(request_body);
     let mut findings = protocol::check_protocol(resp);
     findings.extend(error_shape::check_error_response(resp));
-    findings.extend(response_shape::check_success(&page_req, resp));
+    let success = response_shape::check_success(&page_req, resp);
+    // A page answered to an invalid request (`MaxResults` 101) is the input rule's deviation,
+    // found by the request's own case; its size says nothing more.
+    let invalid = request_body.is_some_and(crate::oracle::breaks_input_rules);
+    findings.extend(success.into_iter().filter(|f| !(invalid && f.check == CheckId::PageSize)));
     findings
 }
 

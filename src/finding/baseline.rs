@@ -21,11 +21,27 @@ pub struct BaselineEntry {
     pub reason: String,
 }
 
+/// One accepted deviation: every finding under its rule, in whatever unit (`[[deviation]]
+/// id = "max-results-max"`), so that renamed or new units showing the same deviation stay
+/// accepted.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DeviationEntry {
+    /// The deviation's id: the check id of its rule.
+    pub id: CheckId,
+    /// Why it is accepted.
+    pub reason: String,
+}
+
+/// The unit name a stale deviation entry is reported under.
+pub const DEVIATION_UNIT: &str = "(the whole deviation)";
+
 /// Known deviations a target accepts, so that a gate fails only on what is new.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Baseline {
-    /// The accepted findings.
+    /// The accepted findings, unit by unit.
     pub accepted: Vec<BaselineEntry>,
+    /// The accepted deviations, whole.
+    pub deviations: Vec<DeviationEntry>,
 }
 
 /// A baseline file that cannot be used.
@@ -46,6 +62,16 @@ pub struct BaselineError {
 struct BaselineFile<C> {
     #[serde(default)]
     accepted: Vec<EntryFile<C>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    deviation: Vec<DeviationFile<C>>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeviationFile<C> {
+    id: C,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    reason: String,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -73,6 +99,16 @@ impl Baseline {
     fn parse(text: &str) -> Result<Baseline, (Option<usize>, String)> {
         let file: BaselineFile<Spanned<String>> = toml::from_str(text)
             .map_err(|e| (e.span().map(|s| line_of(text, s.start)), e.message().trim().replace('\n', " ")))?;
+        let check_at = |c: &Spanned<String>, what: &str| {
+            c.get_ref()
+                .parse::<CheckId>()
+                .map_err(|unknown| (Some(line_of(text, c.span().start)), format!("{what}: {unknown}")))
+        };
+        let deviations = file
+            .deviation
+            .iter()
+            .map(|d| Ok(DeviationEntry { id: check_at(&d.id, "deviation id")?, reason: d.reason.clone() }))
+            .collect::<Result<_, _>>()?;
         let accepted =
             file.accepted
                 .into_iter()
@@ -84,7 +120,7 @@ impl Baseline {
                     Ok(BaselineEntry { unit: e.unit, check, reason: e.reason })
                 })
                 .collect::<Result<_, _>>()?;
-        Ok(Baseline { accepted })
+        Ok(Baseline { accepted, deviations })
     }
 
     /// The baseline that accepts every finding of `results`.
@@ -101,7 +137,7 @@ impl Baseline {
             .collect();
         accepted.sort();
         accepted.dedup();
-        Baseline { accepted }
+        Baseline { accepted, deviations: Vec::new() }
     }
 
     /// The file text.
@@ -112,6 +148,11 @@ impl Baseline {
                 .iter()
                 .map(|e| EntryFile { unit: e.unit.clone(), check: e.check.name(), reason: e.reason.clone() })
                 .collect(),
+            deviation: self
+                .deviations
+                .iter()
+                .map(|d| DeviationFile { id: d.id.name(), reason: d.reason.clone() })
+                .collect(),
         };
         let body = toml::to_string(&file).unwrap_or_default();
         format!("# ssm-conform baseline: findings this target is known to have. A run with\n# --baseline fails only on findings not listed here, and names entries that no longer occur.\n\n{body}")
@@ -121,6 +162,7 @@ impl Baseline {
     /// that matched nothing (fixed since: the baseline can shrink).
     pub fn apply(&self, results: &mut [CaseResult]) -> Vec<BaselineEntry> {
         let mut used = vec![false; self.accepted.len()];
+        let mut used_deviations = vec![false; self.deviations.len()];
         for r in results.iter_mut() {
             let findings = match &r.outcome {
                 Outcome::Failed(f) | Outcome::Blocked(f) => f,
@@ -128,6 +170,10 @@ impl Baseline {
             };
             let mut all = true;
             for f in findings {
+                if let Some(i) = self.deviations.iter().position(|d| d.id == f.check) {
+                    used_deviations[i] = true;
+                    continue;
+                }
                 match self.accepted.iter().position(|e| e.unit == r.name && e.check == f.check) {
                     Some(i) => used[i] = true,
                     None => all = false,
@@ -137,7 +183,14 @@ impl Baseline {
                 r.outcome = Outcome::Accepted(findings.clone());
             }
         }
-        self.accepted.iter().zip(used).filter(|(_, u)| !u).map(|(e, _)| e.clone()).collect()
+        let stale_units = self.accepted.iter().zip(used).filter(|(_, u)| !u).map(|(e, _)| e.clone());
+        let stale_deviations = self
+            .deviations
+            .iter()
+            .zip(used_deviations)
+            .filter(|(_, u)| !u)
+            .map(|(d, _)| BaselineEntry { unit: DEVIATION_UNIT.to_owned(), check: d.id, reason: d.reason.clone() });
+        stale_units.chain(stale_deviations).collect()
     }
 }
 
@@ -168,6 +221,7 @@ mod tests {
                 entry("b", CheckId::IdPattern),
                 entry("gone", CheckId::IdLength),
             ],
+            deviations: Vec::new(),
         };
         let stale = baseline.apply(&mut results);
         assert!(matches!(results[0].outcome, Outcome::Accepted(_)));
@@ -184,5 +238,28 @@ mod tests {
         let (line, message) = Baseline::parse(text).unwrap_err();
         assert_eq!(line, Some(7));
         assert!(message.contains("unknown check id \"id-patern\"; did you mean \"id-pattern\"?"), "{message}");
+    }
+
+    #[test]
+    fn a_deviation_entry_accepts_its_rule_in_every_unit_and_nothing_else() {
+        let text = "[[deviation]]\nid = \"max-results-max\"\nreason = \"known\"\n\n[[deviation]]\nid = \"id-length\"\n";
+        let baseline = Baseline::parse(text).unwrap();
+        assert_eq!(baseline.deviations.len(), 2);
+        let mut results = vec![
+            failed("a", &[CheckId::MaxResultsMax]),
+            failed("renamed", &[CheckId::MaxResultsMax]),
+            failed("c", &[CheckId::MaxResultsMax, CheckId::PageSize]),
+        ];
+        let stale = baseline.apply(&mut results);
+        assert!(matches!(results[0].outcome, Outcome::Accepted(_)));
+        assert!(matches!(results[1].outcome, Outcome::Accepted(_)), "any unit of the deviation");
+        assert!(matches!(results[2].outcome, Outcome::Failed(_)), "another rule's finding still fails");
+        assert_eq!(stale.len(), 1);
+        assert_eq!((stale[0].check, stale[0].unit.as_str()), (CheckId::IdLength, DEVIATION_UNIT));
+        let round = Baseline::parse(&baseline.to_toml()).unwrap();
+        assert_eq!(round.deviations, baseline.deviations);
+        let (line, message) = Baseline::parse("[[deviation]]\nid = \"max-result-max\"\n").unwrap_err();
+        assert_eq!(line, Some(2));
+        assert!(message.contains("did you mean \"max-results-max\"?"), "{message}");
     }
 }

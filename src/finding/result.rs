@@ -389,6 +389,12 @@ impl fmt::Display for Traffic {
 }
 
 impl RunReport {
+    /// The rules the endpoint breaks, one entry each with the units they show up in, most
+    /// damaging first.
+    pub fn deviations(&self) -> Vec<super::Deviation> {
+        super::deviations(&self.results)
+    }
+
     /// The units not evaluated because the endpoint throttled every attempt.
     pub fn not_evaluated(&self) -> usize {
         self.results

@@ -354,6 +354,98 @@ fn listing_verdict(inp: &Input, world: &World, real_token: bool) -> Verdict {
     verdict(check, reason, expect)
 }
 
+/// Whether a request whose body is `value` breaks an input rule (§2): then a success is the
+/// deviation, and what the page holds is not judged as a page.
+pub fn breaks_input_rules(value: &Value) -> bool {
+    let Value::Object(obj) = value else { return false };
+    read(obj).is_ok_and(|inp| inp.max_results_out_of_range.is_some() || !violations(&inp).is_empty())
+}
+
+/// The input rules (by check) a request with `body` breaks, each once, in model member order:
+/// empty when it breaks none or cannot be read with the model's types (then it is a
+/// serialization error, not a validation one).
+pub fn rules_broken(body: &[u8]) -> Vec<CheckId> {
+    let Ok(inp) = read_body(body).and_then(|obj| read(&obj)) else { return Vec::new() };
+    let mut out: Vec<CheckId> = Vec::new();
+    if let Some(negative) = inp.max_results_out_of_range {
+        out.push(if negative { CheckId::MaxResultsMin } else { CheckId::MaxResultsMax });
+    }
+    for check in violations(&inp).iter().map(check_of) {
+        if !out.contains(&check) {
+            out.push(check);
+        }
+    }
+    out
+}
+
+/// Every rule (by check) whose handling a request with `body` depends on, each once, the most
+/// basic first: how it is read (malformed JSON, a member of the wrong type), the input rules it
+/// breaks, the members it sends in ways with rules of their own (`null`, unknown members, an
+/// empty `Filters`), its filters and its token. A unit whose request touches a rule the endpoint
+/// is seen to break elsewhere cannot tell whether its own check held.
+pub fn rules_touched(body: &[u8]) -> Vec<CheckId> {
+    let obj = match read_body(body) {
+        Ok(obj) => obj,
+        Err(_) => return vec![CheckId::MalformedJson],
+    };
+    let Ok(inp) = read(&obj) else { return vec![CheckId::WrongJsonType] };
+    let mut out = Vec::new();
+    if body.iter().all(u8::is_ascii_whitespace) {
+        out.push(CheckId::EmptyBody);
+    }
+    if inp.max_results_out_of_range.is_some() || inp.max_results_float {
+        // A number the model's integer cannot hold as written: how it is read is the type rule's.
+        out.push(CheckId::WrongJsonType);
+    }
+    if inp.max_results_float {
+        out.push(CheckId::MaxResultsEncodings);
+    }
+    out.extend(rules_broken(body));
+    let filter_null = |f: &Value| f.as_object().is_some_and(|f| f.values().any(Value::is_null));
+    let filters = obj.get(input::FILTERS).and_then(Value::as_array);
+    if obj.values().any(Value::is_null) || filters.is_some_and(|l| l.iter().any(filter_null)) {
+        out.push(CheckId::NullMember);
+    }
+    if !inp.extras.is_empty() {
+        out.push(CheckId::UnknownMember);
+    }
+    let how_read = [CheckId::EmptyBody, CheckId::WrongJsonType, CheckId::MaxResultsEncodings];
+    if out.iter().any(|c| !matches!(c, CheckId::NullMember | CheckId::UnknownMember) && !how_read.contains(c)) {
+        // Validation comes first: an invalid request reaches neither its filters nor its token.
+        return out;
+    }
+    let mut touch = |check: CheckId| {
+        if !out.contains(&check) {
+            out.push(check);
+        }
+    };
+    if filters.is_some_and(Vec::is_empty) {
+        touch(CheckId::FiltersCount);
+    }
+    let (_, unsupported) = filter_allowance(inp.filters.as_ref());
+    if unsupported {
+        touch(CheckId::FilterUnsupported);
+    }
+    // A bound itself, sent as an integer: whether it is accepted is the range rule's (an
+    // off-by-one refuses it); five filters likewise.
+    match inp.max_results.filter(|_| !inp.max_results_float) {
+        Some(contract::MAX_RESULTS_MIN) => touch(CheckId::MaxResultsMin),
+        Some(contract::MAX_RESULTS_MAX) => touch(CheckId::MaxResultsMax),
+        _ => {}
+    }
+    if inp.filters.as_ref().is_some_and(|f| f.len() == contract::FILTERS_MAX) {
+        touch(CheckId::FiltersCount);
+    }
+    if inp.filters.as_ref().is_some_and(|f| !f.is_empty()) {
+        // How filters are applied at all (ORed values, ANDed filters) is the STATUS rule's.
+        touch(CheckId::FilterStatus);
+    }
+    if inp.token.is_some() {
+        touch(CheckId::PaginationWalk);
+    }
+    out
+}
+
 /// The expected outcome of a request with `body`: JSON types first, then every constraint, then
 /// the lookup and the token, then filters.
 pub fn expect(body: &[u8], world: &World) -> Verdict {
@@ -517,5 +609,35 @@ mod tests {
         );
         assert_eq!(either.expect.status, status(&[200, 400]));
         assert_eq!(either.expect.items_max, Some(0));
+    }
+
+    #[test]
+    fn a_request_touches_the_rules_its_handling_depends_on_most_basic_first() {
+        let t = |body: &str| rules_touched(body.as_bytes());
+        let id = "940b2a70-66ec-f308-8348-5d31997be99e";
+        assert_eq!(t("{"), [CheckId::MalformedJson]);
+        assert_eq!(t(r#"{"MaxResults": "10"}"#), [CheckId::WrongJsonType]);
+        assert_eq!(t(""), [CheckId::EmptyBody, CheckId::IdRequired]);
+        assert_eq!(t(r#"{"WindowExecutionId": null}"#), [CheckId::IdRequired, CheckId::NullMember]);
+        // An invalid request reaches neither its filters nor its token.
+        let invalid = format!(
+            r#"{{"WindowExecutionId": "{id}", "MaxResults": 101, "NextToken": "t", "Filters": [{{"Key": "STATUS", "Values": ["SUCCESS"]}}]}}"#
+        );
+        assert_eq!(t(&invalid), [CheckId::MaxResultsMax]);
+        // A valid one does, and a bound it sends is the range rule's.
+        let valid = format!(
+            r#"{{"WindowExecutionId": "{id}", "MaxResults": 10, "NextToken": "t", "Filters": [{{"Key": "X", "Values": ["Y"]}}]}}"#
+        );
+        assert_eq!(
+            t(&valid),
+            [CheckId::FilterUnsupported, CheckId::MaxResultsMin, CheckId::FilterStatus, CheckId::PaginationWalk]
+        );
+        // An integral float is the encodings' and the type rule's, not the bound's.
+        assert_eq!(
+            t(&format!(r#"{{"WindowExecutionId": "{id}", "MaxResults": 1e1}}"#)),
+            [CheckId::WrongJsonType, CheckId::MaxResultsEncodings]
+        );
+        assert!(breaks_input_rules(&serde_json::json!({"WindowExecutionId": id, "MaxResults": 101})));
+        assert!(!breaks_input_rules(&serde_json::json!({"WindowExecutionId": id, "MaxResults": 100})));
     }
 }

@@ -324,6 +324,7 @@ impl Traffic {
         results.extend(throttles_unit(&self.throttles, self.throttled));
         let choices = self.observations.choices.clone();
         results.extend(self.observations.into_results());
+        crate::check::attribution::attribute_run(&mut results);
         RunReport { results, choices, notes, ..RunReport::default() }
     }
 }

@@ -789,6 +789,7 @@ pub async fn replay(
     let mut choices = replay.observations.choices.clone();
     results.extend(replay.observations.into_results());
     results.extend(crate::runner::throttle_unit(client, &mut choices));
+    crate::check::attribution::attribute_run(&mut results);
     Ok(RunReport { results, choices, notes, ..RunReport::default() })
 }
 
@@ -820,7 +821,9 @@ fn unit_result(unit: &RecordedUnit, mut verdict: UnitVerdict) -> CaseResult {
         verdict.findings.extend(compared);
     }
     let first = verdict.findings.first().map(|f| f.check);
-    let check = verdict.kind.check().or(first).or(verdict.check).unwrap_or(CheckId::ResponseBody);
+    // The generated phase stays one unit of its own, whatever rules its findings name.
+    let generated = verdict.check.filter(|c| *c == CheckId::GeneratedRequests);
+    let check = verdict.kind.check().or(generated).or(first).or(verdict.check).unwrap_or(CheckId::ResponseBody);
     let note = if verdict.notes.is_empty() {
         format!("{} exchanges replayed", unit.exchanges.len())
     } else {

@@ -61,6 +61,7 @@ pub fn write_html(ctx: &RunContext<'_>) -> String {
     );
     header(&mut out, ctx);
     out.push_str("<main>\n");
+    deviations(&mut out, ctx);
     families(&mut out, &ctx.report.results);
     checks(&mut out, &ctx.report.results);
     choices(&mut out, ctx);
@@ -137,6 +138,39 @@ fn families(out: &mut String, results: &[CaseResult]) {
             s.blocked,
             s.skipped,
             s.accepted
+        );
+    }
+    out.push_str("</table>\n</section>\n");
+}
+
+/// The deviations, most damaging first: one row per rule the endpoint breaks, with its repro.
+fn deviations(out: &mut String, ctx: &RunContext<'_>) {
+    let all = ctx.report.deviations();
+    if all.is_empty() {
+        return;
+    }
+    out.push_str(
+        "<section id=\"deviations\">\n<h2>Deviations: what to fix, most damaging first</h2>\n<table>\n\
+         <tr><th>#</th><th>deviation</th><th>rule</th><th>shows up in</th><th>example</th>\
+         <th>SDK impact (measured)</th></tr>\n",
+    );
+    for (i, d) in all.iter().enumerate() {
+        let class = if d.accepted { "known" } else { "fail" };
+        let example = format!("expected {}; got {}", d.example.expected, d.example.actual);
+        let repro = d.repro.as_deref().map(|r| format!("<pre>{}</pre>", escape::html_block(r))).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "<tr class=\"{class}\" id=\"deviation-{}\"><td class=\"n\">{}</td><td><code>{}</code> {}</td><td>{}</td>\
+             <td>{}: {}</td><td>{}{repro}</td><td>{}</td></tr>",
+            d.id(),
+            i + 1,
+            d.id(),
+            escape::html(d.title()),
+            escape::html(d.rule()),
+            d.units_label(),
+            escape::html(&d.checks_label()),
+            escape::html(&crate::response::excerpt(&example, 300)),
+            escape::html(&d.sdk_impact().unwrap_or_default()),
         );
     }
     out.push_str("</table>\n</section>\n");

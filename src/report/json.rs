@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 use super::RunContext;
-use crate::finding::{CaseResult, Exchange, Finding, Outcome, RunSummary, Severity};
+use crate::finding::{CaseResult, Deviation, Exchange, Finding, Outcome, RunSummary, Severity};
 
 fn finding(f: &Finding) -> Value {
     json!({
@@ -21,6 +21,23 @@ fn finding(f: &Finding) -> Value {
                 "outcomes": outcomes.iter().map(|o| json!({"sdk": o.sdk, "met": o.met, "outcome": o.summary})).collect::<Vec<_>>(),
             }))
         }),
+    })
+}
+
+fn deviation(d: &Deviation) -> Value {
+    json!({
+        "id": d.id(),
+        "title": d.title(),
+        "rule": format!("{} ({})", d.check.name(), d.rule()),
+        "severity": match d.severity { Severity::Error => "error", Severity::Warning => "warning" },
+        "accepted": d.accepted,
+        "checks": d.checks.iter().map(|(c, n)| (c.name().to_owned(), json!(n))).collect::<serde_json::Map<_, _>>(),
+        "units": d.units,
+        "findings": d.findings,
+        "example": finding(&d.example),
+        "kinds": d.kinds,
+        "sdk_impact": d.sdk_impact(),
+        "repro": d.repro,
     })
 }
 
@@ -104,6 +121,8 @@ pub fn write_json(ctx: &RunContext<'_>) -> String {
         "executions_known": ctx.report.executions_known,
         "data_required": ctx.report.data_required,
         "data_gap": ctx.report.data_gap(),
+        // One entry per rule the endpoint breaks, most damaging first: what to fix.
+        "deviations": ctx.report.deviations().iter().map(deviation).collect::<Vec<_>>(),
         "results": ctx.report.results.iter().map(unit).collect::<Vec<_>>(),
         "walks": ctx.report.walks.iter().map(|w| json!({
             "execution_id": w.execution_id, "walk": w.label(), "pages": w.pages, "items": w.items,

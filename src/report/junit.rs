@@ -29,9 +29,37 @@ fn failure(r: &CaseResult, findings: &[Finding]) -> TestCaseStatus {
     s
 }
 
+/// The suite of deviations: one test case per rule the endpoint breaks (named by its id), failed
+/// unless the baseline accepts it, beside the units' suites.
+fn deviations(ctx: &RunContext<'_>) -> TestSuite {
+    let mut suite = TestSuite::new("deviations");
+    for d in ctx.report.deviations() {
+        let status = if d.accepted {
+            TestCaseStatus::success()
+        } else {
+            let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            s.set_message(escape::xml(&format!("{} ({})", d.title(), d.rule())));
+            s.set_type(d.id());
+            let mut text =
+                vec![format!("shows up in {}: {}", d.units_label(), d.checks_label()), format!("e.g. {}", d.example)];
+            text.extend(d.repro.iter().map(|r| format!("repro: {r}")));
+            s.set_description(escape::xml(&text.join("\n")));
+            s
+        };
+        let mut case = TestCase::new(d.id(), status);
+        case.set_classname("deviation");
+        suite.add_test_case(case);
+    }
+    suite
+}
+
 /// The JUnit XML text.
 pub fn write_junit(ctx: &RunContext<'_>) -> Result<String, quick_junit::SerializeError> {
     let mut report = Report::new("ssm-conform");
+    let deviations = deviations(ctx);
+    if !deviations.test_cases.is_empty() {
+        report.add_test_suite(deviations);
+    }
     for &family in CheckFamily::ALL {
         let mut suite = TestSuite::new(family.name());
         for r in ctx.report.results.iter().filter(|r| r.check.family() == family) {

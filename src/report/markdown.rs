@@ -48,11 +48,40 @@ pub fn write_markdown(ctx: &RunContext<'_>) -> String {
             signal.describe()
         );
     }
+    deviations(&mut out, ctx);
     by_family(&mut out, results);
     by_check(&mut out, results);
     either_choices(&mut out, ctx);
     findings(&mut out, ctx);
     out
+}
+
+/// The deviations, most damaging first: what to fix, one row each.
+fn deviations(out: &mut String, ctx: &RunContext<'_>) {
+    let all = ctx.report.deviations();
+    if all.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "## Deviations: what to fix, most damaging first\n\n| # | deviation | rule | shows up in | SDK impact (measured) | repro |\n|---:|---|---|---|---|---|"
+    );
+    for (i, d) in all.iter().enumerate() {
+        let accepted = if d.accepted { " (accepted by the baseline)" } else { "" };
+        let repro = d.repro.as_deref().map(cell).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "| {} | `{}`{accepted}: {} | {} | {}: {} | {} | {repro} |",
+            i + 1,
+            d.id(),
+            cell(d.title()),
+            d.rule(),
+            d.units_label(),
+            cell(&d.checks_label()),
+            cell(&d.sdk_impact().unwrap_or_default()),
+        );
+    }
+    out.push('\n');
 }
 
 /// One row per family.

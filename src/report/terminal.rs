@@ -42,6 +42,7 @@ impl TerminalReport {
         for note in ctx.notes {
             writeln!(out, "note: {}", escape::terminal(note))?;
         }
+        self.write_deviations(out, report)?;
         self.write_families(out, &report.results)?;
         if self.verbose {
             for w in &report.walks {
@@ -79,6 +80,46 @@ impl TerminalReport {
         let line = if fails { self.paint("31;1", &line) } else { self.paint("32;1", &line) };
         writeln!(out, "{line}")?;
         Ok(summary)
+    }
+
+    /// The deviations, most damaging first: one line each (the rule, where it shows up, the
+    /// measured SDK impact) and its repro, before the units that show them.
+    fn write_deviations(&self, out: &mut dyn Write, report: &RunReport) -> io::Result<()> {
+        let all = report.deviations();
+        let (open, accepted): (Vec<_>, Vec<_>) = all.iter().partition(|d| !d.accepted);
+        if open.is_empty() {
+            return Ok(());
+        }
+        let head = match open.len() {
+            1 => "1 deviation (what to fix):".to_owned(),
+            n => format!("{n} deviations (what to fix, most damaging first):"),
+        };
+        writeln!(out, "{}", self.paint("1", &head))?;
+        for (i, d) in open.iter().enumerate() {
+            let units = d.units_label();
+            let sev = if d.severity == crate::finding::Severity::Warning { " (lower severity)" } else { "" };
+            writeln!(
+                out,
+                "  {}. {}{sev} [{}] {} — {units}: {}",
+                i + 1,
+                self.paint("31", d.id()),
+                d.rule(),
+                d.title(),
+                d.checks_label()
+            )?;
+            let example = format!("expected {}; got {}", d.example.expected, d.example.actual);
+            writeln!(out, "     e.g. {}", escape::terminal(&crate::response::excerpt(&example, 300)))?;
+            if let Some(impact) = d.sdk_impact() {
+                writeln!(out, "     {}", escape::terminal(&impact))?;
+            }
+            if let Some(repro) = &d.repro {
+                writeln!(out, "     repro: {}", escape::terminal(repro))?;
+            }
+        }
+        if !accepted.is_empty() {
+            writeln!(out, "  ({} more accepted by the baseline)", accepted.len())?;
+        }
+        Ok(())
     }
 
     /// Per family: its failing units (every unit with `verbose`), then the units blocked by its

@@ -231,6 +231,7 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError>
     report.results.extend(throttle_unit(client, &mut report.choices));
     report.traffic = Some(traffic(client));
     report.executions_known = Some(plan.execution_ids.len());
+    crate::check::attribution::attribute_run(&mut report.results);
     Ok(report)
 }
 

@@ -6,10 +6,20 @@
 //! the rate drops to 0.7 × the rate measured when it came; then it grows back along a cubic that
 //! regains the old rate after `K = ∛(rate × 0.3 / 0.4)` seconds and probes above it). It is
 //! ported, not called: the Rust SDK exposes only that limiter's builder (acquiring and updating
-//! are crate-private), and `governor`'s quota is fixed when the limiter is built. Two changes:
-//! a ceiling (`--rate`) the adaptive rate never passes, and the send rate measured from the first
+//! are crate-private), and `governor`'s quota is fixed when the limiter is built. Three changes:
+//! a ceiling (`--rate`) the adaptive rate never passes; the send rate measured from the first
 //! request (the SDKs' half-second buckets read 0 until one has passed, which after an early
-//! throttle drops the rate to its floor of 0.5/s).
+//! throttle drops the rate to its floor of 0.5/s); and a lone throttle does not cut the rate.
+//!
+//! Why the third: a rate limiter that is passed throttles a share of the answers that grows with
+//! the excess ((rate − limit) / rate), so throttles come in runs. An endpoint that sheds a small
+//! share of requests whatever the rate (a chaos layer, a flaky fake, the reference's
+//! `throttle-type-header-only` fault, one in twenty) throttles one answer now and then; cutting
+//! by 0.3 on each of them, before the cubic has regained the rate, walked the rate down to a
+//! few requests a second (1,870 requests: 199 s instead of 6). So a throttle cuts only when
+//! another one came among the last [`RECENT`] answers: a limiter passed by more than about
+//! 1 / [`RECENT`] still is cut at its second throttle; one passed by less keeps a few throttles
+//! that the retries absorb.
 
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -24,6 +34,8 @@ const SMOOTH: f64 = 0.8;
 const BETA: f64 = 0.7;
 /// The cubic's scale.
 const SCALE_CONSTANT: f64 = 0.4;
+/// How many of the latest answers a throttle needs a companion among to cut the rate.
+pub const RECENT: u32 = 16;
 
 /// How the run is paced.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -65,8 +77,10 @@ struct State {
     /// The rate when the last throttle came, and when.
     last_max_rate: f64,
     last_throttle: f64,
-    /// Whether any throttle came yet (before one, a ceiling is kept as it is).
+    /// Whether any throttle cut the rate yet (before one, a ceiling is kept as it is).
     throttled_once: bool,
+    /// The latest answers, newest in the lowest bit: 1 for a throttle.
+    recent: u32,
     /// The moment times are measured from.
     origin: Instant,
 }
@@ -88,6 +102,7 @@ impl Pacer {
             last_max_rate: rate,
             last_throttle: 0.0,
             throttled_once: false,
+            recent: 0,
             origin: Instant::now(),
         };
         Pacer { options, state: Mutex::new(state) }
@@ -166,7 +181,7 @@ impl State {
     fn update(&mut self, throttled: bool, adaptive: bool, ceiling: Option<f64>) {
         let now = self.now();
         self.measure(now);
-        if !adaptive {
+        if !adaptive || self.lone_throttle(throttled) {
             return;
         }
         let rate = if throttled {
@@ -188,6 +203,13 @@ impl State {
         self.fill_rate = rate.max(MIN_FILL_RATE);
         self.max_capacity = rate.max(MIN_CAPACITY);
         self.capacity = self.capacity.min(self.max_capacity);
+    }
+
+    /// Records an answer; whether it is a throttle with no other among the last [`RECENT`].
+    fn lone_throttle(&mut self, throttled: bool) -> bool {
+        let window = (1u32 << RECENT) - 1;
+        self.recent = ((self.recent << 1) | u32::from(throttled)) & window;
+        throttled && self.recent.count_ones() < 2
     }
 
     /// The send rate, smoothed over half-second buckets; the first bucket counts from the first
@@ -221,10 +243,20 @@ mod tests {
         s
     }
 
+    impl State {
+        /// Records `n` unthrottled answers without adapting to them.
+        fn adaptive_quiet(&mut self, n: u32) {
+            for _ in 0..n {
+                self.lone_throttle(false);
+            }
+        }
+    }
+
     #[test]
     fn a_throttle_lowers_the_rate_and_success_raises_it_to_the_ceiling() {
         let mut s = state(Some(100.0));
         s.measured_rate = 80.0;
+        s.recent = 1; // a throttle a moment ago: this one is not alone
         s.update(true, true, Some(100.0));
         assert!((s.fill_rate - 56.0).abs() < 1.0, "0.7 × the measured rate: {}", s.fill_rate);
         s.measured_rate = 56.0;
@@ -241,6 +273,7 @@ mod tests {
         assert_eq!(s.try_take(), None);
         assert!(!s.enabled);
         s.measured_rate = 10.0;
+        s.recent = 1;
         s.update(true, true, None);
         assert!(s.enabled);
         assert!(s.fill_rate >= MIN_FILL_RATE && s.fill_rate <= 7.0 + 1e-9, "{}", s.fill_rate);
@@ -266,5 +299,29 @@ mod tests {
         s.measured_rate = 5.0;
         s.update(true, false, Some(5.0));
         assert_eq!(s.fill_rate, 5.0);
+    }
+
+    #[test]
+    fn a_lone_throttle_now_and_then_keeps_the_rate_and_a_run_of_them_cuts_it() {
+        let mut s = state(Some(100.0));
+        s.measured_rate = 100.0;
+        // One answer in twenty throttled, whatever the rate: never a cut (the last, 17 ago).
+        for n in 1..=217 {
+            s.update(n % 20 == 0, true, Some(100.0));
+        }
+        assert_eq!(s.fill_rate, 100.0, "a lone throttle cut the rate");
+        assert!(!s.throttled_once);
+        // Two within the window, as a passed limiter sends them: the second cuts.
+        s.update(true, true, Some(100.0));
+        assert_eq!(s.fill_rate, 100.0, "the first of the run is alone yet");
+        s.update(false, true, Some(100.0));
+        s.update(true, true, Some(100.0));
+        assert!(s.fill_rate < 100.0 * BETA + 1e-9, "the second did not cut: {}", s.fill_rate);
+        // The window forgets: sixteen answers later a throttle is alone again.
+        let cut = s.fill_rate;
+        s.last_throttle = s.now(); // (keep the cubic from moving the rate meanwhile)
+        s.adaptive_quiet(RECENT);
+        s.update(true, true, Some(100.0));
+        assert!((s.fill_rate - cut).abs() < 1.0, "{} after {cut}", s.fill_rate);
     }
 }

@@ -52,7 +52,12 @@ fn json_junit_and_markdown_reports_carry_the_findings() {
     let xml = std::fs::read_to_string(&junit_path).unwrap();
     assert!(xml.contains("<testsuite name=\"response shape\""), "{xml}");
     assert!(xml.contains("type=\"item-timestamps\""), "{xml}");
-    assert_eq!(xml.matches("<testcase ").count(), results.len());
+    // A test case per unit, and one per deviation beside them.
+    let deviations = doc["deviations"].as_array().unwrap();
+    assert_eq!(deviations.len(), 1, "{deviations:?}");
+    assert_eq!(deviations[0]["id"], "item-timestamps");
+    assert_eq!(xml.matches("<testcase ").count(), results.len() + deviations.len());
+    assert!(xml.contains("<testsuite name=\"deviations\""), "{xml}");
 
     let md = std::fs::read_to_string(&md_path).unwrap();
     assert!(md.contains("| `item-timestamps` | response shape | ❌ fails |"), "{md}");

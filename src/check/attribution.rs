@@ -1,0 +1,203 @@
+//! Attribution across a run: a unit's own check cannot be evaluated when the answer it looked at
+//! broke a rule the whole run shows broken. [`precondition`](super::precondition) decides that
+//! from one answer; some causes need the rest of the run. Two passes, the first cause first:
+//!
+//! 1. **An answer whose shape is broken.** A unit's own answer breaks a shape rule that the
+//!    always-on checks hold every answer to (items not a list, a status outside the enum, a
+//!    client error at 500): its own check is blocked by that rule. A relation or walk, which
+//!    compares many answers, is blocked by any shape rule the run's answers break.
+//! 2. **A rule the request touches, broken on its own elsewhere.** Every request touches some
+//!    rules besides its unit's own check (the oracle's [`rules_touched`]: how it is read, the
+//!    input rules it breaks, a bound it sends, a `null` or unknown member, its filters, its
+//!    token). A rule is broken *independently* when a unit of that very rule failed on a request
+//!    that touches no other rule failing in the run (`MaxResults` 101 alone answered with
+//!    items), or a relation of it failed. A unit whose request touches such a rule (an
+//!    aggregation case that wants `maxResults` named beside the id) is blocked by it.
+//!    Independence settles the ambiguous requests: `{"WindowExecutionId": null}` touches both
+//!    `id-required` and `null-member`; the one broken where the other is not in play is the
+//!    cause. A relation is blocked the same way by a rule its variation relies on (an upper-case
+//!    id refused, under the id-case relations) or by the broken plain walk of its execution.
+//!
+//! A blocked unit still fails the run: attribution moves a finding to the rule that explains it
+//! and never hides one (the rule's own unit fails on its own). What it cannot tell apart stays
+//! as it was: the requests that break `id-length` also break `id-pattern` (no id of another
+//! length matches the pattern), so an endpoint that breaks both is two deviations.
+//!
+//! [`rules_touched`]: crate::oracle::rules_touched
+
+use crate::check_id::CheckId;
+use crate::contract;
+use crate::finding::{CaseResult, Exchange, Finding, Outcome};
+use crate::response::Received;
+use crate::source::Origin;
+
+/// The always-on shape rules that block a unit whose own answer breaks them, in the order they
+/// are looked for (the lower-severity ones, content types and the request id, never explain
+/// another check's failure).
+const SHAPE_RULES: [CheckId; 9] = [
+    CheckId::ResponseBody,
+    CheckId::ErrorType,
+    CheckId::ErrorStatus,
+    CheckId::ErrorMessage,
+    CheckId::ItemMembers,
+    CheckId::ItemTypes,
+    CheckId::ItemExecution,
+    CheckId::ItemTimestamps,
+    CheckId::PageSize,
+];
+
+/// The relations: units that compare walks rather than judge one answer.
+const RELATIONS: [CheckId; 6] = [
+    CheckId::FilterStatus,
+    CheckId::PageSizeSwitch,
+    CheckId::TokenCrossUse,
+    CheckId::IdCaseRelations,
+    CheckId::MemberEncodings,
+    CheckId::MaxResultsEncodings,
+];
+
+/// Rules a relation relies on besides its walk: broken independently, they block it.
+const RELIES_ON: [(CheckId, &[CheckId]); 5] = [
+    // The walks page with `MaxResults` 10 and 100, the bounds themselves.
+    (CheckId::PaginationWalk, &[CheckId::MaxResultsMin, CheckId::MaxResultsMax]),
+    (CheckId::IdCaseRelations, &[CheckId::IdHexCase, CheckId::UnknownExecution]),
+    (CheckId::MemberEncodings, &[CheckId::NullMember, CheckId::UnknownMember, CheckId::FiltersCount]),
+    (CheckId::MaxResultsEncodings, &[CheckId::WrongJsonType]),
+    (CheckId::FilterStatus, &[CheckId::FiltersCount]),
+];
+
+/// Re-attributes the failed units of a run whose own check another rule kept from being
+/// evaluated (see the module's doc): they become blocked, their findings under that rule. Two
+/// passes: broken shapes first (they explain everything built on the answers), then what is
+/// left broken independently.
+pub fn attribute_run(results: &mut [CaseResult]) {
+    let shape: Vec<CheckId> = SHAPE_RULES
+        .into_iter()
+        .filter(|rule| results.iter().any(|r| r.check == *rule && r.origin == Origin::Builtin && r.outcome.fails()))
+        .collect();
+    for r in results.iter_mut().filter(|r| attributable(r)) {
+        let root = match &r.exchange {
+            Some(exchange) => shape_rule_of_case(r.check, exchange),
+            None => relation_walks(r).then(|| shape.iter().copied().find(|rule| *rule != r.check)).flatten(),
+        };
+        // A unit the case's own precondition blocked under a semantic rule (the items' statuses
+        // a filter wants) is re-rooted to the broken shape that explains it.
+        let re_root = matches!(&r.outcome, Outcome::Blocked(f) if f.iter().all(|f| !SHAPE_RULES.contains(&f.check)));
+        if let Some(root) = root.filter(|_| matches!(r.outcome, Outcome::Failed(_)) || re_root) {
+            block(r, root);
+        }
+    }
+    let independently = independently_broken(results);
+    let walks: Vec<String> = results
+        .iter()
+        .filter(|r| r.check == CheckId::PaginationWalk && matches!(r.outcome, Outcome::Failed(_)))
+        .map(|r| r.name.clone())
+        .collect();
+    for r in results.iter_mut().filter(|r| attributable(r) && matches!(r.outcome, Outcome::Failed(_))) {
+        let root = match &r.exchange {
+            Some(e) => touched(e).into_iter().find(|rule| *rule != r.check && independently.contains(rule)),
+            None => blocking_rule_of_relation(r, &independently, &walks),
+        };
+        if let Some(root) = root {
+            block(r, root);
+        }
+    }
+}
+
+/// Whether a unit may be re-attributed (and is evidence for other units): not the generated
+/// phase (each of its findings names its own request's rule, over many requests), not a
+/// throttle, not the implemented probe.
+fn attributable(r: &CaseResult) -> bool {
+    let alone = matches!(r.origin, Origin::Generated { .. })
+        || [CheckId::GeneratedRequests, CheckId::ThrottleShape, CheckId::OperationImplemented].contains(&r.check);
+    !alone && r.outcome.fails()
+}
+
+/// Whether a unit without an exchange is a built-in unit that walks pages.
+fn relation_walks(r: &CaseResult) -> bool {
+    r.origin == Origin::Builtin && (r.check == CheckId::PaginationWalk || RELATIONS.contains(&r.check))
+}
+
+/// The rules a unit of the rule itself failed on with a request touching no other rule that
+/// fails anywhere in the run, or as a relation (a walk touches only what it varies).
+fn independently_broken(results: &[CaseResult]) -> Vec<CheckId> {
+    let failed = |r: &&CaseResult| matches!(r.outcome, Outcome::Failed(_)) && attributable(r);
+    let failing: Vec<CheckId> = results.iter().filter(failed).map(|r| r.check).collect();
+    let mut out = Vec::new();
+    for r in results.iter().filter(failed) {
+        if !r.outcome.findings().iter().any(|f| f.check == r.check) || out.contains(&r.check) {
+            continue;
+        }
+        let alone = match &r.exchange {
+            Some(e) => touched(e).iter().all(|t| *t == r.check || !failing.contains(t)),
+            None => r.origin == Origin::Builtin,
+        };
+        if alone {
+            out.push(r.check);
+        }
+    }
+    out
+}
+
+/// The rules an exchange's request touches (none for another operation's).
+fn touched(e: &Exchange) -> Vec<CheckId> {
+    if is_this_operation(e) {
+        crate::oracle::rules_touched(&e.request.body)
+    } else {
+        Vec::new()
+    }
+}
+
+fn is_this_operation(e: &Exchange) -> bool {
+    e.request.header(contract::TARGET_HEADER) == Some(contract::TARGET)
+}
+
+/// The shape rule (other than `own`) that a case's own answer breaks, if any.
+fn shape_rule_of_case(own: CheckId, e: &Exchange) -> Option<CheckId> {
+    let resp = e.response.as_ref().ok()?;
+    // A body the report cut short cannot be judged for its shape.
+    if resp.body.len() > Exchange::BODY_LIMIT {
+        return None;
+    }
+    let shape = super::always_on(e.request.json_body().as_ref(), &Received::new(resp));
+    SHAPE_RULES.into_iter().find(|rule| *rule != own && shape.iter().any(|f| f.check == *rule))
+}
+
+/// The rule that kept a relation from being evaluated: one its variation relies on, broken
+/// independently, or the plain walk of its own execution.
+fn blocking_rule_of_relation(r: &CaseResult, independently: &[CheckId], walks: &[String]) -> Option<CheckId> {
+    if !relation_walks(r) {
+        return None;
+    }
+    let relies_on = RELIES_ON.iter().find(|(relation, _)| *relation == r.check).map_or(&[][..], |(_, on)| on);
+    if let Some(rule) = relies_on.iter().find(|rule| independently.contains(rule)) {
+        return Some(*rule);
+    }
+    if r.check == CheckId::PaginationWalk {
+        return None;
+    }
+    let execution = r.name.rsplit(' ').next()?;
+    walks.iter().any(|w| w.ends_with(execution)).then_some(CheckId::PaginationWalk)
+}
+
+/// Makes `r` blocked by `root`: every finding under another rule moves to `root` and says what
+/// could not be evaluated.
+fn block(r: &mut CaseResult, root: CheckId) {
+    let own = r.check;
+    let (Outcome::Failed(findings) | Outcome::Blocked(findings)) =
+        std::mem::replace(&mut r.outcome, Outcome::Skipped(String::new()))
+    else {
+        return;
+    };
+    let moved: Vec<Finding> = findings
+        .into_iter()
+        .map(|mut f| {
+            if f.check != root {
+                f.actual = format!("{} (so {own} could not be evaluated: {root} is broken)", f.actual);
+                f.check = root;
+            }
+            f
+        })
+        .collect();
+    r.outcome = Outcome::Blocked(moved);
+}
