@@ -8,8 +8,8 @@
 //!    compares many answers, is blocked by any shape rule the run's answers break.
 //! 2. **A rule the request touches, broken on its own elsewhere.** Every request touches some
 //!    rules besides its unit's own check (the oracle's [`rules_touched`]: how it is read, the
-//!    input rules it breaks, a bound it sends, a `null` or unknown member, its filters, its
-//!    token). A rule is broken *independently* when a unit of that very rule failed on a request
+//!    input rules it breaks, a `null` or unknown member, its filters, its token; and, when it
+//!    was refused as invalid, a bound it sends). A rule is broken *independently* when a unit of that very rule failed on a request
 //!    that touches no other rule failing in the run (`MaxResults` 101 alone answered with
 //!    items), or a relation of it failed. A unit whose request touches such a rule (an
 //!    aggregation case that wants `maxResults` named beside the id) is blocked by it.
@@ -31,10 +31,12 @@ use crate::finding::{CaseResult, Exchange, Finding, Outcome};
 use crate::response::Received;
 use crate::source::Origin;
 
-/// The always-on shape rules that block a unit whose own answer breaks them, in the order they
-/// are looked for (the lower-severity ones, content types and the request id, never explain
-/// another check's failure).
-const SHAPE_RULES: [CheckId; 9] = [
+/// The always-on shape rules that block a case whose own answer breaks them, in the order they
+/// are looked for. Only rules that make the answer unreadable for what a case compares: not the
+/// lower-severity ones (content types, the request id), not timestamps, not the page size (an
+/// oversized page says nothing of the statuses or errors a case looks at; its item count is
+/// reported under `page-size` by the case itself).
+const SHAPE_RULES: [CheckId; 7] = [
     CheckId::ResponseBody,
     CheckId::ErrorType,
     CheckId::ErrorStatus,
@@ -42,9 +44,21 @@ const SHAPE_RULES: [CheckId; 9] = [
     CheckId::ItemMembers,
     CheckId::ItemTypes,
     CheckId::ItemExecution,
-    CheckId::ItemTimestamps,
-    CheckId::PageSize,
 ];
+
+/// The shape rules whose failure anywhere in the run blocks a relation: those that break the
+/// items it compares, or the client errors it accepts as the other alternative. A walk and the
+/// page-size switches also count page sizes.
+fn relation_shape_rules(relation: CheckId) -> &'static [CheckId] {
+    use CheckId::*;
+    const ITEMS: &[CheckId] = &[ResponseBody, ErrorType, ErrorStatus, ItemMembers, ItemTypes, ItemExecution];
+    const ITEMS_AND_SIZES: &[CheckId] =
+        &[ResponseBody, ErrorType, ErrorStatus, ItemMembers, ItemTypes, ItemExecution, PageSize];
+    match relation {
+        CheckId::PaginationWalk | CheckId::PageSizeSwitch => ITEMS_AND_SIZES,
+        _ => ITEMS,
+    }
+}
 
 /// The relations: units that compare walks rather than judge one answer.
 const RELATIONS: [CheckId; 6] = [
@@ -71,14 +85,20 @@ const RELIES_ON: [(CheckId, &[CheckId]); 5] = [
 /// passes: broken shapes first (they explain everything built on the answers), then what is
 /// left broken independently.
 pub fn attribute_run(results: &mut [CaseResult]) {
+    // The always-on units, named by their check, that failed.
+    let always_on = |r: &CaseResult, rule: CheckId| r.check == rule && r.name == rule.name() && r.origin == Origin::Builtin;
     let shape: Vec<CheckId> = SHAPE_RULES
         .into_iter()
-        .filter(|rule| results.iter().any(|r| r.check == *rule && r.origin == Origin::Builtin && r.outcome.fails()))
+        .chain([CheckId::PageSize])
+        .filter(|rule| results.iter().any(|r| always_on(r, *rule) && r.outcome.fails()))
         .collect();
     for r in results.iter_mut().filter(|r| attributable(r)) {
         let root = match &r.exchange {
+            _ if relation_walks(r) => {
+                relation_shape_rules(r.check).iter().copied().find(|rule| *rule != r.check && shape.contains(rule))
+            }
             Some(exchange) => shape_rule_of_case(r.check, exchange),
-            None => relation_walks(r).then(|| shape.iter().copied().find(|rule| *rule != r.check)).flatten(),
+            None => None,
         };
         // A unit the case's own precondition blocked under a semantic rule (the items' statuses
         // a filter wants) is re-rooted to the broken shape that explains it.
@@ -88,15 +108,17 @@ pub fn attribute_run(results: &mut [CaseResult]) {
         }
     }
     let independently = independently_broken(results);
-    let walks: Vec<String> = results
+    // Each broken plain walk, and the rule that broke it (itself, or what blocked it).
+    let walks: Vec<(String, CheckId)> = results
         .iter()
-        .filter(|r| r.check == CheckId::PaginationWalk && matches!(r.outcome, Outcome::Failed(_)))
-        .map(|r| r.name.clone())
+        .filter(|r| r.check == CheckId::PaginationWalk && r.outcome.fails())
+        .map(|r| (r.name.clone(), r.outcome.findings().first().map_or(CheckId::PaginationWalk, |f| f.check)))
         .collect();
     for r in results.iter_mut().filter(|r| attributable(r) && matches!(r.outcome, Outcome::Failed(_))) {
         let root = match &r.exchange {
+            _ if relation_walks(r) => blocking_rule_of_relation(r, &independently, &walks),
             Some(e) => touched(e).into_iter().find(|rule| *rule != r.check && independently.contains(rule)),
-            None => blocking_rule_of_relation(r, &independently, &walks),
+            None => None,
         };
         if let Some(root) = root {
             block(r, root);
@@ -113,9 +135,14 @@ fn attributable(r: &CaseResult) -> bool {
     !alone && r.outcome.fails()
 }
 
-/// Whether a unit without an exchange is a built-in unit that walks pages.
+/// Whether a unit is a built-in unit that walks pages: a walk or relation, named `<check>
+/// <execution>` (by the runner; a replay prefixes `replay `). A replayed one carries one of its
+/// exchanges, but is judged over all of them.
 fn relation_walks(r: &CaseResult) -> bool {
-    r.origin == Origin::Builtin && (r.check == CheckId::PaginationWalk || RELATIONS.contains(&r.check))
+    let walks = r.check == CheckId::PaginationWalk || RELATIONS.contains(&r.check);
+    let name = r.name.strip_prefix("replay ").unwrap_or(&r.name);
+    let named = name.strip_prefix(r.check.name()).is_some_and(|rest| rest.starts_with(' '));
+    r.origin == Origin::Builtin && walks && named
 }
 
 /// The rules a unit of the rule itself failed on with a request touching no other rule that
@@ -129,6 +156,7 @@ fn independently_broken(results: &[CaseResult]) -> Vec<CheckId> {
             continue;
         }
         let alone = match &r.exchange {
+            _ if relation_walks(r) => true,
             Some(e) => touched(e).iter().all(|t| *t == r.check || !failing.contains(t)),
             None => r.origin == Origin::Builtin,
         };
@@ -139,13 +167,20 @@ fn independently_broken(results: &[CaseResult]) -> Vec<CheckId> {
     out
 }
 
-/// The rules an exchange's request touches (none for another operation's).
+/// The rules an exchange's request touches (none for another operation's); when it was refused
+/// as invalid, the bounds it sends too (an off-by-one refuses a bound).
 fn touched(e: &Exchange) -> Vec<CheckId> {
-    if is_this_operation(e) {
-        crate::oracle::rules_touched(&e.request.body)
-    } else {
-        Vec::new()
+    if !is_this_operation(e) {
+        return Vec::new();
     }
+    let mut out = crate::oracle::rules_touched(&e.request.body);
+    let refused = e.response.as_ref().is_ok_and(|r| {
+        Received::new(r).error_shape().resolved_type.as_deref() == Some(contract::error_type::VALIDATION)
+    });
+    if refused {
+        out.extend(crate::oracle::bounds_sent(&e.request.body).into_iter().filter(|b| !out.contains(b)).collect::<Vec<_>>());
+    }
+    out
 }
 
 fn is_this_operation(e: &Exchange) -> bool {
@@ -165,10 +200,11 @@ fn shape_rule_of_case(own: CheckId, e: &Exchange) -> Option<CheckId> {
 
 /// The rule that kept a relation from being evaluated: one its variation relies on, broken
 /// independently, or the plain walk of its own execution.
-fn blocking_rule_of_relation(r: &CaseResult, independently: &[CheckId], walks: &[String]) -> Option<CheckId> {
-    if !relation_walks(r) {
-        return None;
-    }
+fn blocking_rule_of_relation(
+    r: &CaseResult,
+    independently: &[CheckId],
+    walks: &[(String, CheckId)],
+) -> Option<CheckId> {
     let relies_on = RELIES_ON.iter().find(|(relation, _)| *relation == r.check).map_or(&[][..], |(_, on)| on);
     if let Some(rule) = relies_on.iter().find(|rule| independently.contains(rule)) {
         return Some(*rule);
@@ -177,7 +213,7 @@ fn blocking_rule_of_relation(r: &CaseResult, independently: &[CheckId], walks: &
         return None;
     }
     let execution = r.name.rsplit(' ').next()?;
-    walks.iter().any(|w| w.ends_with(execution)).then_some(CheckId::PaginationWalk)
+    walks.iter().find(|(walk, _)| walk.ends_with(execution)).map(|(_, root)| *root)
 }
 
 /// Makes `r` blocked by `root`: every finding under another rule moves to `root` and says what

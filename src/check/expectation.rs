@@ -101,7 +101,10 @@ fn check_page(case: &Case, resp: &Received) -> Vec<Finding> {
     }
     if let Some(max) = exp.items_max {
         if n > max {
-            out.push(Finding::new(case.check, format!("at most {max} items"), format!("{n} items")));
+            // More items than a page may hold is the page-size rule's, whatever the case is about
+            // (none at all, where a filter matches nothing, is the case's own).
+            let check = if max > 0 { CheckId::PageSize } else { case.check };
+            out.push(Finding::new(check, format!("at most {max} items"), format!("{n} items")));
         }
     }
     if let Some(allowed) = &exp.item_status_in {

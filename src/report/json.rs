@@ -28,7 +28,8 @@ fn deviation(d: &Deviation) -> Value {
     json!({
         "id": d.id(),
         "title": d.title(),
-        "rule": format!("{} ({})", d.check.name(), d.rule()),
+        // Where the contract (docs/contract.md) states the rule.
+        "rule": d.rule(),
         "severity": match d.severity { Severity::Error => "error", Severity::Warning => "warning" },
         "accepted": d.accepted,
         "checks": d.checks.iter().map(|(c, n)| (c.name().to_owned(), json!(n))).collect::<serde_json::Map<_, _>>(),
