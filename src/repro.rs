@@ -74,6 +74,53 @@ pub fn curl(url: &str, req: &WireRequest, signing: Option<&CurlSigning>) -> Stri
     parts.join(" ")
 }
 
+/// How to take a walk again, for a repro that shows a deviation spread over pages: its first
+/// page's request, and the request of a later page with the token it followed (every later page
+/// is asked for the same way, each with the token of the answer before it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalkScript {
+    /// Page 1's request.
+    pub first: WireRequest,
+    /// A later page's request and the token in it (`None`: the walk had one page).
+    pub next: Option<(WireRequest, String)>,
+    /// How many pages the harness took (the script takes no more: a walk that loops ends).
+    pub pages: usize,
+}
+
+/// Where a page's token goes in the script: a placeholder no request carries.
+const TOKEN_SLOT: &str = "SSMCONFORMTOKENSLOT";
+
+/// A one-line shell script (curl and python3) that takes a walk as the harness did — page 1,
+/// then each next page with the previous answer's `NextToken` — and prints every page's body,
+/// so a deviation across pages (an item lost or repeated, a token that loops) shows in what it
+/// prints. `curl_line` renders one request as this run's repro lines do (signing, host).
+pub fn walk_script(curl_line: &dyn Fn(&WireRequest) -> String, walk: &WalkScript, label: &str) -> Option<String> {
+    let quiet = |line: String| line.replacen("curl -sS -i ", "curl -sS ", 1);
+    let first = quiet(curl_line(&walk.first));
+    let next_token = r#"next_token() { python3 -c 'import json,sys; t=json.load(sys.stdin).get("NextToken"); print(json.dumps(t)[1:-1] if t else "")'; }"#;
+    let page = |n: &str, curl: &str| {
+        format!(r#"r=$({curl}); printf 'page %s: %s\n' {n} "$r"; t=$(printf '%s' "$r" | next_token)"#)
+    };
+    let about = shell_quote(&format!("{label}: {} pages (needs curl and python3)", walk.pages));
+    let mut parts = vec![format!(": {about}"), next_token.to_owned()];
+    parts.push(page("1", &first));
+    if let Some((req, token)) = &walk.next {
+        // The token as JSON writes it inside the body's string.
+        let escaped = serde_json::to_string(token).ok()?;
+        let escaped = &escaped[1..escaped.len() - 1];
+        let body = String::from_utf8_lossy(&req.body);
+        if escaped.is_empty() || body.matches(escaped).count() != 1 {
+            return None;
+        }
+        let mut templated = req.clone();
+        templated.body = body.replacen(escaped, TOKEN_SLOT, 1).into_bytes();
+        let curl = quiet(curl_line(&templated)).replacen(TOKEN_SLOT, r#"'"$t"'"#, 1);
+        let each = page("$p", &curl);
+        parts.push(format!(r#"for p in $(seq 2 {}); do [ -n "$t" ] || break; {each}; done"#, walk.pages.max(1)));
+    }
+    Some(parts.join("; "))
+}
+
 /// Headers a client's SDK sets per attempt, which a re-sent request must not repeat: its
 /// signature and date (stale by the time anyone runs the line), the host and framing curl sets
 /// itself, the SDK's retry bookkeeping.
@@ -162,5 +209,23 @@ mod tests {
             c.contains(r#"--aws-sigv4 'aws:amz:eu-west-1:ssm' --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" -H "x-amz-security-token: $AWS_SESSION_TOKEN""#),
             "{c}"
         );
+    }
+
+    #[test]
+    fn a_walk_script_takes_each_next_page_with_the_previous_answer_s_token() {
+        let first = WireRequest::operation(br#"{"WindowExecutionId":"x","MaxResults":10}"#.to_vec());
+        let next = WireRequest::operation(br#"{"WindowExecutionId":"x","MaxResults":10,"NextToken":"a\"b"}"#.to_vec());
+        let walk = WalkScript { first, next: Some((next, "a\"b".to_owned())), pages: 4 };
+        let script = walk_script(&|r| curl("http://h:1", r, None), &walk, "walk of x").unwrap();
+        assert!(
+            !script.contains('\n') && !script.contains("a\\\"b"),
+            "the token is the answer's, not pasted: {script}"
+        );
+        assert!(script.contains(r#""NextToken":"'"$t"'"}'"#), "{script}");
+        assert!(script.contains("for p in $(seq 2 4)") && !script.contains(" -i "), "{script}");
+        // A token the body does not carry as written: no script rather than a wrong one.
+        let odd = WireRequest::operation(br#"{"NextToken":"zz"}"#.to_vec());
+        let walk = WalkScript { next: Some((odd, "y".to_owned())), ..walk };
+        assert_eq!(walk_script(&|r| curl("http://h:1", r, None), &walk, "w"), None);
     }
 }

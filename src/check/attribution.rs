@@ -86,7 +86,8 @@ const RELIES_ON: [(CheckId, &[CheckId]); 5] = [
 /// left broken independently.
 pub fn attribute_run(results: &mut [CaseResult]) {
     // The always-on units, named by their check, that failed.
-    let always_on = |r: &CaseResult, rule: CheckId| r.check == rule && r.name == rule.name() && r.origin == Origin::Builtin;
+    let always_on =
+        |r: &CaseResult, rule: CheckId| r.check == rule && r.name == rule.name() && r.origin == Origin::Builtin;
     let shape: Vec<CheckId> = SHAPE_RULES
         .into_iter()
         .chain([CheckId::PageSize])
@@ -145,8 +146,9 @@ fn relation_walks(r: &CaseResult) -> bool {
     r.origin == Origin::Builtin && walks && named
 }
 
-/// The rules a unit of the rule itself failed on with a request touching no other rule that
-/// fails anywhere in the run, or as a relation (a walk touches only what it varies).
+/// The rules a case of the rule itself failed on with a request touching no other rule that
+/// fails anywhere in the run, or a relation of the rule failed (a walk touches only what it
+/// varies).
 fn independently_broken(results: &[CaseResult]) -> Vec<CheckId> {
     let failed = |r: &&CaseResult| matches!(r.outcome, Outcome::Failed(_)) && attributable(r);
     let failing: Vec<CheckId> = results.iter().filter(failed).map(|r| r.check).collect();
@@ -155,10 +157,14 @@ fn independently_broken(results: &[CaseResult]) -> Vec<CheckId> {
         if !r.outcome.findings().iter().any(|f| f.check == r.check) || out.contains(&r.check) {
             continue;
         }
+        // Evidence is a case judged on its one exchange (a replayed case may have failed on the
+        // pages of a walk it recorded, which its one exchange does not show), or a relation.
         let alone = match &r.exchange {
             _ if relation_walks(r) => true,
-            Some(e) => touched(e).iter().all(|t| *t == r.check || !failing.contains(t)),
-            None => r.origin == Origin::Builtin,
+            Some(e) if matches!(r.origin, Origin::File { .. }) => {
+                touched(e).iter().all(|t| *t == r.check || !failing.contains(t))
+            }
+            _ => false,
         };
         if alone {
             out.push(r.check);
@@ -178,7 +184,9 @@ fn touched(e: &Exchange) -> Vec<CheckId> {
         Received::new(r).error_shape().resolved_type.as_deref() == Some(contract::error_type::VALIDATION)
     });
     if refused {
-        out.extend(crate::oracle::bounds_sent(&e.request.body).into_iter().filter(|b| !out.contains(b)).collect::<Vec<_>>());
+        out.extend(
+            crate::oracle::bounds_sent(&e.request.body).into_iter().filter(|b| !out.contains(b)).collect::<Vec<_>>(),
+        );
     }
     out
 }

@@ -15,6 +15,7 @@ use crate::check::pagination::{check_walks, compare_walks, PaginationWalk, Token
 use crate::check::CheckId;
 use crate::contract::{self, input};
 use crate::finding::{CaseResult, Finding, Outcome, WalkSummary, NOT_EVALUATED};
+use crate::repro::WalkScript;
 use crate::source::Origin;
 use crate::transport::record::in_unit;
 use crate::transport::Client;
@@ -44,10 +45,34 @@ struct UnfilteredWalks {
     /// The first walk's (at 100) items as (key, status).
     full: Vec<(String, String)>,
     ten_token: Option<String>,
+    /// How to take each walk again, in `walks`' order (see [`WalkScript`]).
+    scripts: Vec<Option<WalkScript>>,
+}
+
+impl UnfilteredWalks {
+    /// A repro script for the walks' unit: the first walk that did not complete (where the
+    /// harness stopped), else the first whose items differ from the first walk's (what the
+    /// others are compared with), else the first.
+    fn repro(&self, client: &Client) -> Option<String> {
+        let incomplete = self.walks.iter().position(|w| w.end != WalkEnd::Complete);
+        let first = self.walks.first()?.items();
+        let differs = || self.walks.iter().position(|w| w.items() != first);
+        let i = incomplete.or_else(differs).unwrap_or(0);
+        let script = self.scripts.get(i)?.as_ref()?;
+        let label = format!("walk of {} with {}", script_execution(script), self.walks[i].label());
+        crate::repro::walk_script(&|r| client.repro(r), script, &label)
+    }
+}
+
+/// The execution a walk script asks for.
+fn script_execution(script: &WalkScript) -> String {
+    let id = script.first.json_body().and_then(|b| b.get(input::WINDOW_EXECUTION_ID).cloned());
+    id.and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
 async fn pagination_walks(walker: &mut Walker<'_>) -> UnfilteredWalks {
-    let mut out = UnfilteredWalks { walks: Vec::new(), reuse: None, full: Vec::new(), ten_token: None };
+    let mut out =
+        UnfilteredWalks { walks: Vec::new(), reuse: None, full: Vec::new(), ten_token: None, scripts: Vec::new() };
     for (i, size) in WALK_SIZES.into_iter().enumerate() {
         let walked = walker.walk(size, None).await;
         if i == 0 {
@@ -65,6 +90,7 @@ async fn pagination_walks(walker: &mut Walker<'_>) -> UnfilteredWalks {
         if size == Some(REUSE_SIZE) && out.ten_token.is_none() {
             out.ten_token = walked.first_token;
         }
+        out.scripts.push(walked.script);
         out.walks.push(walked.walk);
     }
     out
@@ -168,6 +194,19 @@ struct FilterWalks {
     or_filter: (String, Value, Option<String>),
     /// The items of the OR filter's listing at 100, when it completed.
     or_items: Option<Vec<String>>,
+    /// How to take each listing's walk again, in `listings`' order.
+    scripts: Vec<Option<WalkScript>>,
+}
+
+impl FilterWalks {
+    /// A repro script for the filter relation: the walk of the first listing that breaks the
+    /// filter rule on its own (`full` is the unfiltered listing it is compared with).
+    fn repro(&self, client: &Client, full: &[(String, String)]) -> Option<String> {
+        let i = (0..self.listings.len()).find(|&i| !check_filters(full, &self.listings[i..=i]).0.is_empty())?;
+        let script = self.scripts.get(i)?.as_ref()?;
+        let label = format!("walk of {} with {}", script_execution(script), self.listings[i].label);
+        crate::repro::walk_script(&|r| client.repro(r), script, &label)
+    }
 }
 
 /// Takes every filtered listing.
@@ -175,8 +214,10 @@ async fn filter_listings(walker: &mut Walker<'_>, full: &[(String, String)]) -> 
     let (specs, or_index) = filter_specs(full);
     let mut listings = Vec::new();
     let mut or_walks = Vec::new();
+    let mut scripts = Vec::new();
     for (i, spec) in specs.iter().enumerate() {
         let walked = walker.walk(Some(contract::MAX_RESULTS_MAX), Some((&spec.label, &spec.filters))).await;
+        scripts.push(walked.script);
         let items = match &walked.walk.end {
             WalkEnd::Complete => Ok(walked.items),
             WalkEnd::Failed { summary, .. } => Err(summary.clone()),
@@ -200,7 +241,7 @@ async fn filter_listings(walker: &mut Walker<'_>, full: &[(String, String)]) -> 
         or_walks.push(walked.walk);
     }
     let or_items = listings[or_index].items.as_ref().ok().map(|items| items.iter().map(|(k, _)| k.clone()).collect());
-    FilterWalks { listings, or_walks, or_filter: (or.label.clone(), or.filters.clone(), or_token), or_items }
+    FilterWalks { listings, or_walks, or_filter: (or.label.clone(), or.filters.clone(), or_token), or_items, scripts }
 }
 
 /// The checks the relations of an execution report under.
@@ -236,8 +277,12 @@ pub async fn relations(client: &Client, exec: String, stop: &StopFlag) -> Relati
     }
     let filtered = in_unit(unit(CheckId::FilterStatus), filter_listings(&mut walker, &plain.full)).await;
     walk_findings.extend(check_filtered_walks(&filtered.or_walks, &plain.full));
-    let mut results =
-        vec![walk_result(&exec, &walker, &plain, walk_findings), filter_result(&exec, &plain, filtered.listings)];
+    let walk_unit = walk_result(&exec, &walker, &plain, walk_findings);
+    let walk_unit = if walk_unit.outcome.fails() { walk_unit.with_repro(plain.repro(client)) } else { walk_unit };
+    let filter_repro = filtered.repro(client, &plain.full);
+    let filter_unit = filter_result(&exec, &plain, filtered.listings);
+    let filter_unit = if filter_unit.outcome.fails() { filter_unit.with_repro(filter_repro) } else { filter_unit };
+    let mut results = vec![walk_unit, filter_unit];
     let by_ten = plain.walks.iter().find(|w| w.page_size == Some(REUSE_SIZE) && w.varied.is_none());
     let absent = plain.walks.iter().find(|w| w.page_size.is_none());
     if let (Some(by_ten), Some(absent), false) = (by_ten, absent, stop.is_set()) {

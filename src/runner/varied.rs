@@ -23,6 +23,7 @@ use crate::check::pagination::{PaginationWalk, WalkEnd};
 use crate::check::CheckId;
 use crate::contract::{self, input, EitherRule};
 use crate::finding::{CaseResult, Finding};
+use crate::repro::walk_script;
 use crate::source::Origin;
 
 /// The plain walks of one execution the varied walks are compared with.
@@ -223,6 +224,8 @@ async fn judge(walker: &mut Walker<'_>, check: CheckId, variations: &[Variation<
     let mut findings = Vec::new();
     let mut notes = Vec::new();
     let mut compared = 0;
+    // The first broken walk, taken again by a script where its pages allow (see `WalkScript`).
+    let mut repro = None;
     for v in variations {
         let walked = walker.walk_as(&v.plan).await;
         let varies = v.plan.varies.unwrap_or("a plain walk");
@@ -248,6 +251,11 @@ async fn judge(walker: &mut Walker<'_>, check: CheckId, variations: &[Variation<
             Verdict::Broken(actual) => {
                 compared += 1;
                 findings.push(Finding::new(check, format!("{varies}: {}", promise(v.expected)), actual));
+                if repro.is_none() {
+                    let label = format!("walk of {exec} with {}", walked.walk.label());
+                    let client = walker.client;
+                    repro = walked.script.as_ref().and_then(|s| walk_script(&|r| client.repro(r), s, &label));
+                }
             }
         }
     }
@@ -260,7 +268,7 @@ async fn judge(walker: &mut Walker<'_>, check: CheckId, variations: &[Variation<
         note.push_str("; ");
         note.push_str(&n);
     }
-    CaseResult::builtin(unit, check, findings, note)
+    CaseResult::builtin(unit, check, findings, note).with_repro(repro)
 }
 
 /// What a varied walk must show, in a finding's words.

@@ -12,6 +12,7 @@ use super::stop::StopFlag;
 use crate::check::pagination::{item_key, Listing, PaginationWalk, WalkEnd, WalkProgress};
 use crate::contract::{self, input, output, EitherRule};
 use crate::finding::WalkSummary;
+use crate::repro::WalkScript;
 use crate::request::WireRequest;
 use crate::response::Received;
 use crate::transport::Client;
@@ -23,7 +24,13 @@ pub(super) struct Walked {
     pub(super) first_token: Option<String>,
     /// The last answer's status and resolved error type (how a failed walk failed).
     pub(super) last_answer: Option<(u16, Option<String>)>,
+    /// How to take it again in a repro (`None`: its pages are not all asked for alike after the
+    /// first, or its token is too long to paste).
+    pub(super) script: Option<WalkScript>,
 }
+
+/// The longest token a walk's repro script carries (its later pages' template holds one).
+const SCRIPT_TOKEN_MAX: usize = 4096;
 
 /// How a walk's requests write their members: plainly, or with one dimension varied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,6 +121,19 @@ fn with_member_text(req: &WireRequest, member: &str, text: &str) -> WireRequest 
     WireRequest::operation(out.into_bytes())
 }
 
+/// The script so far with page `req` (which followed `token`) taken in: page 1 and the first
+/// later page are kept; `None` when the token is too long to paste.
+fn script_of(so_far: Option<WalkScript>, req: &WireRequest, token: Option<&str>) -> Option<WalkScript> {
+    match (so_far, token) {
+        (None, None) => Some(WalkScript { first: req.clone(), next: None, pages: 1 }),
+        (Some(s), Some(t)) if s.next.is_none() => {
+            (t.len() <= SCRIPT_TOKEN_MAX).then(|| WalkScript { next: Some((req.clone(), t.to_owned())), ..s })
+        }
+        (Some(s), _) => Some(s),
+        (None, Some(_)) => None,
+    }
+}
+
 /// Walks one execution's listings, recording every exchange for the always-on checks.
 pub(super) struct Walker<'a> {
     pub(super) client: &'a Client,
@@ -140,6 +160,9 @@ impl Walker<'_> {
         let mut state = WalkProgress::default();
         let mut token = plan.start_token.map(str::to_owned);
         let mut last_answer = None;
+        // Pages after the first asked for alike: a script can take the walk again.
+        let scriptable = plan.sizes.len() <= 2 && plan.start_token.is_none();
+        let mut script: Option<WalkScript> = None;
         let varied = plan.description();
         let filtered = plan.filter.is_some_and(|(_, f)| f.as_array().is_none_or(|a| !a.is_empty()));
         let listing =
@@ -158,6 +181,7 @@ impl Walker<'_> {
             }
             let page_no = state.pages.len() + 1;
             let req = plan.request(self.exec, page_no, token.as_deref());
+            script = scriptable.then(|| script_of(script.take(), &req, token.as_deref())).flatten();
             let resp = match self.client.send(&req).await {
                 Ok(r) => r,
                 Err(e) if e.is_throttled() => {
@@ -186,7 +210,8 @@ impl Walker<'_> {
             pages: walk.pages.len(),
             items: state.items.len(),
         });
-        Walked { walk, items: state.items, first_token: state.first_token, last_answer }
+        let script = script.map(|s| WalkScript { pages: walk.pages.len().max(1), ..s });
+        Walked { walk, items: state.items, first_token: state.first_token, last_answer, script }
     }
 
     /// Notes a request given up after every attempt was throttled (other errors are answers
