@@ -127,12 +127,11 @@ pub fn attribute_run(results: &mut [CaseResult]) {
     }
 }
 
-/// Whether a unit may be re-attributed (and is evidence for other units): not the generated
-/// phase (each of its findings names its own request's rule, over many requests), not a
-/// throttle, not the implemented probe.
+/// Whether a unit may be re-attributed (and, judged on one exchange of a case file, be evidence
+/// for other units): a case, a relation, or one shrunk generated failure (one request); not the
+/// phase's own unit or a replay's (many requests), not a throttle, not the implemented probe.
 fn attributable(r: &CaseResult) -> bool {
-    let alone = matches!(r.origin, Origin::Generated { .. })
-        || [CheckId::GeneratedRequests, CheckId::ThrottleShape, CheckId::OperationImplemented].contains(&r.check);
+    let alone = [CheckId::GeneratedRequests, CheckId::ThrottleShape, CheckId::OperationImplemented].contains(&r.check);
     !alone && r.outcome.fails()
 }
 
@@ -150,21 +149,23 @@ fn relation_walks(r: &CaseResult) -> bool {
 /// fails anywhere in the run, or a relation of the rule failed (a walk touches only what it
 /// varies).
 fn independently_broken(results: &[CaseResult]) -> Vec<CheckId> {
-    let failed = |r: &&CaseResult| matches!(r.outcome, Outcome::Failed(_)) && attributable(r);
-    let failing: Vec<CheckId> = results.iter().filter(failed).map(|r| r.check).collect();
+    // Evidence is a case judged on its one exchange (a replayed case may have failed on the
+    // pages of a walk it recorded, which its one exchange does not show; a generated failure is
+    // one request drawn at random), or a relation.
+    let evidence = |r: &&CaseResult| {
+        let judged = relation_walks(r) || (matches!(r.origin, Origin::File { .. }) && r.exchange.is_some());
+        matches!(r.outcome, Outcome::Failed(_)) && attributable(r) && judged
+    };
+    let failing: Vec<CheckId> = results.iter().filter(evidence).map(|r| r.check).collect();
     let mut out = Vec::new();
-    for r in results.iter().filter(failed) {
+    for r in results.iter().filter(evidence) {
         if !r.outcome.findings().iter().any(|f| f.check == r.check) || out.contains(&r.check) {
             continue;
         }
-        // Evidence is a case judged on its one exchange (a replayed case may have failed on the
-        // pages of a walk it recorded, which its one exchange does not show), or a relation.
         let alone = match &r.exchange {
             _ if relation_walks(r) => true,
-            Some(e) if matches!(r.origin, Origin::File { .. }) => {
-                touched(e).iter().all(|t| *t == r.check || !failing.contains(t))
-            }
-            _ => false,
+            Some(e) => touched(e).iter().all(|t| *t == r.check || !failing.contains(t)),
+            None => false,
         };
         if alone {
             out.push(r.check);
