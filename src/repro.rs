@@ -76,13 +76,20 @@ pub fn curl(url: &str, req: &WireRequest, signing: Option<&CurlSigning>) -> Stri
 
 /// How to take a walk again, for a repro that shows a deviation spread over pages: its first
 /// page's request, and the request of a later page with the token it followed (every later page
-/// is asked for the same way, each with the token of the answer before it).
+/// is asked for the same way, each with the token of the answer before it, at the page size
+/// `later_sizes` gives when the walk switches sizes).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WalkScript {
-    /// Page 1's request.
+    /// Page 1's request; or, for a walk that starts from a token another listing issued
+    /// (`from_other_listing`), that listing's first page, asked for only for its token.
     pub first: WireRequest,
+    /// Whether `first` only issues the token the walk starts from.
+    pub from_other_listing: bool,
     /// A later page's request and the token in it (`None`: the walk had one page).
     pub next: Option<(WireRequest, String)>,
+    /// `MaxResults` of pages 2, 3, … of a walk that switches page sizes (the last holds for
+    /// every later page); empty when every later page is asked for as `next` is.
+    pub later_sizes: Vec<i64>,
     /// How many pages the harness took (the script takes no more: a walk that loops ends).
     pub pages: usize,
 }
@@ -90,8 +97,11 @@ pub struct WalkScript {
 /// Where a page's token goes in the script: a placeholder no request carries.
 const TOKEN_SLOT: &str = "SSMCONFORMTOKENSLOT";
 
-/// A one-line shell script (curl and python3) that takes a walk as the harness did — page 1,
-/// then each next page with the previous answer's `NextToken` — and prints every page's body,
+/// Where a page's `MaxResults` goes in the script of a walk that switches page sizes.
+const SIZE_SLOT: &str = "SSMCONFORMSIZESLOT";
+
+/// A one-line shell script (curl, python3 and awk) that takes a walk as the harness did — page
+/// 1, then each next page with the previous answer's `NextToken` — and prints every page's body,
 /// so a deviation across pages (an item lost or repeated, a token that loops) shows in what it
 /// prints. `curl_line` renders one request as this run's repro lines do (signing, host).
 pub fn walk_script(curl_line: &dyn Fn(&WireRequest) -> String, walk: &WalkScript, label: &str) -> Option<String> {
@@ -101,24 +111,54 @@ pub fn walk_script(curl_line: &dyn Fn(&WireRequest) -> String, walk: &WalkScript
     let page = |n: &str, curl: &str| {
         format!(r#"r=$({curl}); printf 'page %s: %s\n' {n} "$r"; t=$(printf '%s' "$r" | next_token)"#)
     };
-    let about = shell_quote(&format!("{label}: {} pages (needs curl and python3)", walk.pages));
+    let tools = if walk.later_sizes.is_empty() { "curl and python3" } else { "curl, python3 and awk" };
+    let about = shell_quote(&format!("{label}: {} pages (needs {tools})", walk.pages));
     let mut parts = vec![format!(": {about}"), next_token.to_owned()];
-    parts.push(page("1", &first));
+    if walk.from_other_listing {
+        parts.push(format!(r#"r=$({first}); printf 'token from: %s\n' "$r"; t=$(printf '%s' "$r" | next_token)"#));
+    } else {
+        parts.push(page("1", &first));
+    }
     if let Some((req, token)) = &walk.next {
-        // The token as JSON writes it inside the body's string.
-        let escaped = serde_json::to_string(token).ok()?;
-        let escaped = &escaped[1..escaped.len() - 1];
-        let body = String::from_utf8_lossy(&req.body);
-        if escaped.is_empty() || body.matches(escaped).count() != 1 {
-            return None;
+        let curl = quiet(curl_line(&templated(req, token, walk.later_sizes.first().copied())?));
+        let mut curl = curl.replacen(TOKEN_SLOT, r#"'"$t"'"#, 1);
+        let mut size = String::new();
+        if !walk.later_sizes.is_empty() {
+            let sizes: Vec<String> = walk.later_sizes.iter().map(i64::to_string).collect();
+            size = format!(r#"s=$(echo {} | awk -v i=$((p - 1)) '{{print (i <= NF) ? $i : $NF}}'); "#, sizes.join(" "));
+            curl = curl.replacen(SIZE_SLOT, r#"'"$s"'"#, 1);
         }
-        let mut templated = req.clone();
-        templated.body = body.replacen(escaped, TOKEN_SLOT, 1).into_bytes();
-        let curl = quiet(curl_line(&templated)).replacen(TOKEN_SLOT, r#"'"$t"'"#, 1);
         let each = page("$p", &curl);
-        parts.push(format!(r#"for p in $(seq 2 {}); do [ -n "$t" ] || break; {each}; done"#, walk.pages.max(1)));
+        let from = if walk.from_other_listing { 1 } else { 2 };
+        parts.push(format!(
+            r#"for p in $(seq {from} {}); do [ -n "$t" ] || break; {size}{each}; done"#,
+            walk.pages.max(1)
+        ));
     }
     Some(parts.join("; "))
+}
+
+/// `req` with its token (and, when `size` is given, its `MaxResults`) replaced by the script's
+/// slots; `None` when the body does not carry them exactly once as JSON writes them.
+fn templated(req: &WireRequest, token: &str, size: Option<i64>) -> Option<WireRequest> {
+    // The token as JSON writes it inside the body's string.
+    let escaped = serde_json::to_string(token).ok()?;
+    let escaped = &escaped[1..escaped.len() - 1];
+    let mut body = String::from_utf8_lossy(&req.body).into_owned();
+    if escaped.is_empty() || body.matches(escaped).count() != 1 {
+        return None;
+    }
+    body = body.replacen(escaped, TOKEN_SLOT, 1);
+    if let Some(n) = size {
+        let member = format!("\"{}\":{n}", crate::contract::input::MAX_RESULTS);
+        if body.matches(&member).count() != 1 {
+            return None;
+        }
+        body = body.replacen(&member, &format!("\"{}\":{SIZE_SLOT}", crate::contract::input::MAX_RESULTS), 1);
+    }
+    let mut out = req.clone();
+    out.body = body.into_bytes();
+    Some(out)
 }
 
 /// Headers a client's SDK sets per attempt, which a re-sent request must not repeat: its
@@ -215,7 +255,13 @@ mod tests {
     fn a_walk_script_takes_each_next_page_with_the_previous_answer_s_token() {
         let first = WireRequest::operation(br#"{"WindowExecutionId":"x","MaxResults":10}"#.to_vec());
         let next = WireRequest::operation(br#"{"WindowExecutionId":"x","MaxResults":10,"NextToken":"a\"b"}"#.to_vec());
-        let walk = WalkScript { first, next: Some((next, "a\"b".to_owned())), pages: 4 };
+        let walk = WalkScript {
+            first,
+            from_other_listing: false,
+            next: Some((next, "a\"b".to_owned())),
+            later_sizes: Vec::new(),
+            pages: 4,
+        };
         let script = walk_script(&|r| curl("http://h:1", r, None), &walk, "walk of x").unwrap();
         assert!(
             !script.contains('\n') && !script.contains("a\\\"b"),
@@ -227,5 +273,33 @@ mod tests {
         let odd = WireRequest::operation(br#"{"NextToken":"zz"}"#.to_vec());
         let walk = WalkScript { next: Some((odd, "y".to_owned())), ..walk };
         assert_eq!(walk_script(&|r| curl("http://h:1", r, None), &walk, "w"), None);
+    }
+
+    #[test]
+    fn a_walk_that_switches_sizes_or_starts_from_another_listing_s_token_is_scripted_too() {
+        let first = WireRequest::operation(br#"{"MaxResults":100,"WindowExecutionId":"x"}"#.to_vec());
+        let next = WireRequest::operation(br#"{"MaxResults":10,"NextToken":"tk","WindowExecutionId":"x"}"#.to_vec());
+        let switch = WalkScript {
+            first: first.clone(),
+            from_other_listing: false,
+            next: Some((next.clone(), "tk".to_owned())),
+            later_sizes: vec![10, 11, 37, 100],
+            pages: 6,
+        };
+        let script = walk_script(&|r| curl("http://h:1", r, None), &switch, "w").unwrap();
+        assert!(script.contains(r#""MaxResults":'"$s"',"NextToken""#) && !script.contains("SSMCONFORM"), "{script}");
+        assert!(script.contains("echo 10 11 37 100 | awk -v i=$((p - 1))"), "{script}");
+        // The page size of each page, as sh and awk compute it.
+        let sizes = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(r#"for p in 2 3 4 5 6 7; do echo 10 11 37 100 | awk -v i=$((p - 1)) '{print (i <= NF) ? $i : $NF}'; done"#)
+            .output()
+            .unwrap();
+        assert_eq!(String::from_utf8_lossy(&sizes.stdout), "10\n11\n37\n100\n100\n100\n");
+        // A walk from another listing's token asks that listing's first page for it, then walks.
+        let carried = WalkScript { from_other_listing: true, later_sizes: Vec::new(), pages: 3, ..switch };
+        let script = walk_script(&|r| curl("http://h:1", r, None), &carried, "w").unwrap();
+        assert!(script.contains("printf 'token from: %s\\n'") && script.contains("for p in $(seq 1 3)"), "{script}");
+        assert!(!script.contains("page %s: %s\\n' 1 "), "the other listing's page is not the walk's: {script}");
     }
 }

@@ -8,11 +8,12 @@
 use serde_json::Value;
 
 use super::relations::REUSE_SIZE;
-use super::walker::{WalkPlan, Walker};
+use super::walker::{WalkPlan, Walked, Walker};
 use crate::check::equivalence::{compare, Expected, Rejection, Verdict};
 use crate::check::CheckId;
 use crate::contract::{error_type, EitherRule};
 use crate::finding::{CaseResult, Finding};
+use crate::repro::walk_script;
 use crate::source::Origin;
 
 /// `id` in the other letter case: upper case if it has lower-case letters, else lower case.
@@ -45,10 +46,12 @@ fn mixed_case(id: &str) -> String {
 /// A STATUS-filtered walk with the id as given: its label, filter and items (at `MaxResults` 100).
 pub(super) type FilteredWalk<'a> = (&'a str, &'a Value, &'a [String]);
 
-/// What one spelling of the id showed: its findings (none when it behaved) and a note.
+/// What one spelling of the id showed: its findings (none when it behaved), a note, and a
+/// script that takes its first broken walk again.
 struct Spelling {
     findings: Vec<Finding>,
     note: String,
+    repro: Option<String>,
 }
 
 /// The relation for the walker's execution; `as_given` is the item keys of its complete walk at
@@ -69,16 +72,18 @@ pub(super) async fn relation(
     }
     let mut findings = Vec::new();
     let mut notes = Vec::new();
+    let mut repro = None;
     for other in &spellings {
         match spelling(walker, other, as_given, filtered).await {
             Ok(s) => {
                 findings.extend(s.findings);
                 notes.push(s.note);
+                repro = repro.or(s.repro);
             }
             Err(why) => return CaseResult::skipped(unit, CheckId::IdCaseRelations, Origin::Builtin, why),
         }
     }
-    CaseResult::builtin(unit, CheckId::IdCaseRelations, findings, notes.join("; "))
+    CaseResult::builtin(unit, CheckId::IdCaseRelations, findings, notes.join("; ")).with_repro(repro)
 }
 
 /// Walks with the id spelt `other`: at `MaxResults` 10, and under the filter where found.
@@ -103,7 +108,13 @@ async fn spelling(
     }
     let rejection = Rejection::FirstPageAs(error_type::DOES_NOT_EXIST);
     let verdict = compare(Expected::SameItems(as_given), &walked.walk, walked.last_answer.as_ref(), rejection);
-    let mut out = Spelling { findings: Vec::new(), note: format!("{other}: {} pages", walked.walk.pages.len()) };
+    let mut out =
+        Spelling { findings: Vec::new(), note: format!("{other}: {} pages", walked.walk.pages.len()), repro: None };
+    let client = walker.client;
+    let script = |walked: &Walked| {
+        let label = format!("walk of {other} with {}", walked.walk.label());
+        walked.script.as_ref().and_then(|s| walk_script(&|r| client.repro(r), s, &label))
+    };
     let finding = |expected: String, actual: String| {
         Finding::new(CheckId::IdCaseRelations, expected, format!("{other}: {actual}"))
     };
@@ -119,6 +130,7 @@ async fn spelling(
                 if let Verdict::Broken(actual) = v {
                     let expected = format!("with the id found in another letter case, under {label}: the items the id as given lists under it, in the same order");
                     out.findings.push(finding(expected, actual));
+                    out.repro = script(&walked);
                 }
             }
         }
@@ -130,6 +142,7 @@ async fn spelling(
         Verdict::Broken(actual) => {
             let expected = "with the id in another letter case: DoesNotExistException at once, or the same items in the same order";
             out.findings.push(finding(expected.to_owned(), actual));
+            out.repro = script(&walked);
         }
     }
     walker.observations.merge(other_walker.observations);

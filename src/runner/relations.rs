@@ -235,9 +235,11 @@ async fn filter_listings(walker: &mut Walker<'_>, full: &[(String, String)]) -> 
     }
     let or = &specs[or_index];
     let mut or_token = None;
-    for size in [Some(10), Some(11)] {
+    for size in [Some(REUSE_SIZE), Some(11)] {
         let walked = walker.walk(size, Some((&or.label, &or.filters))).await;
-        or_token = or_token.or(walked.first_token);
+        if size == Some(REUSE_SIZE) {
+            or_token = walked.first_token; // the token-cross-use relation's, issued at 10
+        }
         or_walks.push(walked.walk);
     }
     let or_items = listings[or_index].items.as_ref().ok().map(|items| items.iter().map(|(k, _)| k.clone()).collect());

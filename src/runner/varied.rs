@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::walker::{WalkPlan, Walker, Writing};
+use super::walker::{StartToken, WalkPlan, Walker, Writing};
 use crate::check::equivalence::{compare, Expected, Rejection, Verdict};
 use crate::check::pagination::{PaginationWalk, WalkEnd};
 use crate::check::CheckId;
@@ -202,18 +202,24 @@ fn token_variations<'p>(plain: &'p PlainWalks<'p>) -> Result<Vec<Variation<'p>>,
     let all = &plain.all_items;
     let (label, filter, filtered_token) = plain.filtered;
     let mut out = Vec::new();
-    let carried = |token, filter, varies| Variation {
-        plan: WalkPlan { start_token: Some(token), varies: Some(varies), ..WalkPlan::plain(TEN, filter) },
+    // Each token was issued on the first page of a walk at `MaxResults` 10.
+    let carried = |token, issued_under, filter, varies| Variation {
+        plan: WalkPlan {
+            start: Some(StartToken { token, issued_at: TEN[0], issued_under }),
+            varies: Some(varies),
+            ..WalkPlan::plain(TEN, filter)
+        },
         expected: Expected::Within(all),
         rejection: Rejection::FirstPage,
         rule: Some(EitherRule::ForeignToken),
         needs_pages: 1,
     };
     if let Some(t) = plain.by_ten.1 {
-        out.push(carried(t, Some((label, filter)), "a token of the unfiltered walk followed under a STATUS filter"));
+        let varies = "a token of the unfiltered walk followed under a STATUS filter";
+        out.push(carried(t, None, Some((label, filter)), varies));
     }
     if let Some(t) = filtered_token {
-        out.push(carried(t, None, "a token of a STATUS-filtered walk followed without the filter"));
+        out.push(carried(t, Some(filter), None, "a token of a STATUS-filtered walk followed without the filter"));
     }
     Ok(out)
 }

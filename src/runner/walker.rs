@@ -57,13 +57,24 @@ pub(super) struct WalkPlan<'p> {
     /// What the walk varies, described (`None`: a plain walk, or only its filter).
     pub(super) varies: Option<&'p str>,
     /// The token the walk starts from (`None`: the first page).
-    pub(super) start_token: Option<&'p str>,
+    pub(super) start: Option<StartToken<'p>>,
+}
+
+/// A token a walk starts from, and the listing that issued it on its first page.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct StartToken<'p> {
+    /// The token.
+    pub(super) token: &'p str,
+    /// The issuing listing's `MaxResults`.
+    pub(super) issued_at: Option<i64>,
+    /// The issuing listing's filter.
+    pub(super) issued_under: Option<&'p Value>,
 }
 
 impl<'p> WalkPlan<'p> {
     /// A plain walk at one page size, under `filter` if given.
     pub(super) fn plain(size: &'p [Option<i64>], filter: Option<(&'p str, &'p Value)>) -> WalkPlan<'p> {
-        WalkPlan { sizes: size, filter, writing: Writing::Plain, varies: None, start_token: None }
+        WalkPlan { sizes: size, filter, writing: Writing::Plain, varies: None, start: None }
     }
 
     fn size_of_page(&self, page_no: usize) -> Option<i64> {
@@ -89,6 +100,28 @@ impl<'p> WalkPlan<'p> {
                 }
             }
         }
+    }
+
+    /// `MaxResults` of pages 2, 3, … when the walk switches sizes after page 2 (empty when
+    /// every later page is asked for alike); `None` when no script can take the walk: a switch
+    /// to an absent `MaxResults`, or any switch in a walk from another listing's token.
+    fn later_sizes(&self) -> Option<Vec<i64>> {
+        let later = self.sizes.get(1..).unwrap_or_default();
+        if self.start.is_some() && !later.is_empty() {
+            return None;
+        }
+        if later.len() <= 1 {
+            return Some(Vec::new());
+        }
+        later.iter().copied().collect()
+    }
+
+    /// A script's start before page 1: for a walk from another listing's token, the first page
+    /// of that listing, which issues the token.
+    fn script_start(&self, exec: &str) -> Option<WalkScript> {
+        let start = self.start?;
+        let first = page_request(exec, start.issued_at, start.issued_under, None);
+        Some(WalkScript { first, from_other_listing: true, next: None, later_sizes: Vec::new(), pages: 0 })
     }
 
     /// How reports name the walk: what it varies, else its filter.
@@ -122,10 +155,22 @@ fn with_member_text(req: &WireRequest, member: &str, text: &str) -> WireRequest 
 }
 
 /// The script so far with page `req` (which followed `token`) taken in: page 1 and the first
-/// later page are kept; `None` when the token is too long to paste.
-fn script_of(so_far: Option<WalkScript>, req: &WireRequest, token: Option<&str>) -> Option<WalkScript> {
+/// later page are kept; `None` when the token is too long to paste. `later_sizes` are the
+/// `MaxResults` of pages 2, 3, … of a walk that switches sizes.
+fn script_of(
+    so_far: Option<WalkScript>,
+    req: &WireRequest,
+    token: Option<&str>,
+    later_sizes: &[i64],
+) -> Option<WalkScript> {
     match (so_far, token) {
-        (None, None) => Some(WalkScript { first: req.clone(), next: None, pages: 1 }),
+        (None, None) => Some(WalkScript {
+            first: req.clone(),
+            from_other_listing: false,
+            next: None,
+            later_sizes: later_sizes.to_vec(),
+            pages: 1,
+        }),
         (Some(s), Some(t)) if s.next.is_none() => {
             (t.len() <= SCRIPT_TOKEN_MAX).then(|| WalkScript { next: Some((req.clone(), t.to_owned())), ..s })
         }
@@ -158,11 +203,13 @@ impl Walker<'_> {
     /// Walks every page as `plan` says.
     pub(super) async fn walk_as(&mut self, plan: &WalkPlan<'_>) -> Walked {
         let mut state = WalkProgress::default();
-        let mut token = plan.start_token.map(str::to_owned);
+        let mut token = plan.start.map(|s| s.token.to_owned());
         let mut last_answer = None;
-        // Pages after the first asked for alike: a script can take the walk again.
-        let scriptable = plan.sizes.len() <= 2 && plan.start_token.is_none();
-        let mut script: Option<WalkScript> = None;
+        // A script takes the walk again where its later pages are asked for alike.
+        let later_sizes = plan.later_sizes();
+        let scriptable = later_sizes.is_some();
+        let later_sizes = later_sizes.unwrap_or_default();
+        let mut script = plan.script_start(self.exec);
         let varied = plan.description();
         let filtered = plan.filter.is_some_and(|(_, f)| f.as_array().is_none_or(|a| !a.is_empty()));
         let listing =
@@ -181,7 +228,7 @@ impl Walker<'_> {
             }
             let page_no = state.pages.len() + 1;
             let req = plan.request(self.exec, page_no, token.as_deref());
-            script = scriptable.then(|| script_of(script.take(), &req, token.as_deref())).flatten();
+            script = scriptable.then(|| script_of(script.take(), &req, token.as_deref(), &later_sizes)).flatten();
             let resp = match self.client.send(&req).await {
                 Ok(r) => r,
                 Err(e) if e.is_throttled() => {
@@ -195,7 +242,7 @@ impl Walker<'_> {
             let resp = Received::new(&resp);
             self.observations.record(self.client, &at, &req, &resp);
             last_answer = Some((resp.status, resp.error_shape().resolved_type.clone()));
-            let plain_first = plan.start_token.is_none() && plan.writing == Writing::Plain;
+            let plain_first = plan.start.is_none() && plan.writing == Writing::Plain;
             match self.take_page(&mut state, plan.size_of_page(page_no).is_none() && plain_first, &resp) {
                 Ok(Some(next)) => token = Some(next),
                 Ok(None) => break WalkEnd::Complete,
