@@ -79,7 +79,7 @@ catalogue! {
             { family: CheckFamily::Errors };
         ErrorStatus = "error-status", "Client errors are HTTP 400."
             { family: CheckFamily::Errors };
-        ErrorType = "error-type", "Errors carry `__type` in the JSON body, resolvable the awsJson way."
+        ErrorType = "error-type", "Errors carry `__type` in the JSON body, resolvable the awsJson way, naming the error: an invalid request's is `ValidationException`."
             { family: CheckFamily::Errors };
         ErrorMessage = "error-message", "Validation and does-not-exist errors carry `message` or `Message`."
             { family: CheckFamily::Errors };
@@ -149,7 +149,8 @@ impl CheckId {
             ResponseBody | ItemMembers | ItemTypes | ItemTimestamps => "§4",
             PageSize | PaginationWalk | PageSizeSwitch | TokenCrossUse | PaginationToken => "§5",
             MaxResultsEncodings => "§1, §2",
-            ErrorStatus | ErrorType | ErrorMessage | ErrorContentType => "§6",
+            ErrorStatus | ErrorMessage | ErrorContentType => "§6",
+            ErrorType => "§6, §2",
             ThrottleShape => "§8, §6",
             OperationImplemented => "§7",
             UnknownOperation | MalformedJson | WrongJsonType | NullMember | EmptyBody | UnknownMember

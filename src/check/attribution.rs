@@ -80,6 +80,11 @@ const RELIES_ON: [(CheckId, &[CheckId]); 5] = [
     (CheckId::FilterStatus, &[CheckId::FiltersCount]),
 ];
 
+/// The rules `relation` relies on besides its walk ([`RELIES_ON`]).
+fn relies_on(relation: CheckId) -> &'static [CheckId] {
+    RELIES_ON.iter().find(|(r, _)| *r == relation).map_or(&[], |(_, on)| on)
+}
+
 /// Re-attributes the failed units of a run whose own check another rule kept from being
 /// evaluated (see the module's doc): they become blocked, their findings under that rule. Two
 /// passes: broken shapes first (they explain everything built on the answers), then what is
@@ -93,12 +98,27 @@ pub fn attribute_run(results: &mut [CaseResult]) {
         .chain([CheckId::PageSize])
         .filter(|rule| results.iter().any(|r| always_on(r, *rule) && r.outcome.fails()))
         .collect();
+    let listed = listed_ids(results);
+    // Whether an answer named a validation error wrongly where nothing else explains it.
+    let mut misnamed = false;
     for r in results.iter_mut().filter(|r| attributable(r)) {
+        let own_shape = !relation_walks(r) && r.exchange.as_ref().is_some_and(|e| breaks_own_shape(r.check, e));
+        if own_shape {
+            own_every_finding(r);
+            continue;
+        }
         let root = match &r.exchange {
             _ if relation_walks(r) => {
                 relation_shape_rules(r.check).iter().copied().find(|rule| *rule != r.check && shape.contains(rule))
             }
-            Some(exchange) => shape_rule_of_case(r.check, exchange),
+            Some(exchange) => shape_rule_of_case(r.check, exchange).or_else(|| {
+                let wrong = misnamed_validation(exchange).is_some_and(|ty| {
+                    ty != contract::error_type::DOES_NOT_EXIST
+                        || request_id(exchange).is_some_and(|id| listed.contains(&id))
+                });
+                misnamed |= wrong && r.check != CheckId::ErrorType;
+                wrong.then_some(CheckId::ErrorType)
+            }),
             None => None,
         };
         // A unit the case's own precondition blocked under a semantic rule (the items' statuses
@@ -108,7 +128,8 @@ pub fn attribute_run(results: &mut [CaseResult]) {
             block(r, root);
         }
     }
-    let independently = independently_broken(results);
+    let witnessed = if misnamed { vec![CheckId::ErrorType] } else { Vec::new() };
+    let independently = independently_broken(results, &witnessed, &listed);
     // Each broken plain walk, and the rule that broke it (itself, or what blocked it).
     let walks: Vec<(String, CheckId)> = results
         .iter()
@@ -118,7 +139,7 @@ pub fn attribute_run(results: &mut [CaseResult]) {
     for r in results.iter_mut().filter(|r| attributable(r) && matches!(r.outcome, Outcome::Failed(_))) {
         let root = match &r.exchange {
             _ if relation_walks(r) => blocking_rule_of_relation(r, &independently, &walks),
-            Some(e) => touched(e).into_iter().find(|rule| *rule != r.check && independently.contains(rule)),
+            Some(e) => touched(e, &listed).into_iter().find(|rule| *rule != r.check && independently.contains(rule)),
             None => None,
         };
         if let Some(root) = root {
@@ -147,8 +168,8 @@ fn relation_walks(r: &CaseResult) -> bool {
 
 /// The rules a case of the rule itself failed on with a request touching no other rule that
 /// fails anywhere in the run, or a relation of the rule failed (a walk touches only what it
-/// varies).
-fn independently_broken(results: &[CaseResult]) -> Vec<CheckId> {
+/// varies); and the rules `witnessed` broken by the answers themselves.
+fn independently_broken(results: &[CaseResult], witnessed: &[CheckId], listed: &[String]) -> Vec<CheckId> {
     // Evidence is a case judged on its one exchange (a replayed case may have failed on the
     // pages of a walk it recorded, which its one exchange does not show; a generated failure is
     // one request drawn at random), or a relation.
@@ -156,15 +177,20 @@ fn independently_broken(results: &[CaseResult]) -> Vec<CheckId> {
         let judged = relation_walks(r) || (matches!(r.origin, Origin::File { .. }) && r.exchange.is_some());
         matches!(r.outcome, Outcome::Failed(_)) && attributable(r) && judged
     };
-    let failing: Vec<CheckId> = results.iter().filter(evidence).map(|r| r.check).collect();
-    let mut out = Vec::new();
+    let mut failing: Vec<CheckId> = results.iter().filter(evidence).map(|r| r.check).collect();
+    failing.extend(witnessed);
+    let mut out = witnessed.to_vec();
     for r in results.iter().filter(evidence) {
         if !r.outcome.findings().iter().any(|f| f.check == r.check) || out.contains(&r.check) {
             continue;
         }
         let alone = match &r.exchange {
-            _ if relation_walks(r) => true,
-            Some(e) => touched(e).iter().all(|t| *t == r.check || !failing.contains(t)),
+            // A relation touches only what it varies, and the rules it relies on.
+            _ if relation_walks(r) => relies_on(r.check).iter().all(|t| !failing.contains(t)),
+            // A rule that relies on this one (a relation built on it) cannot be what broke it.
+            Some(e) => touched(e, listed)
+                .iter()
+                .all(|t| *t == r.check || !failing.contains(t) || relies_on(*t).contains(&r.check)),
             None => false,
         };
         if alone {
@@ -175,12 +201,18 @@ fn independently_broken(results: &[CaseResult]) -> Vec<CheckId> {
 }
 
 /// The rules an exchange's request touches (none for another operation's); when it was refused
-/// as invalid, the bounds it sends too (an off-by-one refuses a bound).
-fn touched(e: &Exchange) -> Vec<CheckId> {
+/// as invalid, the bounds it sends too (an off-by-one refuses a bound); an id the run saw
+/// answered (`listed`) in another letter case; a validation error answered with another type.
+fn touched(e: &Exchange, listed: &[String]) -> Vec<CheckId> {
     if !is_this_operation(e) {
         return Vec::new();
     }
     let mut out = crate::oracle::rules_touched(&e.request.body);
+    let id = request_id(e);
+    if id.is_some_and(|id| listed.iter().any(|l| *l != id && l.eq_ignore_ascii_case(&id))) {
+        // An execution the run saw answered, in another letter case: the id-case relation's.
+        out.push(CheckId::IdCaseRelations);
+    }
     let refused = e.response.as_ref().is_ok_and(|r| {
         Received::new(r).error_shape().resolved_type.as_deref() == Some(contract::error_type::VALIDATION)
     });
@@ -189,7 +221,45 @@ fn touched(e: &Exchange) -> Vec<CheckId> {
             crate::oracle::bounds_sent(&e.request.body).into_iter().filter(|b| !out.contains(b)).collect::<Vec<_>>(),
         );
     }
+    if misnamed_validation(e).is_some() {
+        out.push(CheckId::ErrorType);
+    }
     out
+}
+
+/// The executions this run saw answered: the ids of this operation's requests answered 200.
+fn listed_ids(results: &[CaseResult]) -> Vec<String> {
+    let answered = |e: &&Exchange| is_this_operation(e) && e.response.as_ref().is_ok_and(|r| r.status == 200);
+    let mut out: Vec<String> =
+        results.iter().filter_map(|r| r.exchange.as_ref()).filter(answered).filter_map(request_id).collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The `WindowExecutionId` an exchange's request names.
+fn request_id(e: &Exchange) -> Option<String> {
+    e.request.json_body()?.get(contract::input::WINDOW_EXECUTION_ID)?.as_str().map(str::to_owned)
+}
+
+/// The error type a client error answered an invalid request with, when the oracle accepts no
+/// such type for it (§2: `ValidationException`, or what an EITHER rule allows). The answer may
+/// still be another rule's deviation: a `DoesNotExistException` for an unknown id is also what
+/// an endpoint that never validated answers, which only a known id tells apart.
+fn misnamed_validation(e: &Exchange) -> Option<String> {
+    if !is_this_operation(e) || crate::oracle::rules_broken(&e.request.body).is_empty() {
+        return None;
+    }
+    let resp = e.response.as_ref().ok()?;
+    if !(400..500).contains(&resp.status) {
+        return None;
+    }
+    let ty = Received::new(resp).error_shape().resolved_type.clone()?;
+    let verdict = crate::oracle::expect(&e.request.body, &crate::oracle::World::default());
+    match verdict.expect.error {
+        Some(crate::source::ErrorExpectation::AnyOf(accepted)) if !accepted.contains(&ty) => Some(ty),
+        _ => None,
+    }
 }
 
 fn is_this_operation(e: &Exchange) -> bool {
@@ -207,6 +277,24 @@ fn shape_rule_of_case(own: CheckId, e: &Exchange) -> Option<CheckId> {
     SHAPE_RULES.into_iter().find(|rule| *rule != own && shape.iter().any(|f| f.check == *rule))
 }
 
+/// Whether a unit's own answer breaks the shape rule that is its own check.
+fn breaks_own_shape(own: CheckId, e: &Exchange) -> bool {
+    let Ok(resp) = e.response.as_ref() else { return false };
+    SHAPE_RULES.contains(&own)
+        && resp.body.len() <= Exchange::BODY_LIMIT
+        && super::always_on(e.request.json_body().as_ref(), &Received::new(resp)).iter().any(|f| f.check == own)
+}
+
+/// Puts every finding of a failed unit under its own check: its answer broke that shape rule,
+/// which explains what else the unit saw wrong in it (a 500 for a token error is the status
+/// rule's, not the token rule's).
+fn own_every_finding(r: &mut CaseResult) {
+    let own = r.check;
+    if let Outcome::Failed(findings) = &mut r.outcome {
+        findings.iter_mut().for_each(|f| f.check = own);
+    }
+}
+
 /// The rule that kept a relation from being evaluated: one its variation relies on, broken
 /// independently, or the plain walk of its own execution.
 fn blocking_rule_of_relation(
@@ -214,8 +302,7 @@ fn blocking_rule_of_relation(
     independently: &[CheckId],
     walks: &[(String, CheckId)],
 ) -> Option<CheckId> {
-    let relies_on = RELIES_ON.iter().find(|(relation, _)| *relation == r.check).map_or(&[][..], |(_, on)| on);
-    if let Some(rule) = relies_on.iter().find(|rule| independently.contains(rule)) {
+    if let Some(rule) = relies_on(r.check).iter().find(|rule| independently.contains(rule)) {
         return Some(*rule);
     }
     if r.check == CheckId::PaginationWalk {

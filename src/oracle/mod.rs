@@ -426,11 +426,17 @@ pub fn rules_touched(body: &[u8]) -> Vec<CheckId> {
     if !inp.extras.is_empty() {
         out.push(CheckId::UnknownMember);
     }
+    if inp.id.as_deref().is_some_and(|id| contract::is_valid_id(id) && id.bytes().any(|b| b.is_ascii_uppercase())) {
+        // Upper-case hex is valid (§2): whether it is read so is the hex-case rule's.
+        out.push(CheckId::IdHexCase);
+    }
     let how_read = [CheckId::EmptyBody, CheckId::WrongJsonType, CheckId::MaxResultsEncodings];
-    if out.iter().any(|c| !matches!(c, CheckId::NullMember | CheckId::UnknownMember) && !how_read.contains(c)) {
+    let beside = [CheckId::NullMember, CheckId::UnknownMember, CheckId::IdHexCase];
+    if out.iter().any(|c| !beside.contains(c) && !how_read.contains(c)) {
         // Validation comes first: an invalid request reaches neither its filters nor its token.
         return out;
     }
+    let written_otherwise = out.contains(&CheckId::NullMember) || out.contains(&CheckId::UnknownMember);
     let mut touch = |check: CheckId| {
         if !out.contains(&check) {
             out.push(check);
@@ -449,6 +455,10 @@ pub fn rules_touched(body: &[u8]) -> Vec<CheckId> {
     }
     if inp.token.is_some() {
         touch(CheckId::PaginationWalk);
+        if written_otherwise {
+            // A later page asked for with a member written otherwise: the encodings relation's.
+            touch(CheckId::MemberEncodings);
+        }
     }
     out
 }
@@ -501,7 +511,11 @@ fn expect_read(inp: &Input, world: &World) -> Verdict {
     let other_case = !exact && world.known.iter().any(|k| k.eq_ignore_ascii_case(&id));
     if !exact && !other_case {
         if garbage_token {
-            return token_client_error("an unknown execution with an invalid token");
+            // A client error either way (the lookup or the token refuses it); a success is the
+            // lookup's deviation, the more basic one (an unknown execution has no pages at all).
+            let mut v = token_client_error("an unknown execution with an invalid token");
+            v.check = CheckId::UnknownExecution;
+            return v;
         }
         let expect = client_error(has_extras, error_type::DOES_NOT_EXIST);
         return verdict(CheckId::UnknownExecution, "a well-formed id that names no execution", expect);
@@ -641,6 +655,13 @@ mod tests {
         assert_eq!(
             t(&format!(r#"{{"WindowExecutionId": "{id}", "MaxResults": 1e1}}"#)),
             [CheckId::WrongJsonType, CheckId::MaxResultsEncodings]
+        );
+        // An upper-case id is the hex-case rule's; a token beside an unknown member, the encodings'.
+        let upper = id.to_ascii_uppercase();
+        assert_eq!(t(&format!(r#"{{"WindowExecutionId": "{upper}"}}"#)), [CheckId::IdHexCase]);
+        assert_eq!(
+            t(&format!(r#"{{"WindowExecutionId": "{id}", "NextToken": "t", "X": 1}}"#)),
+            [CheckId::UnknownMember, CheckId::PaginationWalk, CheckId::MemberEncodings]
         );
         assert!(breaks_input_rules(&serde_json::json!({"WindowExecutionId": id, "MaxResults": 101})));
         assert!(!breaks_input_rules(&serde_json::json!({"WindowExecutionId": id, "MaxResults": 100})));

@@ -29,8 +29,24 @@ const MAX_CHOSEN: usize = 5;
 pub struct FoundExecution {
     /// Its id.
     pub id: String,
-    /// Its tasks, counted by walking its pages (at most `MAX_PAGES` of 100).
+    /// Its tasks, counted by walking its pages (at most `MAX_PAGES` of 100; 0 when its first
+    /// page was no listing).
     pub tasks: usize,
+    /// How this operation answered its first page.
+    pub answer: FirstAnswer,
+}
+
+/// How this operation answered a listed execution's first page. An endpoint that lists an
+/// execution and then answers it with no listing contradicts itself: such an execution is kept
+/// (where nothing better is found) for the run to judge, never dropped in silence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FirstAnswer {
+    /// A 200 listing.
+    Listing,
+    /// A 200 that is no listing (not a JSON object, or its items not a list).
+    NotAListing,
+    /// `DoesNotExistException`, or a 404, for an execution the endpoint lists.
+    Denied,
 }
 
 /// Why discovery found nothing to run the data-dependent checks on.
@@ -71,7 +87,15 @@ pub enum DiscoveryGap {
 
 /// What discovery says in the report: the ids it chose with their task counts.
 pub fn describe(found: &[FoundExecution]) -> String {
-    let each = found.iter().map(|e| format!("{} ({} tasks)", e.id, e.tasks)).collect::<Vec<_>>().join(", ");
+    let each = found
+        .iter()
+        .map(|e| match e.answer {
+            FirstAnswer::Listing => format!("{} ({} tasks)", e.id, e.tasks),
+            FirstAnswer::NotAListing => format!("{} (answered with no listing)", e.id),
+            FirstAnswer::Denied => format!("{} (listed, then answered as unknown)", e.id),
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
     format!(
         "discovered {} execution(s) through {} and {}: {each}",
         found.len(),
@@ -88,14 +112,15 @@ pub async fn discover(client: &Client, stop: &StopFlag) -> Result<Vec<FoundExecu
     let mut found = Vec::new();
     for id in ids.into_iter().take(MAX_CANDIDATES) {
         // An execution whose tasks cannot be listed is no use to the checks: left out.
-        if let Some(tasks) = count_tasks(&sender, &id).await? {
-            found.push(FoundExecution { id, tasks });
+        if let Some((tasks, answer)) = count_tasks(&sender, &id).await? {
+            found.push(FoundExecution { id, tasks, answer });
         }
     }
-    if found.is_empty() {
+    let chosen = choose(found);
+    if chosen.is_empty() {
         return Err(DiscoveryGap::NoneListable { executions: listed });
     }
-    Ok(choose(found))
+    Ok(chosen)
 }
 
 /// The execution ids the endpoint's own listings name (at most 20 windows' worth),
@@ -131,11 +156,18 @@ async fn listed_executions(sender: &Sender<'_>) -> Result<Vec<String>, Discovery
 }
 
 /// The largest executions first (the first should hold more than 10 tasks), then one with no
-/// tasks if there is one, at most [`MAX_CHOSEN`] in all.
-fn choose(mut found: Vec<FoundExecution>) -> Vec<FoundExecution> {
-    found.sort_by_key(|e| std::cmp::Reverse(e.tasks));
-    let empty = found.iter().position(|e| e.tasks == 0).map(|i| found[i].clone());
-    let mut chosen: Vec<FoundExecution> = found.into_iter().filter(|e| e.tasks > 0).take(MAX_CHOSEN).collect();
+/// tasks if there is one — else one the endpoint lists but answers as unknown — at most
+/// [`MAX_CHOSEN`] in all. Where no execution is answered with a listing, those answered with a
+/// 200 that is no listing (the endpoint knows them: what it sends is for the run to judge).
+fn choose(found: Vec<FoundExecution>) -> Vec<FoundExecution> {
+    let of = |answer: FirstAnswer| found.iter().filter(move |e| e.answer == answer).cloned();
+    let mut listings: Vec<FoundExecution> = of(FirstAnswer::Listing).collect();
+    if listings.is_empty() {
+        return of(FirstAnswer::NotAListing).take(MAX_CHOSEN).collect();
+    }
+    listings.sort_by_key(|e| std::cmp::Reverse(e.tasks));
+    let empty = listings.iter().find(|e| e.tasks == 0).cloned().or_else(|| of(FirstAnswer::Denied).next());
+    let mut chosen: Vec<FoundExecution> = listings.into_iter().filter(|e| e.tasks > 0).take(MAX_CHOSEN).collect();
     if let Some(e) = empty {
         chosen.truncate(MAX_CHOSEN - 1);
         chosen.push(e);
@@ -205,9 +237,9 @@ fn page_of(resp: &WireResponse, list: &str) -> Option<Vec<Value>> {
     }
 }
 
-/// The tasks of `id`, counted over at most [`MAX_PAGES`] pages of 100; `None` when the first
-/// page is not a listing or the request failed.
-async fn count_tasks(sender: &Sender<'_>, id: &str) -> Result<Option<usize>, DiscoveryGap> {
+/// The tasks of `id`, counted over at most [`MAX_PAGES`] pages of 100, and how its first page
+/// was answered; `None` when the request failed or its first page was answered otherwise.
+async fn count_tasks(sender: &Sender<'_>, id: &str) -> Result<Option<(usize, FirstAnswer)>, DiscoveryGap> {
     let mut body = json!({ input::WINDOW_EXECUTION_ID: id, input::MAX_RESULTS: contract::MAX_RESULTS_MAX });
     let mut tasks = 0;
     let mut seen_tokens = HashSet::new();
@@ -218,7 +250,10 @@ async fn count_tasks(sender: &Sender<'_>, id: &str) -> Result<Option<usize>, Dis
             Err(_) => return Ok(None),
         };
         let Some(items) = page_of(&resp, output::ITEMS) else {
-            return Ok((page_no > 0).then_some(tasks));
+            return Ok(match page_no {
+                0 => first_answer(&resp).map(|answer| (0, answer)),
+                _ => Some((tasks, FirstAnswer::Listing)),
+            });
         };
         tasks += items.len();
         match resp.json().ok().and_then(|v| v.get(output::NEXT_TOKEN).and_then(Value::as_str).map(str::to_owned)) {
@@ -226,7 +261,18 @@ async fn count_tasks(sender: &Sender<'_>, id: &str) -> Result<Option<usize>, Dis
             _ => break,
         }
     }
-    Ok(Some(tasks))
+    Ok(Some((tasks, FirstAnswer::Listing)))
+}
+
+/// How a first page that is no listing was answered, when it says something of the execution.
+fn first_answer(resp: &WireResponse) -> Option<FirstAnswer> {
+    let unknown = resp.status == 404
+        || crate::response::ErrorShape::of(resp).resolved_type.as_deref() == Some(contract::error_type::DOES_NOT_EXIST);
+    match resp.status {
+        200 => Some(FirstAnswer::NotAListing),
+        _ if unknown => Some(FirstAnswer::Denied),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -234,7 +280,7 @@ mod tests {
     use super::*;
 
     fn e(id: &str, tasks: usize) -> FoundExecution {
-        FoundExecution { id: id.to_owned(), tasks }
+        FoundExecution { id: id.to_owned(), tasks, answer: FirstAnswer::Listing }
     }
 
     #[test]
@@ -244,5 +290,19 @@ mod tests {
         assert_eq!(ids, ["c", "d", "f", "g", "b"]);
         assert_eq!(choose(vec![e("x", 0)]).len(), 1);
         assert!(choose(Vec::new()).is_empty());
+    }
+
+    #[test]
+    fn an_execution_listed_then_not_listed_by_this_operation_is_kept_for_the_run_to_judge() {
+        let as_ = |id: &str, answer| FoundExecution { answer, ..e(id, 0) };
+        let denied = as_("d", FirstAnswer::Denied);
+        let odd = as_("o", FirstAnswer::NotAListing);
+        // A denied execution stands in for the empty one, only where no empty listing exists.
+        let ids = |found: Vec<FoundExecution>| choose(found).into_iter().map(|e| e.id).collect::<Vec<_>>();
+        assert_eq!(ids(vec![e("a", 12), denied.clone(), odd.clone()]), ["a", "d"]);
+        assert_eq!(ids(vec![e("a", 12), denied.clone(), e("z", 0)]), ["a", "z"]);
+        // Where nothing is a listing, the executions answered with a 200 are what the run judges.
+        assert_eq!(ids(vec![denied.clone(), odd]), ["o"]);
+        assert!(ids(vec![denied]).is_empty(), "only denials: nothing to run on");
     }
 }

@@ -150,6 +150,19 @@ pub fn unknown_execution_empty(_: &WireRequest, resp: &mut WireResponse) {
     }
 }
 
+/// `validation-as-does-not-exist`: every `ValidationException` sent as `DoesNotExistException`
+/// (status, content type and message kept), as an emulator that knows one error type does.
+pub fn validation_as_does_not_exist(req: &WireRequest, resp: &mut WireResponse) {
+    if !has_error_type(resp, error_type::VALIDATION) {
+        return;
+    }
+    let id = operation_object(req)
+        .and_then(|o| o.get(input::WINDOW_EXECUTION_ID).and_then(Value::as_str).map(str::to_owned));
+    let message = format!("Maintenance window execution {} does not exist", id.unwrap_or_default());
+    let reply = Reply::error(&Choices::FAITHFUL, resp.status, error_type::DOES_NOT_EXIST, Some(message));
+    replace(resp, reply);
+}
+
 /// `unknown-execution-404`: `DoesNotExistException` with HTTP 404.
 pub fn unknown_execution_404(_: &WireRequest, resp: &mut WireResponse) {
     if has_error_type(resp, error_type::DOES_NOT_EXIST) {

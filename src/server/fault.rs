@@ -192,6 +192,9 @@ catalogue! {
         ErrorTypeCodeMember = "error-type-code-member",
             "names the error type in a body `code` member instead of `__type`"
             { check: CheckId::ErrorType, strict_only: false, deform: Some(deform::error_type_code_member) };
+        ValidationAsDoesNotExist = "validation-as-does-not-exist",
+            "sends every validation error as DoesNotExistException (its status, content type and message shape right)"
+            { check: CheckId::ErrorType, strict_only: false, deform: Some(deform::validation_as_does_not_exist) };
         ErrorStatus200 = "error-status-200",
             "sends client errors with HTTP 200"
             { check: CheckId::ErrorStatus, strict_only: false, deform: Some(deform::error_status_200) };

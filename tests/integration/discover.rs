@@ -15,7 +15,17 @@ fn verdicts(out: &TestOutput) -> Vec<String> {
 
 #[test]
 fn discovery_finds_the_fixtures_and_the_run_reads_as_with_them_given() {
-    for fault in [None, Some(Fault::PaginationDropsItem), Some(Fault::FilterIgnored)] {
+    // Also where the endpoint contradicts itself: it lists an execution and then denies it (the
+    // empty one), or answers every execution with a 200 that is no listing — kept for the run
+    // to judge, as given ids are, never dropped in silence.
+    let faults = [
+        None,
+        Some(Fault::PaginationDropsItem),
+        Some(Fault::FilterIgnored),
+        Some(Fault::EmptyExecutionUnknown),
+        Some(Fault::ItemsNotAList),
+    ];
+    for fault in faults {
         let server = reference(fault);
         let common = ["run", "--endpoint", server.url.as_str(), "--no-sign", "--seed", "5", "--property-cases", "50"];
         let discovered = ssm_conform(&common);
