@@ -418,6 +418,14 @@ pub fn rules_touched(body: &[u8]) -> Vec<CheckId> {
         out.push(CheckId::MaxResultsEncodings);
     }
     out.extend(rules_broken(body));
+    if inp.max_results_out_of_range.is_some() {
+        // Beyond 32 bits a parser that wraps may read any value: both bounds are in play.
+        for bound in [CheckId::MaxResultsMin, CheckId::MaxResultsMax] {
+            if !out.contains(&bound) {
+                out.push(bound);
+            }
+        }
+    }
     let filter_null = |f: &Value| f.as_object().is_some_and(|f| f.values().any(Value::is_null));
     let filters = obj.get(input::FILTERS).and_then(Value::as_array);
     if obj.values().any(Value::is_null) || filters.is_some_and(|l| l.iter().any(filter_null)) {
@@ -655,6 +663,11 @@ mod tests {
         assert_eq!(
             t(&format!(r#"{{"WindowExecutionId": "{id}", "MaxResults": 1e1}}"#)),
             [CheckId::WrongJsonType, CheckId::MaxResultsEncodings]
+        );
+        // A number beyond 32 bits is read by the type rule, against both bounds.
+        assert_eq!(
+            t(&format!(r#"{{"WindowExecutionId": "{id}", "MaxResults": -4294967286}}"#)),
+            [CheckId::WrongJsonType, CheckId::MaxResultsMin, CheckId::MaxResultsMax]
         );
         // An upper-case id is the hex-case rule's; a token beside an unknown member, the encodings'.
         let upper = id.to_ascii_uppercase();

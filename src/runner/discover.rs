@@ -29,8 +29,8 @@ const MAX_CHOSEN: usize = 5;
 pub struct FoundExecution {
     /// Its id.
     pub id: String,
-    /// Its tasks, counted by walking its pages (at most `MAX_PAGES` of 100; 0 when its first
-    /// page was no listing).
+    /// Its tasks, counted by walking its pages (at most `MAX_PAGES` of 100, or of the default
+    /// size where 100 is refused; 0 when its first page was no listing).
     pub tasks: usize,
     /// How this operation answered its first page.
     pub answer: FirstAnswer,
@@ -112,7 +112,13 @@ pub async fn discover(client: &Client, stop: &StopFlag) -> Result<Vec<FoundExecu
     let mut found = Vec::new();
     for id in ids.into_iter().take(MAX_CANDIDATES) {
         // An execution whose tasks cannot be listed is no use to the checks: left out.
-        if let Some((tasks, answer)) = count_tasks(&sender, &id).await? {
+        // At the largest page first; where that is refused (an endpoint that gets the bound
+        // wrong), at its default page size: its executions are still worth the run.
+        let counted = match count_tasks(&sender, &id, Some(contract::MAX_RESULTS_MAX)).await? {
+            None => count_tasks(&sender, &id, None).await?,
+            counted => counted,
+        };
+        if let Some((tasks, answer)) = counted {
             found.push(FoundExecution { id, tasks, answer });
         }
     }
@@ -237,10 +243,17 @@ fn page_of(resp: &WireResponse, list: &str) -> Option<Vec<Value>> {
     }
 }
 
-/// The tasks of `id`, counted over at most [`MAX_PAGES`] pages of 100, and how its first page
+/// The tasks of `id`, counted over at most [`MAX_PAGES`] pages of `size`, and how its first page
 /// was answered; `None` when the request failed or its first page was answered otherwise.
-async fn count_tasks(sender: &Sender<'_>, id: &str) -> Result<Option<(usize, FirstAnswer)>, DiscoveryGap> {
-    let mut body = json!({ input::WINDOW_EXECUTION_ID: id, input::MAX_RESULTS: contract::MAX_RESULTS_MAX });
+async fn count_tasks(
+    sender: &Sender<'_>,
+    id: &str,
+    size: Option<i64>,
+) -> Result<Option<(usize, FirstAnswer)>, DiscoveryGap> {
+    let mut body = json!({ input::WINDOW_EXECUTION_ID: id });
+    if let Some(n) = size {
+        body[input::MAX_RESULTS] = json!(n);
+    }
     let mut tasks = 0;
     let mut seen_tokens = HashSet::new();
     for page_no in 0..MAX_PAGES {
