@@ -682,6 +682,10 @@ def main():
     if args.write:
         for target in UNMEASURED:
             data["targets"][target] = unmeasured_row(target, sdks)
+        if args.only:
+            # Only these targets were measured: the rest of the committed data stands (its date
+            # and versions with it, which say when the rest was measured).
+            data = merged(json.loads(DATA.read_text()), data)
         DATA.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
         DOC.write_text(render(data))
     elif args.check:
@@ -689,6 +693,14 @@ def main():
     else:
         json.dump(data, sys.stdout, indent=1, sort_keys=True)
     return status
+
+
+def merged(committed, measured):
+    """The committed data with the targets and throttle forms just measured put in."""
+    committed["targets"] = dict(sorted({**committed["targets"], **measured["targets"]}.items()))
+    forms = {**committed.get("throttle_forms", {}), **measured.get("throttle_forms", {})}
+    committed["throttle_forms"] = dict(sorted(forms.items()))
+    return committed
 
 
 if __name__ == "__main__":

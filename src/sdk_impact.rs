@@ -15,7 +15,7 @@ use crate::contract::ThrottleForm;
 /// Every deviation some check recognises in what an endpoint sent (by the name of the reference
 /// fault that reproduces it), so that its findings carry the measured impact. A test runs each
 /// fault and demands a finding that names it; another demands that `src/` names no other.
-pub const RECOGNISED: [&str; 32] = [
+pub const RECOGNISED: [&str; 33] = [
     "content-type-json",
     "end-before-start",
     "error-content-type-json",
@@ -47,6 +47,7 @@ pub const RECOGNISED: [&str; 32] = [
     "unknown-execution-404",
     "unknown-execution-empty-200",
     "unstable-order",
+    "validation-as-does-not-exist",
     "validation-first-only",
 ];
 

@@ -107,25 +107,17 @@ pub fn attribute_run(results: &mut [CaseResult]) {
             own_every_finding(r);
             continue;
         }
-        let root = match &r.exchange {
-            _ if relation_walks(r) => {
-                relation_shape_rules(r.check).iter().copied().find(|rule| *rule != r.check && shape.contains(rule))
-            }
-            Some(exchange) => shape_rule_of_case(r.check, exchange).or_else(|| {
-                let wrong = misnamed_validation(exchange).is_some_and(|ty| {
-                    ty != contract::error_type::DOES_NOT_EXIST
-                        || request_id(exchange).is_some_and(|id| listed.contains(&id))
-                });
-                misnamed |= wrong && r.check != CheckId::ErrorType;
-                wrong.then_some(CheckId::ErrorType)
-            }),
-            None => None,
-        };
+        let (root, misnamed_as) = broken_shape_of(r, &shape, &listed);
+        misnamed |= misnamed_as.is_some() && r.check != CheckId::ErrorType;
         // A unit the case's own precondition blocked under a semantic rule (the items' statuses
         // a filter wants) is re-rooted to the broken shape that explains it.
         let re_root = matches!(&r.outcome, Outcome::Blocked(f) if f.iter().all(|f| !SHAPE_RULES.contains(&f.check)));
-        if let Some(root) = root.filter(|_| matches!(r.outcome, Outcome::Failed(_)) || re_root) {
+        let own = r.check;
+        if let Some(root) = root.filter(|root| *root != own && (matches!(r.outcome, Outcome::Failed(_)) || re_root)) {
             block(r, root);
+        }
+        if misnamed_as.as_deref() == Some(contract::error_type::DOES_NOT_EXIST) {
+            recognise(r, CheckId::ErrorType, "validation-as-does-not-exist");
         }
     }
     let witnessed = if misnamed { vec![CheckId::ErrorType] } else { Vec::new() };
@@ -255,6 +247,11 @@ fn misnamed_validation(e: &Exchange) -> Option<String> {
         return None;
     }
     let ty = Received::new(resp).error_shape().resolved_type.clone()?;
+    if ty == contract::error_type::SERIALIZATION {
+        // How a reader refuses a body (an empty one read otherwise than as `{}`): that is the
+        // reading rules' deviation, not a validation error misnamed.
+        return None;
+    }
     let verdict = crate::oracle::expect(&e.request.body, &crate::oracle::World::default());
     match verdict.expect.error {
         Some(crate::source::ErrorExpectation::AnyOf(accepted)) if !accepted.contains(&ty) => Some(ty),
@@ -275,6 +272,37 @@ fn shape_rule_of_case(own: CheckId, e: &Exchange) -> Option<CheckId> {
     }
     let shape = super::always_on(e.request.json_body().as_ref(), &Received::new(resp));
     SHAPE_RULES.into_iter().find(|rule| *rule != own && shape.iter().any(|f| f.check == *rule))
+}
+
+/// The shape rule a unit's answers break (pass 1), and the type a validation error was
+/// misnamed as where that is the rule: for a case, the shape rule its own answer breaks, else
+/// `error-type` when it misnamed a validation error for an execution the run saw answered
+/// (`listed`: for an unknown one, a `DoesNotExistException` is also what an endpoint that never
+/// validated answers); for a relation, a shape rule any answer of the run breaks.
+fn broken_shape_of(r: &CaseResult, shape: &[CheckId], listed: &[String]) -> (Option<CheckId>, Option<String>) {
+    let exchange = match &r.exchange {
+        _ if relation_walks(r) => {
+            let rules = relation_shape_rules(r.check);
+            return (rules.iter().copied().find(|rule| *rule != r.check && shape.contains(rule)), None);
+        }
+        Some(exchange) => exchange,
+        None => return (None, None),
+    };
+    if let Some(rule) = shape_rule_of_case(r.check, exchange) {
+        return (Some(rule), None);
+    }
+    let known = |e: &Exchange| request_id(e).is_some_and(|id| listed.contains(&id));
+    let wrong =
+        misnamed_validation(exchange).filter(|ty| ty != contract::error_type::DOES_NOT_EXIST || known(exchange));
+    (wrong.as_ref().map(|_| CheckId::ErrorType), wrong)
+}
+
+/// Marks `r`'s findings under `rule` as the recognised deviation `kind`, so that they carry what
+/// the SDKs were measured to do with it.
+fn recognise(r: &mut CaseResult, rule: CheckId, kind: &'static str) {
+    if let Outcome::Failed(findings) | Outcome::Blocked(findings) = &mut r.outcome {
+        findings.iter_mut().filter(|f| f.check == rule).for_each(|f| f.deviation = Some(kind));
+    }
 }
 
 /// Whether a unit's own answer breaks the shape rule that is its own check.
@@ -327,6 +355,9 @@ fn block(r: &mut CaseResult, root: CheckId) {
             if f.check != root {
                 f.actual = format!("{} (so {own} could not be evaluated: {root} is broken)", f.actual);
                 f.check = root;
+                // What the old check recognised in the answer is not what the root's rule
+                // means: its measured SDK impact would speak of another deviation.
+                f.deviation = None;
             }
             f
         })
