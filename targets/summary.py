@@ -5,7 +5,9 @@ reference.
 
     summary.py --bin target/debug/ssm-conform (--write | --check)
 
---write rewrites the table between the README's markers; --check fails (exit 1) when it is stale.
+--write rewrites the table between the README's markers; --check fails (exit 1) when it is stale,
+or when the README's hand-written list of what winterbaume gets wrong (one line per deviation,
+between its own markers) names other deviations than its record.
 """
 import argparse
 import json
@@ -87,8 +89,27 @@ def main():
     if START + current + END != fresh:
         print("README.md: the emulator table is stale; run targets/summary.py --bin BINARY --write", file=sys.stderr)
         return 1
-    print("README.md: the emulator table matches the records")
+    problems = listed_deviations_problems(text)
+    for p in problems:
+        print(f"README.md: {p}", file=sys.stderr)
+    if problems:
+        return 1
+    print("README.md: the emulator table and winterbaume's list match the records")
     return 0
+
+
+def listed_deviations_problems(text):
+    """How the README's list of winterbaume's deviations differs from its record."""
+    start, end = "<!-- winterbaume-deviations:start -->", "<!-- winterbaume-deviations:end -->"
+    if start not in text or end not in text:
+        return [f"no {start} … {end} list"]
+    section = text.split(start, 1)[1].split(end, 1)[0]
+    listed = re.findall(r"^- `([a-z0-9-]+)`", section, re.M)
+    recorded = [d for d, _ in read_record(ROOT / "targets/winterbaume/findings.txt")[2]]
+    out = [f"winterbaume's list names `{d}`, which its record does not hold" for d in listed if d not in recorded]
+    out += [f"winterbaume's list lacks `{d}` (its record holds it)" for d in recorded if d not in listed]
+    out += [f"winterbaume's list names `{d}` twice" for d in set(listed) if listed.count(d) > 1]
+    return out
 
 
 if __name__ == "__main__":

@@ -80,6 +80,12 @@ const RELIES_ON: [(CheckId, &[CheckId]); 5] = [
     (CheckId::FilterStatus, &[CheckId::FiltersCount]),
 ];
 
+/// Relations every walk of which sends what a rule governs (each walk of the id-case relation
+/// sends a known id in another letter case): where that rule's own cases fail, the relation's
+/// failure is no evidence of its own. (The other rules of [`RELIES_ON`] govern one walk of a
+/// relation among many, so the rest of its walks still speak for it.)
+const UNDERMINED_BY: [(CheckId, CheckId); 1] = [(CheckId::IdCaseRelations, CheckId::IdHexCase)];
+
 /// The rules `relation` relies on besides its walk ([`RELIES_ON`]).
 fn relies_on(relation: CheckId) -> &'static [CheckId] {
     RELIES_ON.iter().find(|(r, _)| *r == relation).map_or(&[], |(_, on)| on)
@@ -177,8 +183,10 @@ fn independently_broken(results: &[CaseResult], witnessed: &[CheckId], listed: &
             continue;
         }
         let alone = match &r.exchange {
-            // A relation touches only what it varies, and the rules it relies on.
-            _ if relation_walks(r) => relies_on(r.check).iter().all(|t| !failing.contains(t)),
+            // A relation touches only what it varies, and what every one of its walks sends.
+            _ if relation_walks(r) => {
+                UNDERMINED_BY.iter().all(|(relation, rule)| *relation != r.check || !failing.contains(rule))
+            }
             // A rule that relies on this one (a relation built on it) cannot be what broke it.
             Some(e) => touched(e, listed)
                 .iter()
@@ -193,21 +201,26 @@ fn independently_broken(results: &[CaseResult], witnessed: &[CheckId], listed: &
 }
 
 /// The rules an exchange's request touches (none for another operation's); when it was refused
-/// as invalid, the bounds it sends too (an off-by-one refuses a bound); an id the run saw
+/// as invalid though nothing in it is, the bounds it sends too (an off-by-one refuses a bound); an id the run saw
 /// answered (`listed`) in another letter case; a validation error answered with another type.
 fn touched(e: &Exchange, listed: &[String]) -> Vec<CheckId> {
     if !is_this_operation(e) {
         return Vec::new();
     }
     let mut out = crate::oracle::rules_touched(&e.request.body);
-    let id = request_id(e);
-    if id.is_some_and(|id| listed.iter().any(|l| *l != id && l.eq_ignore_ascii_case(&id))) {
-        // An execution the run saw answered, in another letter case: the id-case relation's.
+    // An execution the run saw answered, in upper case (ids are issued in lower case; the run
+    // sees the upper-case spelling answered too where the endpoint answers unknown ids): the
+    // id-case relation's.
+    let other_case =
+        |id: &String| *id != id.to_ascii_lowercase() && listed.iter().any(|l| l != id && l.eq_ignore_ascii_case(id));
+    if request_id(e).is_some_and(|id| other_case(&id)) {
         out.push(CheckId::IdCaseRelations);
     }
-    let refused = e.response.as_ref().is_ok_and(|r| {
-        Received::new(r).error_shape().resolved_type.as_deref() == Some(contract::error_type::VALIDATION)
-    });
+    // A bound refused is the first suspect only where nothing else in the request is invalid.
+    let refused = crate::oracle::rules_broken(&e.request.body).is_empty()
+        && e.response.as_ref().is_ok_and(|r| {
+            Received::new(r).error_shape().resolved_type.as_deref() == Some(contract::error_type::VALIDATION)
+        });
     if refused {
         out.extend(
             crate::oracle::bounds_sent(&e.request.body).into_iter().filter(|b| !out.contains(b)).collect::<Vec<_>>(),
