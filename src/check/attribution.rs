@@ -4,14 +4,20 @@
 //!
 //! 1. **An answer whose shape is broken.** A unit's own answer breaks a shape rule that the
 //!    always-on checks hold every answer to (items not a list, a status outside the enum, a
-//!    client error at 500): its own check is blocked by that rule. A relation or walk, which
-//!    compares many answers, is blocked by any shape rule the run's answers break.
+//!    client error at 500): its own check is blocked by that rule; where the rule it breaks is
+//!    its own check, every finding it made is that rule's. An invalid request answered with an
+//!    error type the oracle does not accept for it (a `DoesNotExistException` where a
+//!    `ValidationException` is due) is `error-type`'s — for an id the run saw answered, since
+//!    for an unknown one an endpoint that never validated answers the same. A relation or walk,
+//!    which compares many answers, is blocked by any shape rule the run's answers break.
 //! 2. **A rule the request touches, broken on its own elsewhere.** Every request touches some
 //!    rules besides its unit's own check (the oracle's [`rules_touched`]: how it is read, the
-//!    input rules it breaks, a `null` or unknown member, its filters, its token; and, when it
-//!    was refused as invalid, a bound it sends). A rule is broken *independently* when a unit of that very rule failed on a request
-//!    that touches no other rule failing in the run (`MaxResults` 101 alone answered with
-//!    items), or a relation of it failed. A unit whose request touches such a rule (an
+//!    input rules it breaks, a `null` or unknown member, an upper-case id, its filters, its
+//!    token; an answered id in another letter case; a misnamed validation error; and, when a
+//!    request with nothing invalid in it was refused, a bound it sends). A rule is broken
+//!    *independently* when a unit of that very rule failed on a request that touches no other
+//!    rule failing in the run (`MaxResults` 101 alone answered with items; a rule that relies on
+//!    it does not count), or a relation of it failed. A unit whose request touches such a rule (an
 //!    aggregation case that wants `maxResults` named beside the id) is blocked by it.
 //!    Independence settles the ambiguous requests: `{"WindowExecutionId": null}` touches both
 //!    `id-required` and `null-member`; the one broken where the other is not in play is the
@@ -200,9 +206,10 @@ fn independently_broken(results: &[CaseResult], witnessed: &[CheckId], listed: &
     out
 }
 
-/// The rules an exchange's request touches (none for another operation's); when it was refused
-/// as invalid though nothing in it is, the bounds it sends too (an off-by-one refuses a bound); an id the run saw
-/// answered (`listed`) in another letter case; a validation error answered with another type.
+/// The rules an exchange's request touches (none for another operation's): the oracle's, an id
+/// the run saw answered (`listed`) in another letter case, a validation error answered with
+/// another type, and — when a request with nothing invalid in it was refused — the bounds it
+/// sends (an off-by-one refuses a bound).
 fn touched(e: &Exchange, listed: &[String]) -> Vec<CheckId> {
     if !is_this_operation(e) {
         return Vec::new();
@@ -332,7 +339,10 @@ fn breaks_own_shape(own: CheckId, e: &Exchange) -> bool {
 fn own_every_finding(r: &mut CaseResult) {
     let own = r.check;
     if let Outcome::Failed(findings) = &mut r.outcome {
-        findings.iter_mut().for_each(|f| f.check = own);
+        for f in findings.iter_mut().filter(|f| f.check != own) {
+            f.check = own;
+            f.deviation = None; // what another check recognised is not this rule's deviation
+        }
     }
 }
 
