@@ -8,12 +8,11 @@
 use serde_json::Value;
 
 use super::relations::REUSE_SIZE;
-use super::walker::{WalkPlan, Walked, Walker};
+use super::walker::{script_repro, WalkPlan, Walked, Walker};
 use crate::check::equivalence::{compare, Expected, Rejection, Verdict};
 use crate::check::CheckId;
 use crate::contract::{error_type, EitherRule};
 use crate::finding::{CaseResult, Finding};
-use crate::repro::walk_script;
 use crate::source::Origin;
 
 /// `id` in the other letter case: upper case if it has lower-case letters, else lower case.
@@ -111,10 +110,7 @@ async fn spelling(
     let mut out =
         Spelling { findings: Vec::new(), note: format!("{other}: {} pages", walked.walk.pages.len()), repro: None };
     let client = walker.client;
-    let script = |walked: &Walked| {
-        let label = format!("walk of {other} with {}", walked.walk.label());
-        walked.script.as_ref().and_then(|s| walk_script(&|r| client.repro(r), s, &label))
-    };
+    let script = |walked: &Walked| walked.script.as_ref().and_then(|s| script_repro(client, s, &walked.walk.label()));
     let finding = |expected: String, actual: String| {
         Finding::new(CheckId::IdCaseRelations, expected, format!("{other}: {actual}"))
     };

@@ -58,16 +58,8 @@ impl UnfilteredWalks {
         let first = self.walks.first()?.items();
         let differs = || self.walks.iter().position(|w| w.items() != first);
         let i = incomplete.or_else(differs).unwrap_or(0);
-        let script = self.scripts.get(i)?.as_ref()?;
-        let label = format!("walk of {} with {}", script_execution(script), self.walks[i].label());
-        crate::repro::walk_script(&|r| client.repro(r), script, &label)
+        super::walker::script_repro(client, self.scripts.get(i)?.as_ref()?, &self.walks[i].label())
     }
-}
-
-/// The execution a walk script asks for.
-fn script_execution(script: &WalkScript) -> String {
-    let id = script.first.json_body().and_then(|b| b.get(input::WINDOW_EXECUTION_ID).cloned());
-    id.and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
 async fn pagination_walks(walker: &mut Walker<'_>) -> UnfilteredWalks {
@@ -203,9 +195,7 @@ impl FilterWalks {
     /// filter rule on its own (`full` is the unfiltered listing it is compared with).
     fn repro(&self, client: &Client, full: &[(String, String)]) -> Option<String> {
         let i = (0..self.listings.len()).find(|&i| !check_filters(full, &self.listings[i..=i]).0.is_empty())?;
-        let script = self.scripts.get(i)?.as_ref()?;
-        let label = format!("walk of {} with {}", script_execution(script), self.listings[i].label);
-        crate::repro::walk_script(&|r| client.repro(r), script, &label)
+        super::walker::script_repro(client, self.scripts.get(i)?.as_ref()?, &self.listings[i].label)
     }
 }
 

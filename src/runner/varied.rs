@@ -17,13 +17,12 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::walker::{StartToken, WalkPlan, Walker, Writing};
+use super::walker::{script_repro, StartToken, WalkPlan, Walker, Writing};
 use crate::check::equivalence::{compare, Expected, Rejection, Verdict};
 use crate::check::pagination::{PaginationWalk, WalkEnd};
 use crate::check::CheckId;
 use crate::contract::{self, input, EitherRule};
 use crate::finding::{CaseResult, Finding};
-use crate::repro::walk_script;
 use crate::source::Origin;
 
 /// The plain walks of one execution the varied walks are compared with.
@@ -258,9 +257,8 @@ async fn judge(walker: &mut Walker<'_>, check: CheckId, variations: &[Variation<
                 compared += 1;
                 findings.push(Finding::new(check, format!("{varies}: {}", promise(v.expected)), actual));
                 if repro.is_none() {
-                    let label = format!("walk of {exec} with {}", walked.walk.label());
                     let client = walker.client;
-                    repro = walked.script.as_ref().and_then(|s| walk_script(&|r| client.repro(r), s, &label));
+                    repro = walked.script.as_ref().and_then(|s| script_repro(client, s, &walked.walk.label()));
                 }
             }
         }

@@ -179,6 +179,14 @@ fn script_of(
     }
 }
 
+/// The repro of a walk `script` takes again, as a run's repro lines are written through `client`
+/// (signing, host), labelled with the execution it asks for and `how` the walk was taken.
+pub(super) fn script_repro(client: &Client, script: &WalkScript, how: &str) -> Option<String> {
+    let id = script.first.json_body().and_then(|b| b.get(input::WINDOW_EXECUTION_ID).cloned());
+    let exec = id.and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    crate::repro::walk_script(&|r| client.repro(r), script, &format!("walk of {exec} with {how}"))
+}
+
 /// Walks one execution's listings, recording every exchange for the always-on checks.
 pub(super) struct Walker<'a> {
     pub(super) client: &'a Client,
