@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """The benchmark: ssm-conform's speed beside a peer measured in the same run.
 
-    python3 bench/run.py [--quick] [--readme] [--json PATH]
+    python3 bench/run.py [--quick] [--write] [--json PATH]
+    python3 bench/run.py --in-process-only
 
 Reports, side by side, with the machine and its load:
   1. requests/s of the harness's generated phase against `ssm-conform serve` on loopback, beside
      `oha` against the same server with a representative request (a 10-item page), at c = 1, 8,
      64; and the harness's CPU per generated request;
   2. requests/s the reference serves under `oha`, beside a bare axum handler returning the same
-     bytes (examples/bare_server.rs), with each server's CPU per request (loaded in turn, three
+     bytes (bench/bare_server.rs), with each server's CPU per request (loaded in turn, three
      rounds, the median ratio);
   3. wall time and peak RSS of the default `run`, of `--property-cases 10000`, and of runs against
      a few faults (shrinking included);
@@ -18,8 +19,8 @@ Ratios, not absolutes, are the figures: the peer runs on the same machine, minut
 Targets (never timed assertions in a test) are printed beside each figure.
 
 It builds what it needs (`cargo build --release`, `cargo install oha` into bench/.tools unless
-`oha` is on PATH, `cargo fuzz build -s none` into bench/.target-fuzz). `--readme` replaces the
-section between `<!-- bench:start -->` and `<!-- bench:end -->` in README.md. `--quick` runs each
+`oha` is on PATH, `cargo fuzz build -s none` into bench/.target-fuzz). `--write` replaces the
+section between `<!-- bench:start -->` and `<!-- bench:end -->` in docs/performance.md. `--quick` runs each
 load for 2 s instead of 5 and skips the fuzz target (for trying the script, not for figures).
 Only loopback is used; every server it starts is stopped by its own pid.
 """
@@ -332,31 +333,39 @@ def render(r: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_readme(text: str) -> None:
-    readme = ROOT / "README.md"
-    doc = readme.read_text()
+def write_page(text: str) -> None:
+    page = ROOT / "docs" / "performance.md"
+    doc = page.read_text()
     start, end = "<!-- bench:start -->\n", "<!-- bench:end -->"
     if start not in doc or end not in doc:
-        raise SystemExit("bench: README.md has no <!-- bench:start --> / <!-- bench:end --> section")
+        raise SystemExit("bench: docs/performance.md has no <!-- bench:start --> / <!-- bench:end --> section")
     head, rest = doc.split(start, 1)
     _, tail = rest.split(end, 1)
-    readme.write_text(head + start + text + end + tail)
-    say("README.md updated")
+    page.write_text(head + start + text + end + tail)
+    say("docs/performance.md updated")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="2 s loads, no fuzz target (to try the script)")
-    ap.add_argument("--readme", action="store_true", help="write the figures into README.md")
+    ap.add_argument("--write", action="store_true", help="write the figures into docs/performance.md")
     ap.add_argument("--json", type=Path, help="also write the raw figures as JSON")
+    ap.add_argument("--in-process-only", action="store_true",
+                    help="measure only the in-process fuzz target's executions/s (e.g. before and after a change)")
     args = ap.parse_args()
+    if args.in_process_only:
+        per_s = fuzz_exec_per_s(15)
+        target = TARGETS["in_process_per_s"]
+        print(f"in-process reference_oracle: {per_s:,.0f} exec/s (target {target:,}, no sanitizer)" if per_s
+              else "in-process reference_oracle: not measured")
+        return
     results = measure(args)
     text = render(results)
     print(text)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
-    if args.readme:
-        write_readme(text)
+    if args.write:
+        write_page(text)
 
 
 if __name__ == "__main__":

@@ -11,12 +11,12 @@
 //!              server (the reference endpoint, faults, variants) beside it
 //! ```
 //!
-//! `runner` drives a run through those stages; `contract` holds every number, name and EITHER
-//! rule of the contract, `check_id` the stable check ids, `sdk_impact` what real SDK clients were
-//! measured to do with each deviation, `catalogue` the one idiom every
-//! name ↔ enum table uses. `request`, `response`, `oracle` and `check` are pure and
-//! synchronous; async lives in `transport`, `runner` and `server`. A module imports only from its
-//! own floor or below (`tests/integration/architecture.rs`).
+//! The pure stages — `source`, `request`, `response`, `oracle`, `check`, `finding`, the
+//! contract's tables and the reference's handler — are the `ssm-conform-core` crate, whose
+//! dependencies hold no HTTP and no async runtime; they are re-exported here under the same
+//! names. This crate adds what is not pure: `transport`, the three drivers (`runner`, `proxy`,
+//! `replay`), `report`, `server` (the reference's HTTP wrapper), the CLI and [`Suite`]. A module
+//! imports only from its own floor or below (`tests/integration/architecture.rs`).
 //!
 //! # The supported API
 //!
@@ -53,27 +53,15 @@
 #![warn(missing_docs)]
 
 #[doc(hidden)]
+pub use ssm_conform_core::{
+    builtin, catalogue, check, check_id, clock, contract, exit, finding, oracle, repro, request, response, rng,
+    sdk_impact, source,
+};
+
+#[doc(hidden)]
 pub mod app;
 #[doc(hidden)]
-pub mod builtin;
-#[doc(hidden)]
-pub mod catalogue;
-#[doc(hidden)]
-pub mod check;
-#[doc(hidden)]
-pub mod check_id;
-#[doc(hidden)]
 pub mod cli;
-#[doc(hidden)]
-pub mod clock;
-#[doc(hidden)]
-pub mod contract;
-#[doc(hidden)]
-pub mod exit;
-#[doc(hidden)]
-pub mod finding;
-#[doc(hidden)]
-pub mod oracle;
 #[doc(hidden)]
 pub mod proxy;
 #[doc(hidden)]
@@ -81,21 +69,9 @@ pub mod replay;
 #[doc(hidden)]
 pub mod report;
 #[doc(hidden)]
-pub mod repro;
-#[doc(hidden)]
-pub mod request;
-#[doc(hidden)]
-pub mod response;
-#[doc(hidden)]
-pub mod rng;
-#[doc(hidden)]
 pub mod runner;
 #[doc(hidden)]
-pub mod sdk_impact;
-#[doc(hidden)]
 pub mod server;
-#[doc(hidden)]
-pub mod source;
 mod suite;
 #[doc(hidden)]
 pub mod transport;

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""The README's table "What each emulator does today", generated from the committed records
+"""docs/emulators.md's table "What each emulator does today", generated from the committed records
 (targets/*/findings.txt, written by each target's check script) and a run against the embedded
 reference.
 
     summary.py --bin target/debug/ssm-conform (--write | --check)
 
---write rewrites the table between the README's markers; --check fails (exit 1) when it is stale,
-or when the README's hand-written list of what winterbaume gets wrong (one line per deviation,
+--write rewrites the table between the page's markers; --check fails (exit 1) when it is stale,
+or when the page's hand-written list of what winterbaume gets wrong (one line per deviation,
 between its own markers) names other deviations than its record.
 """
 import argparse
@@ -18,7 +18,7 @@ import sys
 import tempfile
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-README = ROOT / "README.md"
+PAGE = ROOT / "docs" / "emulators.md"
 START, END = "<!-- emulators:start -->", "<!-- emulators:end -->"
 DEVIATION = re.compile(r"^deviation (?P<id>[a-z0-9-]+) \([^)]*\): (?P<units>\d+) units? ")
 TARGETS = [
@@ -76,30 +76,30 @@ def main():
     mode.add_argument("--write", action="store_true")
     mode.add_argument("--check", action="store_true")
     args = parser.parse_args()
-    text = README.read_text()
+    text = PAGE.read_text()
     if START not in text or END not in text:
-        print(f"README.md has no {START} … {END} section", file=sys.stderr)
+        print(f"docs/emulators.md has no {START} … {END} section", file=sys.stderr)
         return 2
     before, rest = text.split(START, 1)
     current, after = rest.split(END, 1)
     fresh = table(args.bin)
     if args.write:
-        README.write_text(before + fresh + after)
+        PAGE.write_text(before + fresh + after)
         return 0
     if START + current + END != fresh:
-        print("README.md: the emulator table is stale; run targets/summary.py --bin BINARY --write", file=sys.stderr)
+        print("docs/emulators.md: the emulator table is stale; run targets/summary.py --bin BINARY --write", file=sys.stderr)
         return 1
     problems = listed_deviations_problems(text)
     for p in problems:
-        print(f"README.md: {p}", file=sys.stderr)
+        print(f"docs/emulators.md: {p}", file=sys.stderr)
     if problems:
         return 1
-    print("README.md: the emulator table and winterbaume's list match the records")
+    print("docs/emulators.md: the emulator table and winterbaume's list match the records")
     return 0
 
 
 def listed_deviations_problems(text):
-    """How the README's list of winterbaume's deviations differs from its record."""
+    """How docs/emulators.md's list of winterbaume's deviations differs from its record."""
     start, end = "<!-- winterbaume-deviations:start -->", "<!-- winterbaume-deviations:end -->"
     if start not in text or end not in text:
         return [f"no {start} … {end} list"]

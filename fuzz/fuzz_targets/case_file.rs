@@ -12,8 +12,8 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
-use ssm_conform::request::{self, Bindings};
-use ssm_conform::source::parse_case_file;
+use ssm_conform_core::request::{self, Bindings};
+use ssm_conform_core::source::parse_case_file;
 
 /// Bindings with every placeholder resolvable, so build reaches each substitution.
 static BINDINGS: LazyLock<Bindings> = LazyLock::new(|| Bindings {

@@ -7,11 +7,11 @@
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
-use ssm_conform::check::{judge, CheckOptions};
-use ssm_conform::oracle::{self, oracle_case, World};
-use ssm_conform::request::WireRequest;
-use ssm_conform::server::Reference;
-use ssm_conform::source::fuzz::FuzzRequest;
+use ssm_conform_core::check::{judge, CheckOptions};
+use ssm_conform_core::oracle::{self, oracle_case, World};
+use ssm_conform_core::reference::Reference;
+use ssm_conform_core::request::WireRequest;
+use ssm_conform_core::source::fuzz::FuzzRequest;
 
 struct Fixture {
     reference: Reference,

@@ -9,8 +9,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use ssm_conform::check::{self, error_shape, snapshot};
-use ssm_conform::response::{ErrorShape, Received};
+use ssm_conform_core::check::{self, error_shape, snapshot};
+use ssm_conform_core::response::{ErrorShape, Received};
 use ssm_conform_fuzz::ResponseInput;
 
 fuzz_target!(init: ssm_conform_fuzz::write_seeds_if_asked(), |input: ResponseInput<'_>| {
@@ -32,6 +32,6 @@ fuzz_target!(init: ssm_conform_fuzz::write_seeds_if_asked(), |input: ResponseInp
     assert_eq!(&shape, received.error_shape(), "the error shape read twice differs");
     let _ = error_shape::is_error(&received, &shape);
     let _ = resp.summary();
-    let _ = ssm_conform::runner::not_implemented(&resp);
+    let _ = ssm_conform_core::check::implemented::not_implemented(&resp);
     let _ = snapshot::render(&received, &[]);
 });

@@ -9,10 +9,10 @@
 pub mod seeds;
 
 use arbitrary::{Arbitrary, Unstructured};
-use ssm_conform::contract;
-use ssm_conform::request::WireRequest;
-use ssm_conform::response::WireResponse;
-use ssm_conform::source::{case_to_toml, BodyTemplate, Case};
+use ssm_conform_core::contract;
+use ssm_conform_core::request::WireRequest;
+use ssm_conform_core::response::WireResponse;
+use ssm_conform_core::source::{case_to_toml, BodyTemplate, Case};
 
 /// The most headers a fuzz input keeps: the checks scan headers linearly, and an endpoint's
 /// response never carries hundreds of them.
@@ -260,13 +260,13 @@ mod tests {
     fn a_request_without_an_answer_becomes_a_case_file_with_placeholders() {
         let exec = "940b2a70-66ec-f308-8348-5d31997be99e".to_owned();
         let body = format!(r#"{{"WindowExecutionId":"{exec}","NextToken":"tok123"}}"#);
-        let verdict = ssm_conform::oracle::expect(body.as_bytes(), &ssm_conform::oracle::World::default());
-        let case = ssm_conform::oracle::oracle_case("fuzz", body.as_bytes(), verdict);
+        let verdict = ssm_conform_core::oracle::expect(body.as_bytes(), &ssm_conform_core::oracle::World::default());
+        let case = ssm_conform_core::oracle::oracle_case("fuzz", body.as_bytes(), verdict);
         let (name, text) = finding_case(case, "no-answer", "the endpoint gave no answer", Some("tok123"), &[exec]);
         assert!(name.starts_with("fuzz-no-answer-"), "{name}");
         assert!(text.contains("{{execution_id}}") && text.contains("{{next_token}}"), "{text}");
         assert!(text.contains("no answer"), "{text}");
-        let cases = ssm_conform::source::parse_case_file(std::path::Path::new("f.toml"), &text).unwrap();
+        let cases = ssm_conform_core::source::parse_case_file(std::path::Path::new("f.toml"), &text).unwrap();
         assert_eq!(cases[0].name, name);
     }
 

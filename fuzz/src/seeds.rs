@@ -11,12 +11,12 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
-use ssm_conform::check::response_shape::PageRequest;
-use ssm_conform::contract;
-use ssm_conform::request::{self, Bindings, WireRequest};
-use ssm_conform::response::{next_token_of, WireResponse};
-use ssm_conform::server::{Fault, Reference, Variant};
-use ssm_conform::source::load_cases;
+use ssm_conform_core::check::response_shape::PageRequest;
+use ssm_conform_core::contract;
+use ssm_conform_core::reference::{Fault, Reference, Variant};
+use ssm_conform_core::request::{self, Bindings, WireRequest};
+use ssm_conform_core::response::{next_token_of, WireResponse};
+use ssm_conform_core::source::load_cases;
 
 use crate::ResponseInput;
 
@@ -148,7 +148,7 @@ pub fn write_response_seeds(cases_dir: &Path, out: &Path) -> Result<(), String> 
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
     let faithful = Reference::new(None);
     let ids: Vec<String> = faithful.executions().iter().map(|e| e.window_execution_id.clone()).collect();
-    let mut rng = ssm_conform::rng::SplitMix64::new(0x5eed);
+    let mut rng = ssm_conform_core::rng::SplitMix64::new(0x5eed);
     let random_id = loop {
         let id = rng.well_formed_id();
         if !ids.iter().any(|e| e.eq_ignore_ascii_case(&id)) {

@@ -197,10 +197,8 @@ impl Traffic {
     /// possible explains the answer, else the likeliest world's findings (blocked when the answer
     /// broke another rule first).
     fn judge(&self, req: &WireRequest, body: Option<&Value>, resp: &Received) -> (CheckId, Outcome) {
-        if let Some(how) = crate::runner::not_implemented(resp) {
-            let expected = format!("the endpoint to implement {}", contract::OPERATION);
-            let finding = Finding::new(CheckId::OperationImplemented, expected, how.why).deviating(how.deviation);
-            return (CheckId::OperationImplemented, Outcome::Failed(vec![finding]));
+        if let Some(how) = crate::check::implemented::not_implemented(resp) {
+            return (CheckId::OperationImplemented, Outcome::Failed(vec![how.finding()]));
         }
         let mut likeliest: Option<(CheckId, Outcome)> = None;
         for world in self.worlds(body) {

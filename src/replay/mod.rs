@@ -316,11 +316,8 @@ impl Replay<'_> {
             return;
         }
         self.observations.record(self.client, unit, &req, &Received::new(&resp));
-        if let Some(how) = crate::runner::not_implemented(&resp) {
-            let expected = format!("the endpoint to implement {}", crate::contract::OPERATION);
-            verdict
-                .findings
-                .push(Finding::new(CheckId::OperationImplemented, expected, how.why).deviating(how.deviation));
+        if let Some(how) = crate::check::implemented::not_implemented(&resp) {
+            verdict.findings.push(how.finding());
             verdict.exchange.get_or_insert_with(|| Exchange::capped(req, Ok(resp)));
             return;
         }

@@ -31,11 +31,11 @@ use futures::stream::{self, StreamExt};
 
 pub use generated::{GeneratedError, GeneratedPlan, GeneratedStop};
 pub use observe::Observations;
-pub use probe::not_implemented;
 pub use progress::Progress;
 pub use snapshots::{SnapshotError, SnapshotMode, SnapshotPlan, SnapshotSource};
 pub use stop::StopFlag;
 
+use crate::check::implemented::{not_implemented, NotImplemented};
 use crate::check::{CheckId, CheckOptions};
 use crate::contract;
 use crate::finding::{CaseResult, Exchange, Finding, Outcome, RunReport};
@@ -168,14 +168,8 @@ pub fn throttle_unit(
 
 /// The report of an endpoint that does not implement the operation: one finding, and every case
 /// skipped.
-fn not_implemented_report(plan: &RunPlan, probe: CaseResult, how: probe::NotImplemented) -> RunReport {
-    let finding = Finding::new(
-        CheckId::OperationImplemented,
-        format!("the endpoint to implement {}", contract::OPERATION),
-        how.why,
-    )
-    .deviating(how.deviation);
-    let mut results = vec![CaseResult { outcome: Outcome::Failed(vec![finding]), ..probe }];
+fn not_implemented_report(plan: &RunPlan, probe: CaseResult, how: NotImplemented) -> RunReport {
+    let mut results = vec![CaseResult { outcome: Outcome::Failed(vec![how.finding()]), ..probe }];
     results.extend(
         plan.cases.iter().map(|c| {
             CaseResult::skipped(c.name.clone(), c.check, c.origin.clone(), "the operation is not implemented")

@@ -137,20 +137,11 @@ impl<'p> WalkPlan<'p> {
 /// `req` with `"member": text` written first in its JSON object body, `text` exactly as given
 /// (so a number keeps its spelling, which a `serde_json::Value` would not).
 fn with_member_text(req: &WireRequest, member: &str, text: &str) -> WireRequest {
-    // The object's braces as escapes: a brace in a literal would unbalance the source's count.
-    const OPEN: char = '\u{7b}';
-    const CLOSE: char = '\u{7d}';
     let body = String::from_utf8_lossy(&req.body);
-    let rest = body.strip_prefix(OPEN).unwrap_or(&body);
-    let sep = if rest.trim_start().starts_with(CLOSE) { "" } else { "," };
+    let rest = body.strip_prefix('{').unwrap_or(&body);
+    let sep = if rest.trim_start().starts_with('}') { "" } else { "," };
     let name = Value::String(member.to_owned());
-    let mut out = String::with_capacity(body.len() + name.to_string().len() + text.len() + 2);
-    out.push(OPEN);
-    out.push_str(&name.to_string());
-    out.push(':');
-    out.push_str(text);
-    out.push_str(sep);
-    out.push_str(rest);
+    let out = format!("{{{name}:{text}{sep}{rest}");
     WireRequest::operation(out.into_bytes())
 }
 

@@ -9,11 +9,11 @@ use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use tokio::sync::oneshot;
 
-use super::answer::{request_id, Reply};
-use super::habits::{Gate, HabitState, Habits};
-use super::handler::Reference;
 use crate::contract::{error_body, real_service, ThrottleForm};
 use crate::request::WireRequest;
+use ssm_conform_core::reference::answer::{request_id, Reply};
+use ssm_conform_core::reference::habits::{Gate, HabitState, Habits};
+use ssm_conform_core::reference::handler::Reference;
 
 /// What the server shares between requests: the pure handler and the state of its habits.
 struct Served {

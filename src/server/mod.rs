@@ -1,41 +1,15 @@
-//! The embedded reference endpoint (`ssm-conform serve`, and in-process for `run`): a pure
-//! handler over a deterministic fixture set, wrapped by axum.
+//! The embedded reference endpoint over HTTP (`ssm-conform serve`, and in-process for `run`): the
+//! pure handler of `ssm_conform_core::reference` (fixtures, faults, variants, habits), wrapped by
+//! axum in `http.rs`. Its logic's modules are re-exported here, so `server::fixtures` and
+//! `server::Reference` name the same things as before the core crate was split off.
 //!
-//! - `handler.rs`: the faithful answer, making the EITHER choices of `choices.rs`;
-//! - `validate.rs`: reading and validating the input; `token.rs`: tamper-evident tokens;
-//! - `fault.rs`: the fault catalogue; `deform.rs`: output faults as deformations of the answer;
-//! - `variant.rs`: the variants, each another set of accepted choices;
-//! - `answer.rs`: how answers are shaped; `http.rs`: the HTTP wrapper; `habits.rs`: the real
-//!   service's operational habits it can take on there (throttling, latency, transient 5xx,
-//!   connections, chunked bodies);
-//! - `discovery.rs`: the two read-only listings `run --discover` finds execution ids with.
-//!
-//! ## Adding a fault
-//! See `fault.rs`: one catalogue line, one small function (`deform.rs`) or branch, and its row
-//! in the fault-table test.
-//!
-//! ## Adding an EITHER rule or alternative
-//! A line in `contract::EitherRule`; a field in [`Choices`] with the faithful default, read
-//! where the handler answers that rule; a variant in `variant.rs` per other alternative. The
-//! variants test proves each passes the whole suite strictly and changes some answer.
+//! ## Adding a fault or an EITHER alternative
+//! See `ssm_conform_core::reference`: they are the handler's, not the wrapper's.
 
-mod answer;
-pub mod choices;
-mod deform;
-pub mod discovery;
-pub mod fault;
-pub mod fixtures;
-pub mod habits;
-pub mod handler;
 mod http;
-pub mod token;
-pub mod validate;
-pub mod variant;
 
-pub use choices::Choices;
-pub use deform::Deform;
-pub use fault::{Fault, FaultInfo};
-pub use habits::{Habits, Throttle, ThrottleOnce};
-pub use handler::Reference;
 pub use http::{spawn, ServerHandle};
-pub use variant::{Variant, VariantInfo};
+pub use ssm_conform_core::reference::{
+    answer, choices, discovery, fault, fixtures, habits, handler, token, validate, variant, Choices, Deform, Fault,
+    FaultInfo, Habits, Reference, Throttle, ThrottleOnce, Variant, VariantInfo,
+};

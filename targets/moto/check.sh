@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # moto in CI: moto does not implement DescribeMaintenanceWindowExecutionTasks, and the harness must
 # say so in one finding. Installs the pinned moto in a venv, starts moto_server on 127.0.0.1 at a
-# free port, runs `ssm-conform run` against it exactly as the README shows (signed with the
+# free port, runs `ssm-conform run` against it exactly as docs/emulators.md shows (signed with the
 # harness's fake credentials), and demands: exit 1, one failed unit (`operation-implemented`),
 # every other unit skipped, none passed; the findings must match targets/moto/findings.txt (the
 # record targets/summary.py tabulates). moto is stopped by its own pid.

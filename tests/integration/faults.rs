@@ -92,9 +92,10 @@ fn every_fault_fails_the_check_that_names_it() {
 }
 
 /// The throttling layer the faults are served behind: a bucket the harness outruns, and a
-/// transient 500 now and then.
+/// transient 500 now and then. 300 a second: a debug build on a loaded 2-core machine (the whole
+/// suite beside it) did not always outrun 1000, and a run that met no throttle proves nothing.
 const LAYER: Habits = Habits {
-    throttle: Some(Throttle { rate: 1000, burst: 10, form: ThrottleForm::Ssm }),
+    throttle: Some(Throttle { rate: 300, burst: 10, form: ThrottleForm::Ssm }),
     transient_every: Some(40),
     ..Habits::NONE
 };

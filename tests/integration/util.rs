@@ -31,6 +31,25 @@ pub fn liveness_bound(timeouts: u32, timeout: Duration) -> Duration {
 }
 
 /// Every `.rs` file under `dir`, submodule folders included.
+/// The source roots of the workspace's two library crates: the pure core first, then the crate
+/// that adds transport, drivers, reports and the CLI.
+pub fn source_roots() -> [std::path::PathBuf; 2] {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    [root.join("crates/core/src"), root.join("src")]
+}
+
+/// The files of every source root's `dir` (a top-level module's folder, in whichever crate holds
+/// it).
+pub fn module_files(dir: &str) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for root in source_roots() {
+        if root.join(dir).is_dir() {
+            rust_files(&root.join(dir), &mut out);
+        }
+    }
+    out
+}
+
 pub fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();

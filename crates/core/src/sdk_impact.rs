@@ -52,7 +52,7 @@ pub const RECOGNISED: [&str; 33] = [
 ];
 
 /// The measured data, as committed.
-const DATA: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/clients/sdk-impact.json"));
+const DATA: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../clients/sdk-impact.json"));
 
 /// The probed SDKs in the order reports list them.
 const SDKS: [&str; 4] = ["boto3", "aws-cli", "js-v3", "rust-sdk"];

@@ -81,7 +81,12 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
 ///     }
 /// }
 /// ```
-macro_rules! catalogue {
+///
+/// Exported (as `ssm_conform_core::catalogue::catalogue`) for the `ssm-conform` crate's own
+/// catalogues (report formats); `$crate` keeps its paths pointing here.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! catalogue_enum {
     (
         $(#[$meta:meta])*
         $vis:vis enum $Enum:ident : $kind:literal, $hint:literal, info $Info:ident {
@@ -153,10 +158,12 @@ macro_rules! catalogue {
     };
 }
 
-pub(crate) use catalogue;
+pub use crate::catalogue_enum as catalogue;
 
 #[cfg(test)]
 mod tests {
+    use super::catalogue;
+
     catalogue! {
         /// A test catalogue.
         enum Colour: "colour", "red or green", info ColourInfo {

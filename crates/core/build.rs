@@ -28,8 +28,8 @@ fn entries(dir: &str, extension: &str) -> String {
 fn main() {
     let code = format!(
         "/// The built-in case files: (file name, text).\npub const CASE_FILES: &[(&str, &str)] = &[\n{}];\n\n/// The built-in accepted snapshots: (file name, text).\npub const SNAPSHOT_FILES: &[(&str, &str)] = &[\n{}];\n",
-        entries("cases", "toml"),
-        entries("snapshots", "snap"),
+        entries("../../cases", "toml"),
+        entries("../../snapshots", "snap"),
     );
     let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin.rs");
     std::fs::write(&out, code).unwrap_or_else(|e| panic!("{}: {e}", out.display()));

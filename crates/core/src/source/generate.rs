@@ -100,7 +100,7 @@ impl GenRequest {
                 let members = rest.get(1..rest.len() - 1).unwrap_or_default();
                 let sep = if members.is_empty() { "" } else { "," };
                 let name = Value::String(input::MAX_RESULTS.to_owned());
-                super::BodyTemplate::Json(["\u{7b}", &name.to_string(), ":", number, sep, members, "\u{7d}"].concat())
+                super::BodyTemplate::Json(format!("{{{name}:{number}{sep}{members}}}"))
             }
         }
     }

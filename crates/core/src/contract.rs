@@ -1,6 +1,6 @@
 //! The contract of `DescribeMaintenanceWindowExecutionTasks` over awsJson1_1, encoded once.
 //!
-//! Every number, name and message template of `shared/contract.md` lives here; the reference
+//! Every number, name and message template of `docs/contract.md` lives here; the reference
 //! server, the checks and the case files (through placeholders) read them from this module, so a
 //! change to the contract is a change in one place. It also owns the contract's catalogues: the
 //! EITHER rules ([`EitherRule`]), the statuses a filter may name, the members of an error body.
@@ -592,10 +592,10 @@ mod tests {
         }
     }
 
-    /// Pins the constants to the text of `shared/contract.md`, so drift fails loudly.
+    /// Pins the constants to the text of `docs/contract.md`, so drift fails loudly.
     #[test]
     fn constants_match_contract_text() {
-        let contract = include_str!("../docs/contract.md");
+        let contract = include_str!("../../../docs/contract.md");
         let pattern_in_doc = format!("pattern `{ID_PATTERN}`");
         assert!(contract.contains(&pattern_in_doc), "id pattern drifted from contract.md");
         assert!(contract.contains(&format!("{MAX_RESULTS_MIN} ≤ n ≤ {MAX_RESULTS_MAX}")));

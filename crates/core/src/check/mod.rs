@@ -7,7 +7,7 @@
 //! [`pagination`] and [`filters`].
 //!
 //! ## Adding a check
-//! 1. The rule is in `shared/contract.md` (MUST or STRICT; an EITHER rule is never a check, see
+//! 1. The rule is in `docs/contract.md` (MUST or STRICT; an EITHER rule is never a check, see
 //!    below), and any number or name it needs is a constant in `contract.rs`.
 //! 2. A line in the catalogue of `check_id.rs`: its stable name, description and family.
 //! 3. A small pure function here that returns `Finding`s carrying that id: in the module of its
@@ -31,6 +31,7 @@ pub mod equivalence;
 pub mod error_shape;
 pub mod expectation;
 pub mod filters;
+pub mod implemented;
 mod observe;
 pub mod pagination;
 pub mod precondition;
