@@ -75,5 +75,7 @@ pub mod server;
 mod suite;
 #[doc(hidden)]
 pub mod transport;
+#[doc(hidden)]
+pub mod walk;
 
 pub use suite::{Failure, ReferenceEndpoint, Signing, Suite, SuiteError, SuiteReport, Tally};

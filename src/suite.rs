@@ -30,8 +30,9 @@ pub use reference::ReferenceEndpoint;
 pub use report::{Failure, SuiteReport, Tally};
 
 use crate::check::CheckOptions;
+use crate::exit::StopFlag;
 use crate::finding::{Baseline, BaselineError};
-use crate::runner::{self, GeneratedPlan, RunError, RunPlan, StopFlag};
+use crate::runner::{self, GeneratedPlan, RunError, RunPlan};
 use crate::source::{self, CaseFileError};
 use crate::transport::{Client, ClientConfig, SignError, Signer, TransportError, TransportOptions};
 

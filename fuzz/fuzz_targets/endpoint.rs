@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
 use serde_json::json;
-use ssm_conform::check::{judge, CheckOptions};
+use ssm_conform::check::{judge_exchange, CheckOptions};
 use ssm_conform::oracle::{self, oracle_case, World};
 use ssm_conform::request::WireRequest;
 use ssm_conform::source::fuzz::FuzzRequest;
@@ -83,7 +83,7 @@ fuzz_target!(|input: FuzzRequest| {
         // timeout): the most valuable finding there is.
         Err(e) => save(t, case, "no-answer", &format!("the endpoint gave no answer: {e}")),
         Ok(resp) => {
-            let findings = judge(&case, &req, &resp, CheckOptions::default());
+            let findings = judge_exchange(&case, &req, &resp, CheckOptions::default());
             if let Some(first) = findings.first() {
                 save(t, case, first.check.name(), &first.to_string());
             }

@@ -7,7 +7,7 @@
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
-use ssm_conform_core::check::{judge, CheckOptions};
+use ssm_conform_core::check::{judge_exchange, CheckOptions};
 use ssm_conform_core::oracle::{self, oracle_case, World};
 use ssm_conform_core::reference::Reference;
 use ssm_conform_core::request::WireRequest;
@@ -38,7 +38,7 @@ fuzz_target!(|input: FuzzRequest| {
     let req = WireRequest::operation(body);
     let resp = f.reference.handle(&req);
     let case = oracle_case("fuzz", &req.body, verdict.clone());
-    let findings = judge(&case, &req, &resp, CheckOptions { strict_messages: true });
+    let findings = judge_exchange(&case, &req, &resp, CheckOptions { strict_messages: true });
     assert!(
         findings.is_empty(),
         "the oracle and the reference disagree on {}\noracle: {verdict:?}\nreference: {} {}\nfindings: {findings:#?}",

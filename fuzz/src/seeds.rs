@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use ssm_conform_core::check::response_shape::PageRequest;
 use ssm_conform_core::contract;
 use ssm_conform_core::reference::{Fault, Reference, Variant};
-use ssm_conform_core::request::{self, Bindings, WireRequest};
+use ssm_conform_core::request::{self, page_request, Bindings, WireRequest};
 use ssm_conform_core::response::{next_token_of, WireResponse};
 use ssm_conform_core::source::load_cases;
 
@@ -93,20 +93,6 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
 }
 
-fn page_request(exec: &str, size: Option<i64>, token: Option<&str>, filters: Option<&Value>) -> WireRequest {
-    let mut body = json!({ "WindowExecutionId": exec });
-    if let Some(n) = size {
-        body["MaxResults"] = json!(n);
-    }
-    if let Some(t) = token {
-        body["NextToken"] = json!(t);
-    }
-    if let Some(f) = filters {
-        body["Filters"] = f.clone();
-    }
-    WireRequest::json(&body)
-}
-
 /// Walks an execution's pages; seeds the first two and the last (the middle pages differ only
 /// in their items).
 fn walk(
@@ -122,7 +108,7 @@ fn walk(
         if seeds.full() {
             return Ok(());
         }
-        let req = page_request(exec, size, token.as_deref(), filters);
+        let req = page_request(exec, size, filters, token.as_deref());
         let resp = reference.handle(&req);
         let next = next_token_of(&resp);
         if i < 2 {

@@ -12,12 +12,10 @@ use std::io::IsTerminal;
 use crate::check::CheckOptions;
 use crate::cli::{Cli, ColorArg, Command, OutputArgs, RunArgs, ServeArgs, SnapshotArg};
 use crate::contract::ThrottleForm;
-use crate::exit;
+use crate::exit::{self, StopFlag};
 use crate::finding::{Baseline, BaselineError, RunReport};
 use crate::report::{self, ReportError, RunContext, TerminalReport};
-use crate::runner::{
-    self, GeneratedPlan, Progress, RunError, RunPlan, SnapshotMode, SnapshotPlan, SnapshotSource, StopFlag,
-};
+use crate::runner::{self, GeneratedPlan, Progress, RunError, RunPlan, SnapshotMode, SnapshotPlan, SnapshotSource};
 use crate::server::{self, Fault, Reference, Variant};
 use crate::source::{self, CaseFileError};
 use crate::suite::ReferenceEndpoint;
@@ -416,7 +414,7 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
     watcher.abort();
     bar.finish_and_clear();
     let mut report = result?;
-    let traffic = runner::traffic(&client);
+    let traffic = client.traffic();
     report.traffic = Some(traffic);
     report.data_required = args.require_data;
     warn_of_data_gap(&report);

@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 use super::{finish, validate_outputs, watch_interrupts, HarnessError, RunMeta};
 use crate::check::CheckOptions;
 use crate::cli::ProxyArgs;
+use crate::exit::StopFlag;
 use crate::finding::Baseline;
 use crate::proxy::{Ended, Proxy, ProxyPlan, Until};
-use crate::runner::StopFlag;
 use crate::transport::TransportOptions;
 
 /// The checks clap cannot make, before anything starts.

@@ -25,8 +25,8 @@ use tokio::task::JoinHandle;
 pub use traffic::Traffic;
 
 use crate::check::CheckOptions;
+use crate::exit::StopFlag;
 use crate::finding::RunReport;
-use crate::runner::StopFlag;
 use crate::transport::{Client, ClientConfig, TransportError, TransportOptions};
 use forward::{Activity, Forwarder, Seen};
 

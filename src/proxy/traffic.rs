@@ -18,13 +18,14 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use serde_json::Value;
 
 use crate::check::pagination::{bounded, check_walks, Listing, PaginationWalk, WalkEnd, WalkProgress};
+use crate::check::Observations;
 use crate::check::{self, CheckId, CheckOptions};
 use crate::contract::{self, input};
 use crate::finding::{CaseResult, Exchange, Finding, Outcome, RunReport};
+use crate::oracle::worlds::{self, Doubt};
 use crate::oracle::{self, World};
 use crate::request::WireRequest;
 use crate::response::{AnswerClass, Received, WireResponse};
-use crate::runner::Observations;
 use crate::source::Origin;
 use crate::transport::Client;
 
@@ -148,11 +149,11 @@ impl Traffic {
                 return;
             }
         }
-        self.judge_exchange(request, response);
+        self.grade_final_answer(request, response);
     }
 
     /// Judges one exchange of the operation as its final answer.
-    fn judge_exchange(&mut self, request: WireRequest, response: Result<WireResponse, String>) {
+    fn grade_final_answer(&mut self, request: WireRequest, response: Result<WireResponse, String>) {
         self.judged += 1;
         let name = format!("proxied exchange {}", self.judged);
         let body = request.json_body();
@@ -171,8 +172,8 @@ impl Traffic {
         };
         let received = Received::new(&resp);
         let url = self.client.url().to_owned();
-        self.observations.record_with_repro(&|r| crate::repro::captured(&url, r), &name, &request, &received);
-        let (check, outcome) = self.judge(&request, body.as_ref(), &received);
+        self.observations.record(&|r| crate::repro::captured(&url, r), &name, &request, &received);
+        let (check, outcome) = self.verdict_in_possible_worlds(&request, body.as_ref(), &received);
         // "Not implemented" is one finding however often a client retries it.
         let reported = |u: &CaseResult| u.check == CheckId::OperationImplemented && u.outcome.fails();
         if check == CheckId::OperationImplemented && self.units.iter().any(reported) {
@@ -196,61 +197,60 @@ impl Traffic {
     /// The check the request tests and the outcome: held when some world the traffic leaves
     /// possible explains the answer, else the likeliest world's findings (blocked when the answer
     /// broke another rule first).
-    fn judge(&self, req: &WireRequest, body: Option<&Value>, resp: &Received) -> (CheckId, Outcome) {
+    fn verdict_in_possible_worlds(
+        &self,
+        req: &WireRequest,
+        body: Option<&Value>,
+        resp: &Received,
+    ) -> (CheckId, Outcome) {
         if let Some(how) = crate::check::implemented::not_implemented(resp) {
             return (CheckId::OperationImplemented, Outcome::Failed(vec![how.finding()]));
         }
-        let mut likeliest: Option<(CheckId, Outcome)> = None;
-        for world in self.worlds(body) {
-            let verdict = oracle::expect(&req.body, &world);
+        let judge = |world: &World| {
+            let verdict = oracle::expect(&req.body, world);
             let case = oracle::oracle_case("proxied", &req.body, verdict);
-            let (findings, blocked) = check::judge_expectation(&case, body, resp, self.opts);
-            if findings.is_empty() {
-                return (case.check, Outcome::of(findings, None));
-            }
-            let outcome = if blocked.is_some() { Outcome::Blocked(findings) } else { Outcome::Failed(findings) };
-            likeliest.get_or_insert((case.check, outcome));
-        }
-        likeliest.unwrap_or((CheckId::ResponseBody, Outcome::of(Vec::new(), None)))
+            let judged = check::judge_case(&case, body, resp, None, self.opts);
+            let outcome = match (judged.findings.is_empty(), judged.blocked_by) {
+                (true, _) => Outcome::of(judged.findings, None),
+                (false, Some(_)) => Outcome::Blocked(judged.findings),
+                (false, None) => Outcome::Failed(judged.findings),
+            };
+            (case.check, outcome)
+        };
+        let held = |(_, outcome): &(CheckId, Outcome)| !outcome.fails();
+        worlds::first_holding(&self.worlds(body), judge, held)
+            .unwrap_or((CheckId::ResponseBody, Outcome::of(Vec::new(), None)))
     }
 
     /// The worlds the traffic leaves possible for this request, likeliest first: its execution
     /// exists or not (it exists first only when the endpoint answered 200 for exactly that id
     /// before), and its token is real for it or not (real first only when the endpoint issued it
-    /// through the proxy).
+    /// through the proxy). Known or not, even when it was answered before: the data may have
+    /// changed since.
     fn worlds(&self, body: Option<&Value>) -> Vec<World> {
         let text = |m: &str| body.and_then(|b| b.get(m)).and_then(Value::as_str).map(str::to_owned);
         let (id, token) = (text(input::WINDOW_EXECUTION_ID), text(input::NEXT_TOKEN));
-        // Known or not, even when it was answered before: the data may have changed since.
         let others: Vec<String> = self.learned.iter().filter(|k| Some(*k) != id.as_ref()).cloned().collect();
-        let mut ids = vec![others.clone()];
-        if let Some(id) = &id {
-            let with = others.iter().cloned().chain([id.clone()]).collect();
-            if self.learned.contains(&bounded(id)) {
-                ids.insert(0, with);
-            } else {
-                ids.push(with);
-            }
-        }
-        let mut tokens = vec![None];
+        let mut believed = World { known: others, token: None, token_page_size: None, token_filters: None };
+        let mut doubts = Vec::new();
         if let Some(t) = token.filter(|t| !t.is_empty()) {
-            let real = Some((t.clone(), id.unwrap_or_default()));
+            let execution = id.clone().unwrap_or_default();
             if self.issued.contains(&bounded(&t)) {
-                tokens.insert(0, real);
+                believed.token = Some((t, execution));
+                doubts.push(Doubt::TokenForeign);
             } else {
-                tokens.push(real);
+                doubts.push(Doubt::TokenReal { token: t, execution, page_size: None, filters: None });
             }
         }
-        ids.iter()
-            .flat_map(|known| {
-                tokens.iter().map(|token| World {
-                    known: known.clone(),
-                    token: token.clone(),
-                    token_page_size: None,
-                    token_filters: None,
-                })
-            })
-            .collect()
+        if let Some(id) = id {
+            if self.learned.contains(&bounded(&id)) {
+                believed.known.push(id.clone());
+                doubts.push(Doubt::Gone(id));
+            } else {
+                doubts.push(Doubt::Exists(id));
+            }
+        }
+        worlds::possible_worlds(&believed, &doubts)
     }
 
     /// Takes the answer into the walk its request continues (or starts one), and moves a walk
@@ -307,7 +307,7 @@ impl Traffic {
         // A transient 5xx no retry followed is what the client finally saw.
         let pending: Vec<(WireRequest, WireResponse)> = self.pending_transient.drain().map(|(_, e)| e).collect();
         for (request, resp) in pending {
-            self.judge_exchange(request, Ok(resp));
+            self.grade_final_answer(request, Ok(resp));
         }
         let notes = vec![format!(
             "proxied {} DescribeMaintenanceWindowExecutionTasks exchanges (judged) and {} of other operations (passed on unjudged); learned {} execution ids from the answers; {} throttles and {} transient errors the client retried past",

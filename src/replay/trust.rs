@@ -13,8 +13,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::Value;
 
-use super::judge::{self, UnitKind};
-use super::{execution_id, listing, max_results, next_token, recorded_pages, steps, RecordedUnit, Step};
+use super::exchange::{judge_replayed, UnitKind};
+use super::recording::{execution_id, listing, max_results, next_token, recorded_pages, steps, RecordedUnit, Step};
 use crate::check::pagination::{bounded, check_walks, compare_walks, item_key, item_status, PaginationWalk, WalkEnd};
 use crate::check::CheckOptions;
 use crate::contract::{self, input};
@@ -217,7 +217,7 @@ fn pages_deviation(pages: &[&Recorded], world: &World, issued: &Issued, opts: Ch
             world.token_page_size = *size;
             world.token_filters = filters.clone();
         }
-        let (_, findings, _) = judge::judge_exchange(&e.request, None, resp, &world, opts, &UnitKind::Other);
+        let (_, findings, _) = judge_replayed(&e.request, None, resp, &world, opts, &UnitKind::Other);
         if let Some(f) = findings.first() {
             return Some(format!("request {} of the walk: {} (expected {})", n + 1, f.actual, f.expected));
         }

@@ -1,10 +1,9 @@
 //! The declarative cases: each case's request is built from its template, sent, recorded for the
 //! always-on checks, judged against its own expectation, and compared with its snapshot.
 
-use super::observe::Observations;
 use super::snapshots::{self, SnapshotError, SnapshotPlan};
-use crate::check::expectation::check_case;
-use crate::check::{self, precondition, CheckOptions};
+use crate::check::Observations;
+use crate::check::{self, CheckOptions};
 use crate::finding::{CaseResult, Exchange, Finding, Outcome};
 use crate::oracle::{self, World};
 use crate::request::{self, Bindings};
@@ -24,7 +23,7 @@ pub struct CaseRun {
 
 /// A case the run did not get to (it was interrupted).
 pub fn not_run(case: &Case) -> CaseRun {
-    let result = CaseResult::skipped(case.name.clone(), case.check, case.origin.clone(), super::stop::INTERRUPTED);
+    let result = CaseResult::skipped(case.name.clone(), case.check, case.origin.clone(), crate::exit::UNIT_INTERRUPTED);
     CaseRun { result, observations: Observations::default(), pending: None }
 }
 
@@ -53,19 +52,15 @@ pub async fn run_case(
         }
         Ok(resp) => {
             let received = Received::new(&resp);
-            observations.record(client, &case.name, &req, &received);
-            let (findings, chose) = check_case(case, req.json_body().as_ref(), &received, opts);
-            if let (Some(rule), Some(alternative)) = (case.expect.either, &chose) {
-                observations.chose(rule, alternative.to_string());
-            }
+            observations.record(&|r| client.repro(r), &case.name, &req, &received);
             // The oracle reads bodies only: it says what rule a request tests unless the case
             // changes its headers.
             let verdict = case.request.headers.is_empty().then(|| oracle::expect(&req.body, &World::of(bindings)));
-            let root = precondition::blocked_by(case, &received, verdict.as_ref()).filter(|_| !findings.is_empty());
-            let mut findings = match root {
-                Some(root) => check::attribute(case, findings, root),
-                None => findings,
-            };
+            let judged = check::judge_case(case, req.json_body().as_ref(), &received, verdict.as_ref(), opts);
+            let (mut findings, root, chose) = (judged.findings, judged.blocked_by, judged.chose);
+            if let (Some(rule), Some(alternative)) = (case.expect.either, &chose) {
+                observations.chose(rule, alternative.to_string());
+            }
             if let (Some(name), Some(plan)) = (&case.snapshot, snapshot_plan) {
                 let compared = snapshots::compare(case, name, plan, bindings, &req, &resp)?;
                 findings.extend(compared.finding);

@@ -13,7 +13,7 @@ use crate::request::WireRequest;
 use crate::response::WireResponse;
 use crate::transport::Client;
 
-use super::StopFlag;
+use crate::exit::StopFlag;
 
 /// The most pages one listing may take.
 const MAX_PAGES: usize = 10;

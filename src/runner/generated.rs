@@ -20,8 +20,8 @@ use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
 use super::progress::Progress;
-use super::stop::StopFlag;
 use crate::check::{self, CheckId, CheckOptions};
+use crate::exit::StopFlag;
 use crate::finding::{CaseResult, Coverage, Exchange, Finding, Outcome};
 use crate::oracle::{self, World};
 use crate::request::{Bindings, WireRequest};
@@ -300,7 +300,7 @@ impl Phase<'_> {
         inputs.tell_progress(n);
         match self.handle.block_on(inputs.client.send(&req)) {
             Ok(resp) => {
-                let findings = check::judge(&case, &req, &resp, inputs.opts);
+                let findings = check::judge_exchange(&case, &req, &resp, inputs.opts);
                 Some(Evaluation { case, request: req, response: resp, findings })
             }
             // Throttled on every attempt: not a smaller failure, and not a reason to stop.

@@ -7,8 +7,7 @@
 
 use serde_json::Value;
 
-use super::relations::REUSE_SIZE;
-use super::walker::{script_repro, WalkPlan, Walked, Walker};
+use super::walker::{script_repro, WalkPlan, Walked, Walker, REUSE_SIZE};
 use crate::check::equivalence::{compare, Expected, Rejection, Verdict};
 use crate::check::CheckId;
 use crate::contract::{error_type, EitherRule};

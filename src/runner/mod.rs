@@ -10,7 +10,6 @@
 //!   same walk with the id in another letter case; `varied.rs`: walks that vary one more
 //!   dimension each (page size between pages, number encodings, null members, carried tokens).
 //! - `generated.rs`: property-generated requests judged by the oracle, shrunk on failure.
-//! - `observe.rs`: the always-on checks across every exchange of the run.
 //! - `discover.rs`: before a run given no execution ids, the ids found through the read-only
 //!   listings of maintenance windows and their executions.
 
@@ -18,35 +17,28 @@ mod cases;
 pub mod discover;
 pub mod generated;
 mod id_case;
-mod observe;
 mod probe;
 mod progress;
 mod relations;
 pub mod snapshots;
-mod stop;
 mod varied;
 mod walker;
 
 use futures::stream::{self, StreamExt};
 
 pub use generated::{GeneratedError, GeneratedPlan, GeneratedStop};
-pub use observe::Observations;
 pub use progress::Progress;
 pub use snapshots::{SnapshotError, SnapshotMode, SnapshotPlan, SnapshotSource};
-pub use stop::StopFlag;
 
 use crate::check::implemented::{not_implemented, NotImplemented};
-use crate::check::{CheckId, CheckOptions};
-use crate::contract;
-use crate::finding::{CaseResult, Exchange, Finding, Outcome, RunReport};
+use crate::check::{CheckId, CheckOptions, Observations};
+use crate::exit::StopFlag;
+use crate::finding::{CaseResult, Exchange, Outcome, RunReport, GENERATED_UNIT};
 use crate::request::Bindings;
 use crate::response::Received;
 use crate::source::{Case, Origin};
 use crate::transport::record::in_unit;
 use crate::transport::{Client, TransportError};
-
-/// The unit the generated phase's exchanges are recorded under (`--record`).
-pub const GENERATED_UNIT: &str = "generated requests";
 
 /// What a run needs, already validated.
 #[derive(Debug, Clone)]
@@ -115,57 +107,6 @@ fn unknown_executions_message(ids: &[String], listed: Option<usize>) -> String {
 #[error("cannot reach the endpoint: {0}")]
 pub struct Unreachable(#[from] pub TransportError);
 
-/// What `client`'s requests met so far: throttles, transient errors, the rate, the waits.
-pub fn traffic(client: &Client) -> crate::finding::Traffic {
-    let c = client.ledger().counts();
-    crate::finding::Traffic {
-        attempts: c.attempts,
-        throttled: c.throttled,
-        transient_retried: c.transient_retried,
-        transient_repeated: c.transient_repeated,
-        given_up: c.given_up,
-        settled_rate: client.pacer().rate(),
-        backoff_seconds: c.backoff.as_secs_f64(),
-        paced_seconds: c.paced.as_secs_f64(),
-    }
-}
-
-/// The `throttle-shape` unit: every throttle the retries kept (a few of each shape), judged; the
-/// EITHER choices they show (§8). `None` when nothing was throttled: a run that met no throttle
-/// has no such unit (its traffic line says so), rather than a skipped unit in every run.
-pub fn throttle_unit(
-    client: &Client,
-    choices: &mut std::collections::BTreeMap<contract::EitherRule, std::collections::BTreeSet<String>>,
-) -> Option<CaseResult> {
-    let samples = client.ledger().throttle_samples();
-    let counts = client.ledger().counts();
-    if counts.transient_retried > 0 {
-        choices.entry(contract::EitherRule::TransientError).or_default().insert("retried past".to_owned());
-    }
-    let name = CheckId::ThrottleShape.name();
-    let (first_req, _) = samples.first()?;
-    choices.entry(contract::EitherRule::Throttling).or_default().insert("throttled".to_owned());
-    let mut findings: Vec<Finding> = Vec::new();
-    let mut failing = None;
-    for (req, resp) in &samples {
-        if let Some(status) = crate::check::throttle::status_choice(resp) {
-            choices.entry(contract::EitherRule::ThrottleStatus).or_default().insert(status);
-        }
-        for f in crate::check::throttle::throttle_shape(resp) {
-            if !findings.iter().any(|g| g.actual == f.actual) {
-                failing.get_or_insert((req.clone(), resp.clone()));
-                findings.push(f);
-            }
-        }
-    }
-    let note = format!("{} throttles met; {} kept and judged", counts.throttled, samples.len());
-    let (req, resp) = failing.unwrap_or_else(|| samples[0].clone());
-    let unit = CaseResult::builtin(name, CheckId::ThrottleShape, findings, note)
-        .with_repro(Some(client.repro(first_req)))
-        .with_exchange(Some(Exchange::capped(req, Ok(resp))));
-    Some(unit)
-}
-
 /// The report of an endpoint that does not implement the operation: one finding, and every case
 /// skipped.
 fn not_implemented_report(plan: &RunPlan, probe: CaseResult, how: NotImplemented) -> RunReport {
@@ -200,7 +141,7 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError>
     // A recording keeps the executions the run was told (or found) exist: a replay's facts.
     client.note_execution_ids(&plan.execution_ids);
     let mut observations = Observations::default();
-    observations.record(client, "probe", &probe_req, &Received::new(&probe_resp));
+    observations.record(&|r| client.repro(r), "probe", &probe_req, &Received::new(&probe_resp));
     if discovered.is_none() {
         given_ids_known(client, plan).await?;
     }
@@ -222,8 +163,8 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError>
     report.interrupted = plan.stop.signal();
     report.choices = observations.choices.clone();
     report.results.extend(observations.into_results());
-    report.results.extend(throttle_unit(client, &mut report.choices));
-    report.traffic = Some(traffic(client));
+    report.results.extend(client.throttle_unit(&mut report.choices));
+    report.traffic = Some(client.traffic());
     report.executions_known = Some(plan.execution_ids.len());
     crate::check::attribution::attribute_run(&mut report.results);
     Ok(report)

@@ -2,11 +2,11 @@
 //! endpoint (a harness error, exit 2) from one that does not implement the operation (one
 //! finding, contract §7) from one worth testing; and it finds what placeholders resolve to.
 
-use serde_json::{json, Value};
+use serde_json::json;
 
-use super::observe::Observations;
+use crate::check::Observations;
 use crate::contract::{self, error_type, input};
-use crate::request::{Bindings, WireRequest};
+use crate::request::{page_request, Bindings, WireRequest};
 use crate::response::{ErrorShape, Received, WireResponse};
 use crate::rng::SplitMix64;
 use crate::transport::{Client, TransportError};
@@ -27,22 +27,6 @@ pub fn probe_request(random_id: &str) -> WireRequest {
     WireRequest::json(&json!({ input::WINDOW_EXECUTION_ID: random_id }))
 }
 
-/// One page request of a walk.
-pub fn page_request(exec: &str, size: Option<i64>, filters: Option<&Value>, token: Option<&str>) -> WireRequest {
-    let mut body = serde_json::Map::new();
-    body.insert(input::WINDOW_EXECUTION_ID.into(), json!(exec));
-    if let Some(n) = size {
-        body.insert(input::MAX_RESULTS.into(), json!(n));
-    }
-    if let Some(f) = filters {
-        body.insert(input::FILTERS.into(), f.clone());
-    }
-    if let Some(t) = token {
-        body.insert(input::NEXT_TOKEN.into(), json!(t));
-    }
-    WireRequest::json(&Value::Object(body))
-}
-
 /// What placeholders resolve to: the known executions, the random id, and a real token from the
 /// first page of the first execution (its exchange goes through the always-on checks).
 pub async fn bindings(
@@ -56,7 +40,7 @@ pub async fn bindings(
         let req = page_request(exec, Some(contract::MAX_RESULTS_MIN), None, None);
         if let Ok(resp) = client.send(&req).await {
             let resp = Received::new(&resp);
-            observations.record(client, "first page of the first execution", &req, &resp);
+            observations.record(&|r| client.repro(r), "first page of the first execution", &req, &resp);
             bindings.next_token = resp.page().ok().and_then(|p| p.next_token.map(str::to_owned));
         }
     }

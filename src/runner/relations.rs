@@ -7,13 +7,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Value};
 
-use super::observe::Observations;
-use super::stop::StopFlag;
-use super::walker::Walker;
+use super::walker::{Walker, REUSE_SIZE};
 use crate::check::filters::{check_filters, FilteredListing};
 use crate::check::pagination::{check_walks, compare_walks, PaginationWalk, TokenReuse, WalkEnd};
 use crate::check::CheckId;
+use crate::check::Observations;
 use crate::contract::{self, input};
+use crate::exit::StopFlag;
 use crate::finding::{CaseResult, Finding, Outcome, WalkSummary, NOT_EVALUATED};
 use crate::repro::WalkScript;
 use crate::source::Origin;
@@ -23,9 +23,6 @@ use crate::transport::Client;
 /// The page sizes of the unfiltered walks: 100, 10, 11, a prime in between, absent, and 100
 /// again (the order must be stable from walk to walk too).
 const WALK_SIZES: [Option<i64>; 6] = [Some(100), Some(10), Some(11), Some(37), None, Some(100)];
-
-/// The page size of the walk whose token is reused.
-pub(super) const REUSE_SIZE: i64 = 10;
 
 /// What the relations of one execution found.
 pub struct RelationOutcome {
@@ -290,7 +287,7 @@ pub async fn relations(client: &Client, exec: String, stop: &StopFlag) -> Relati
         results.extend(super::varied::relations(&mut walker, &walks).await);
     }
     if stop.is_set() {
-        results = skipped_all(&exec, super::stop::INTERRUPTED);
+        results = skipped_all(&exec, crate::exit::UNIT_INTERRUPTED);
     } else if let Some(why) = &walker.throttled {
         // A walk that lost a page to throttling compares a part with a whole: nothing here is
         // judged (the exchanges that did come back still pass the always-on checks).
@@ -298,7 +295,7 @@ pub async fn relations(client: &Client, exec: String, stop: &StopFlag) -> Relati
     }
     // A relation compares many exchanges; the request that starts its first walk is where a
     // person retracing it begins.
-    let first_page = client.repro(&super::probe::page_request(&exec, WALK_SIZES[0], None, None));
+    let first_page = client.repro(&crate::request::page_request(&exec, WALK_SIZES[0], None, None));
     for r in results.iter_mut().filter(|r| r.repro.is_none() && !matches!(r.outcome, Outcome::Skipped(_))) {
         r.repro = Some(first_page.clone());
     }

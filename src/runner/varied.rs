@@ -101,7 +101,7 @@ pub(super) async fn relations(walker: &mut Walker<'_>, plain: &PlainWalks<'_>) -
             // Recorded (`--record`) under the unit it reports as.
             Ok(variations) => {
                 let unit = format!("{check} {}", walker.exec);
-                crate::transport::record::in_unit(unit, judge(walker, check, &variations)).await
+                crate::transport::record::in_unit(unit, compare_variations(walker, check, &variations)).await
             }
             Err(why) => skipped(walker.exec, check, why),
         };
@@ -224,7 +224,7 @@ fn token_variations<'p>(plain: &'p PlainWalks<'p>) -> Result<Vec<Variation<'p>>,
 }
 
 /// Takes each varied walk and judges it; one unit per relation.
-async fn judge(walker: &mut Walker<'_>, check: CheckId, variations: &[Variation<'_>]) -> CaseResult {
+async fn compare_variations(walker: &mut Walker<'_>, check: CheckId, variations: &[Variation<'_>]) -> CaseResult {
     let exec = walker.exec.to_owned();
     let mut findings = Vec::new();
     let mut notes = Vec::new();

@@ -6,16 +6,21 @@
 
 use serde_json::Value;
 
-use super::observe::Observations;
-use super::probe::page_request;
-use super::stop::StopFlag;
 use crate::check::pagination::{item_key, Listing, PaginationWalk, WalkEnd, WalkProgress};
+use crate::check::Observations;
 use crate::contract::{self, input, output, EitherRule};
+use crate::exit::StopFlag;
 use crate::finding::WalkSummary;
 use crate::repro::WalkScript;
+use crate::request::page_request;
 use crate::request::WireRequest;
 use crate::response::Received;
 use crate::transport::Client;
+use crate::walk::{walk_pages, NextPage};
+
+/// The page size of the walk whose token is reused (the relations and the id-case relation
+/// compare with it).
+pub(super) const REUSE_SIZE: i64 = 10;
 
 /// One walk: the walk itself, its items as (key, status), and the first `NextToken` it saw.
 pub(super) struct Walked {
@@ -202,7 +207,7 @@ impl Walker<'_> {
     /// Walks every page as `plan` says.
     pub(super) async fn walk_as(&mut self, plan: &WalkPlan<'_>) -> Walked {
         let mut state = WalkProgress::default();
-        let mut token = plan.start.map(|s| s.token.to_owned());
+        let token = plan.start.map(|s| s.token.to_owned());
         let mut last_answer = None;
         // A script takes the walk again where its later pages are asked for alike.
         let later_sizes = plan.later_sizes();
@@ -221,33 +226,32 @@ impl Walker<'_> {
             listing,
         }
         .label();
-        let end = loop {
-            if self.stop.is_set() {
-                break WalkEnd::Interrupted;
-            }
-            let page_no = state.pages.len() + 1;
-            let req = plan.request(self.exec, page_no, token.as_deref());
-            script = scriptable.then(|| script_of(script.take(), &req, token.as_deref(), &later_sizes)).flatten();
-            let resp = match self.client.send(&req).await {
-                Ok(r) => r,
-                Err(e) if e.is_throttled() => {
-                    // Nothing to compare: the walk ends as an interrupted one does (no finding).
-                    self.note_throttled(&e);
-                    break WalkEnd::Interrupted;
-                }
-                Err(e) => break WalkEnd::Failed { page: page_no, summary: e.to_string() },
-            };
-            let at = format!("walk of {} with {label}, page {page_no}", self.exec);
+        let first = plan.request(self.exec, 1, token.as_deref());
+        script = scriptable.then(|| script_of(script.take(), &first, token.as_deref(), &later_sizes)).flatten();
+        let (client, stop, exec) = (self.client, self.stop, self.exec);
+        let plain_first = plan.start.is_none() && plan.writing == Writing::Plain;
+        let sent = walk_pages(client, Some(stop), first, |page_no, req, resp| {
+            let at = format!("walk of {exec} with {label}, page {page_no}");
             let resp = Received::new(&resp);
-            self.observations.record(self.client, &at, &req, &resp);
+            self.observations.record(&|r| client.repro(r), &at, req, &resp);
             last_answer = Some((resp.status, resp.error_shape().resolved_type.clone()));
-            let plain_first = plan.start.is_none() && plan.writing == Writing::Plain;
             match self.take_page(&mut state, plan.size_of_page(page_no).is_none() && plain_first, &resp) {
-                Ok(Some(next)) => token = Some(next),
-                Ok(None) => break WalkEnd::Complete,
-                Err(end) => break end,
+                Ok(Some(next)) => {
+                    let req = plan.request(exec, page_no + 1, Some(&next));
+                    script = scriptable.then(|| script_of(script.take(), &req, Some(&next), &later_sizes)).flatten();
+                    NextPage::Follow(req)
+                }
+                Ok(None) => NextPage::End(WalkEnd::Complete),
+                Err(end) => NextPage::End(end),
             }
-        };
+        })
+        .await;
+        // A page throttled on every attempt: nothing to compare, the walk ends as an
+        // interrupted one does (no finding).
+        if let Some(why) = sent.throttled {
+            self.throttled.get_or_insert(why);
+        }
+        let end = sent.end;
         let walk = PaginationWalk { page_size: plan.sizes[0], varied, pages: state.pages, end, listing };
         self.summaries.push(WalkSummary {
             execution_id: self.exec.to_owned(),
@@ -317,7 +321,7 @@ impl Walker<'_> {
                 self.exec,
                 contract::MAX_RESULTS_MAX
             );
-            self.observations.record(self.client, &at, &req, &Received::new(&resp));
+            self.observations.record(&|r| self.client.repro(r), &at, &req, &Received::new(&resp));
         }
     }
 
@@ -330,7 +334,7 @@ impl Walker<'_> {
         })?;
         let at = format!("reuse of a token of {}", self.exec);
         let resp = Received::new(&resp);
-        self.observations.record(self.client, &at, &req, &resp);
+        self.observations.record(&|r| self.client.repro(r), &at, &req, &resp);
         match resp.page() {
             Ok(p) if resp.status == 200 => Ok(p.items.iter().map(item_key).collect()),
             _ => Err(resp.summary()),

@@ -5,9 +5,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use super::pace::{Pacer, PacingOptions};
 use super::retry::{self, AnswerClass, RetryLedger, RetryPolicy};
 use super::sign::{CredentialSource, Signer};
+use crate::check::throttle;
+use crate::contract::EitherRule;
+use crate::finding::{CaseResult, Traffic};
 use crate::repro::{CurlCredentials, CurlSigning};
 use crate::request::WireRequest;
 use crate::response::WireResponse;
@@ -262,6 +267,30 @@ impl Client {
     /// The pacing every request of this client passes.
     pub fn pacer(&self) -> &Pacer {
         &self.pacer
+    }
+
+    /// What the requests met on the way (the report's `traffic` line): throttles, transient
+    /// errors, the rate the pacer settled at, the time spent waiting.
+    pub fn traffic(&self) -> Traffic {
+        let c = self.ledger.counts();
+        Traffic {
+            attempts: c.attempts,
+            throttled: c.throttled,
+            transient_retried: c.transient_retried,
+            transient_repeated: c.transient_repeated,
+            given_up: c.given_up,
+            settled_rate: self.pacer.rate(),
+            backoff_seconds: c.backoff.as_secs_f64(),
+            paced_seconds: c.paced.as_secs_f64(),
+        }
+    }
+
+    /// The `throttle-shape` unit of the throttles this client met, whatever drove it (see
+    /// [`throttle::throttle_unit`]); `None` when nothing was throttled.
+    pub fn throttle_unit(&self, choices: &mut BTreeMap<EitherRule, BTreeSet<String>>) -> Option<CaseResult> {
+        let counts = self.ledger.counts();
+        let met = throttle::Met { throttled: counts.throttled, transient_retried: counts.transient_retried > 0 };
+        throttle::throttle_unit(&self.ledger.throttle_samples(), met, &|r| self.repro(r), choices)
     }
 
     /// The endpoint URL.

@@ -4,7 +4,7 @@
 
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
-use ssm_conform::check::{judge, CheckOptions};
+use ssm_conform::check::{judge_exchange, CheckOptions};
 use ssm_conform::runner::generated::{generated_case, world_of};
 
 use ssm_conform::server::{Fault, Reference};
@@ -33,7 +33,7 @@ fn the_oracle_and_the_reference_agree() {
         let gen = requests(caps).new_tree(&mut runner).unwrap().current();
         let (case, req) = generated_case(&gen, "g", 7, &bindings, &world).unwrap();
         let resp = reference.handle(&req);
-        let findings = judge(&case, &req, &resp, strict);
+        let findings = judge_exchange(&case, &req, &resp, strict);
         assert!(
             findings.is_empty(),
             "oracle and reference disagree on {}:\nexpected {:?}\ngot {}\n{findings:#?}",

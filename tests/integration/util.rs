@@ -467,7 +467,8 @@ pub fn suite_plan(
     check: ssm_conform::check::CheckOptions,
     generated: u32,
 ) -> ssm_conform::runner::RunPlan {
-    use ssm_conform::runner::{GeneratedPlan, RunPlan, StopFlag};
+    use ssm_conform::exit::StopFlag;
+    use ssm_conform::runner::{GeneratedPlan, RunPlan};
     RunPlan {
         cases: ssm_conform::source::builtin_cases().unwrap(),
         execution_ids: ids,

@@ -1,8 +1,8 @@
 //! Case → [`WireRequest`]: the awsJson1_1 envelope and placeholder resolution. Pure.
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
-use crate::contract;
+use crate::contract::{self, input};
 use crate::source::{BodyTemplate, Case, Placeholder};
 
 /// An HTTP request as sent on the wire (and as the reference handler receives it).
@@ -202,4 +202,19 @@ pub fn build(case: &Case, bindings: &Bindings) -> Result<WireRequest, Unresolved
         req.set_header(name, value);
     }
     Ok(req)
+}
+/// One page request of a walk: `exec`, and `MaxResults`, `Filters` and `NextToken` when given.
+pub fn page_request(exec: &str, size: Option<i64>, filters: Option<&Value>, token: Option<&str>) -> WireRequest {
+    let mut body = serde_json::Map::new();
+    body.insert(input::WINDOW_EXECUTION_ID.into(), json!(exec));
+    if let Some(n) = size {
+        body.insert(input::MAX_RESULTS.into(), json!(n));
+    }
+    if let Some(f) = filters {
+        body.insert(input::FILTERS.into(), f.clone());
+    }
+    if let Some(t) = token {
+        body.insert(input::NEXT_TOKEN.into(), json!(t));
+    }
+    WireRequest::json(&Value::Object(body))
 }

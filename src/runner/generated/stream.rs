@@ -119,7 +119,7 @@ pub(in crate::runner) async fn send_stream(inputs: &PhaseInputs) -> Result<Strea
         inputs.tell_progress(d.number);
         match answer {
             Ok(response) => {
-                let findings = check::judge(&d.case, &d.request, &response, inputs.opts);
+                let findings = check::judge_exchange(&d.case, &d.request, &response, inputs.opts);
                 let evaluation = Evaluation { case: d.case, request: d.request, response, findings };
                 keep_if_new(&mut streamed.candidates, &mut failed, d.rng, evaluation);
             }

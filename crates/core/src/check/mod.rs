@@ -12,17 +12,17 @@
 //! 2. A line in the catalogue of `check_id.rs`: its stable name, description and family.
 //! 3. A small pure function here that returns `Finding`s carrying that id: in the module of its
 //!    kind (`error_shape`, `response_shape`, `protocol`), and called from [`always_on`] if it
-//!    runs on every exchange (add it to `ALWAYS_ON` in `runner/observe.rs` with what it needs to
+//!    runs on every exchange (add it to `ALWAYS_ON` in `check/observe.rs` with what it needs to
 //!    have seen), or from a case expectation or relation if it needs a particular request.
-//! 4. A fault in `server/fault.rs` that makes exactly that deviation (for output-only faults, a
-//!    small function in `server/deform.rs`), and a case in `cases/` that observes it if no
+//! 4. A fault in `reference/fault.rs` that makes exactly that deviation (for output-only faults, a
+//!    small function in `reference/deform.rs`), and a case in `cases/` that observes it if no
 //!    relation or always-on check does.
 //! 5. `cargo test`: the fault table proves the fault trips the check and the reference passes.
 //!
 //! ## Adding an EITHER rule
 //! 1. A line in `contract::EitherRule`; the checks and the oracle accept every alternative.
-//! 2. A field of `server::Choices` with the reference's default, and a variant in
-//!    `server/variant.rs` that sets each other alternative; the variants test proves that each
+//! 2. A field of `reference::Choices` with the reference's default, and a variant in
+//!    `reference/variant.rs` that sets each other alternative; the variants test proves that each
 //!    passes the whole suite strictly and answers differently somewhere.
 //! 3. Where the choice is visible on the wire, `observe` (or a relation) records it for the reports.
 
@@ -41,11 +41,12 @@ pub mod snapshot;
 pub mod throttle;
 
 pub use crate::check_id::{CheckFamily, CheckId};
-pub use observe::{observe, Observation};
+pub use observe::{observe, Observation, Observations};
 
 use serde_json::Value;
 
-use crate::finding::Finding;
+use crate::finding::{Chosen, Finding};
+use crate::oracle::Verdict;
 use crate::request::WireRequest;
 use crate::response::{Received, WireResponse};
 use crate::source::Case;
@@ -73,29 +74,46 @@ pub fn always_on(request_body: Option<&Value>, resp: &Received) -> Vec<Finding> 
 }
 
 /// Every finding on one exchange judged against `case`'s expectation: the expectation's own
-/// (under the check whose rule broke first, see [`precondition`]) and the always-on checks'.
+/// (under the check whose rule broke first, see [`judge_case`]) and the always-on checks'.
 /// Generated and fuzzed exchanges are judged this way.
 /// Each body is parsed once, whatever number of checks read it.
-pub fn judge(case: &Case, req: &WireRequest, resp: &WireResponse, opts: CheckOptions) -> Vec<Finding> {
+pub fn judge_exchange(case: &Case, req: &WireRequest, resp: &WireResponse, opts: CheckOptions) -> Vec<Finding> {
     let (request_body, resp) = (req.json_body(), Received::new(resp));
-    let (mut findings, _) = judge_expectation(case, request_body.as_ref(), &resp, opts);
+    let mut findings = judge_case(case, request_body.as_ref(), &resp, None, opts).findings;
     findings.extend(always_on(request_body.as_ref(), &resp));
     findings
 }
 
-/// The findings of `case`'s own expectation on one answer, without the always-on checks (for a
-/// source that runs those once per exchange itself, as the proxy does): under the check whose
-/// rule broke first when it is not the case's own, and that check (the case is then blocked).
-pub fn judge_expectation(
+/// A case judged by its own expectation on one answer (see [`judge_case`]).
+#[derive(Debug, Clone, Default)]
+pub struct CaseJudgement {
+    /// The expectation's findings, under the check whose rule broke first.
+    pub findings: Vec<Finding>,
+    /// The check whose rule the answer broke first when it is not the case's own: the case
+    /// could not be evaluated, and is reported as blocked by it.
+    pub blocked_by: Option<CheckId>,
+    /// The alternative the answer chose, for a case that is an EITHER rule.
+    pub chose: Option<Chosen>,
+}
+
+/// The one case judge of every driver (the runner's cases, the proxy's and the replay's
+/// exchanges, generated and fuzzed requests), without the always-on checks (each driver runs
+/// those once per exchange): the case's own expectation, its findings moved to the rule the
+/// answer broke first when that is not the case's own. `oracle` is what the oracle expects of
+/// the request (it says what rule the request tests); it is not read for a case that changes
+/// its headers, since the oracle reads bodies only.
+pub fn judge_case(
     case: &Case,
     request_body: Option<&Value>,
     resp: &Received,
+    oracle: Option<&Verdict>,
     opts: CheckOptions,
-) -> (Vec<Finding>, Option<CheckId>) {
-    let (findings, _) = expectation::check_case(case, request_body, resp, opts);
-    match precondition::blocked_by(case, resp, None).filter(|_| !findings.is_empty()) {
-        Some(root) => (attribute(case, findings, root), Some(root)),
-        None => (findings, None),
+) -> CaseJudgement {
+    let (findings, chose) = expectation::check_case(case, request_body, resp, opts);
+    let oracle = oracle.filter(|_| case.request.headers.is_empty());
+    match precondition::blocked_by(case, resp, oracle).filter(|_| !findings.is_empty()) {
+        Some(root) => CaseJudgement { findings: attribute(case, findings, root), blocked_by: Some(root), chose },
+        None => CaseJudgement { findings, blocked_by: None, chose },
     }
 }
 

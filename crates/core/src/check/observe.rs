@@ -1,11 +1,129 @@
-//! What one exchange shows besides its findings: whether it held something for the always-on
-//! checks to inspect (items, an error), and which EITHER alternatives it chose where the choice
-//! is visible on the wire. A check with nothing to inspect is skipped, never passed.
+//! The always-on checks across a run, whatever its driver (runner, proxy, replay): every exchange
+//! is recorded in [`Observations`] through the pure [`super::always_on`] and [`observe`] (what one
+//! exchange shows besides its findings: whether it held something for the always-on checks to
+//! inspect, and which EITHER alternatives it chose where the choice is visible on the wire); at
+//! the end each always-on check becomes one unit: the first exchange that broke it and how many
+//! did, passed when something was inspected and nothing broke, skipped when nothing could be
+//! inspected (a check with nothing to inspect is skipped, never passed).
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+use crate::check_id::CheckId;
 use crate::contract::{error_body, EitherRule};
+use crate::finding::{CaseResult, Finding, Outcome};
+use crate::request::WireRequest;
 use crate::response::Received;
+use crate::source::Origin;
+
+/// An always-on finding, with where it was seen and how to reproduce it.
+#[derive(Debug, Clone)]
+struct Observed {
+    at: String,
+    finding: Finding,
+    repro: String,
+}
+
+/// What the always-on checks saw over a set of exchanges. Merge the ones gathered concurrently
+/// in a fixed order to keep the report deterministic.
+#[derive(Debug, Clone, Default)]
+pub struct Observations {
+    observed: Vec<Observed>,
+    responses: usize,
+    items: bool,
+    errors: bool,
+    /// EITHER rule → the alternatives observed.
+    pub choices: BTreeMap<EitherRule, BTreeSet<String>>,
+}
+
+/// What an always-on check needs to have seen to have inspected anything.
+#[derive(Clone, Copy)]
+enum Need {
+    Any,
+    Items,
+    Errors,
+}
+
+/// The always-on checks and what each needs to have seen.
+const ALWAYS_ON: [(CheckId, Need); 12] = [
+    (CheckId::RequestId, Need::Any),
+    (CheckId::ContentType, Need::Items),
+    (CheckId::ResponseBody, Need::Any),
+    (CheckId::PageSize, Need::Items),
+    (CheckId::ItemMembers, Need::Items),
+    (CheckId::ItemTypes, Need::Items),
+    (CheckId::ItemTimestamps, Need::Items),
+    (CheckId::ItemExecution, Need::Items),
+    (CheckId::ErrorStatus, Need::Errors),
+    (CheckId::ErrorType, Need::Errors),
+    (CheckId::ErrorMessage, Need::Errors),
+    (CheckId::ErrorContentType, Need::Errors),
+];
+
+impl Observations {
+    /// Runs the always-on checks on one exchange; `at` says where it was sent from, `repro`
+    /// writes a finding's repro line (asked only when there is a finding: the runner's client
+    /// signs it as it sent it, the proxy re-signs a client's captured request).
+    pub fn record(&mut self, repro: &dyn Fn(&WireRequest) -> String, at: &str, req: &WireRequest, resp: &Received) {
+        let findings = super::always_on(req.json_body().as_ref(), resp);
+        let line = (!findings.is_empty()).then(|| repro(req));
+        for finding in findings {
+            let repro = line.clone().unwrap_or_default();
+            self.observed.push(Observed { at: at.to_owned(), finding, repro });
+        }
+        let seen = observe(resp);
+        self.items |= seen.items;
+        self.errors |= seen.error;
+        for (rule, alternative) in seen.choices {
+            self.chose(rule, alternative);
+        }
+        self.responses += 1;
+    }
+
+    /// Records an EITHER choice seen outside a single response (in a walk).
+    pub fn chose(&mut self, rule: EitherRule, alternative: impl Into<String>) {
+        self.choices.entry(rule).or_default().insert(alternative.into());
+    }
+
+    /// Adds what another set of exchanges saw, after these.
+    pub fn merge(&mut self, other: Observations) {
+        self.observed.extend(other.observed);
+        self.responses += other.responses;
+        self.items |= other.items;
+        self.errors |= other.errors;
+        for (rule, alts) in other.choices {
+            self.choices.entry(rule).or_default().extend(alts);
+        }
+    }
+
+    /// One result per always-on check.
+    pub fn into_results(self) -> Vec<CaseResult> {
+        ALWAYS_ON.iter().map(|&(check, need)| self.result(check, need)).collect()
+    }
+
+    fn result(&self, check: CheckId, need: Need) -> CaseResult {
+        let hits: Vec<&Observed> = self.observed.iter().filter(|o| o.finding.check == check).collect();
+        let applicable = match need {
+            Need::Any => self.responses > 0,
+            Need::Items => self.items,
+            Need::Errors => self.errors,
+        };
+        let outcome = match hits.first() {
+            Some(first) => {
+                let mut f = first.finding.clone();
+                f.actual = format!("{} (in {}; {} of {} responses)", f.actual, first.at, hits.len(), self.responses);
+                Outcome::Failed(vec![f])
+            }
+            None if !applicable => Outcome::Skipped(match need {
+                Need::Items => "no response held items to inspect".to_owned(),
+                _ => "no error response to inspect".to_owned(),
+            }),
+            None => Outcome::Passed { note: Some(format!("{} responses", self.responses)), chose: None },
+        };
+        CaseResult::new(check.name(), check, Origin::Builtin, outcome).with_repro(hits.first().map(|o| o.repro.clone()))
+    }
+}
 
 /// What one response showed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

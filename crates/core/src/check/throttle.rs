@@ -7,9 +7,12 @@
 //! The throttles come from the transport's retries (it keeps a few of each shape): after a
 //! retry, a run judges only the final answer, so this is the one place a throttle is judged.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use crate::check_id::CheckId;
-use crate::contract::{real_service, ThrottleForm};
-use crate::finding::Finding;
+use crate::contract::{real_service, EitherRule, ThrottleForm};
+use crate::finding::{CaseResult, Exchange, Finding};
+use crate::request::WireRequest;
 use crate::response::{ErrorShape, WireResponse};
 
 /// The findings of one throttle answer (one that [`crate::response::looks_throttled`]). Each
@@ -69,6 +72,51 @@ fn describe(shape: &ErrorShape) -> String {
 /// The EITHER alternative a throttle's status shows (§8): `400` or `429`.
 pub fn status_choice(resp: &WireResponse) -> Option<String> {
     (resp.status >= 400).then(|| resp.status.to_string())
+}
+
+/// What a run's traffic met besides the throttles kept as samples.
+#[derive(Debug, Clone, Copy)]
+pub struct Met {
+    /// Every throttle met (the samples are a few of each shape).
+    pub throttled: u64,
+    /// Whether a transient error was retried past (the EITHER rule of §8).
+    pub transient_retried: bool,
+}
+
+/// The `throttle-shape` unit: every throttle the retries kept (a few of each shape), judged; the
+/// EITHER choices they show (§8); `repro` writes the first throttled request's repro line. `None` when nothing was throttled: a run that met no throttle
+/// has no such unit (its traffic line says so), rather than a skipped unit in every run.
+pub fn throttle_unit(
+    samples: &[(WireRequest, WireResponse)],
+    met: Met,
+    repro: &dyn Fn(&WireRequest) -> String,
+    choices: &mut BTreeMap<EitherRule, BTreeSet<String>>,
+) -> Option<CaseResult> {
+    if met.transient_retried {
+        choices.entry(EitherRule::TransientError).or_default().insert("retried past".to_owned());
+    }
+    let name = CheckId::ThrottleShape.name();
+    let (first_req, _) = samples.first()?;
+    choices.entry(EitherRule::Throttling).or_default().insert("throttled".to_owned());
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut failing = None;
+    for (req, resp) in samples {
+        if let Some(status) = status_choice(resp) {
+            choices.entry(EitherRule::ThrottleStatus).or_default().insert(status);
+        }
+        for f in throttle_shape(resp) {
+            if !findings.iter().any(|g| g.actual == f.actual) {
+                failing.get_or_insert((req.clone(), resp.clone()));
+                findings.push(f);
+            }
+        }
+    }
+    let note = format!("{} throttles met; {} kept and judged", met.throttled, samples.len());
+    let (req, resp) = failing.unwrap_or_else(|| samples[0].clone());
+    let unit = CaseResult::builtin(name, CheckId::ThrottleShape, findings, note)
+        .with_repro(Some(repro(first_req)))
+        .with_exchange(Some(Exchange::capped(req, Ok(resp))));
+    Some(unit)
 }
 
 #[cfg(test)]

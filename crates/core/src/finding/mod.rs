@@ -12,5 +12,6 @@ pub use baseline::{Baseline, BaselineEntry, BaselineError, DeviationEntry, DEVIA
 pub use deviation::{deviations, Deviation};
 pub use finding::{Finding, Severity};
 pub use result::{
-    CaseResult, Chosen, Coverage, Exchange, Outcome, RunReport, RunSummary, Traffic, WalkSummary, NOT_EVALUATED,
+    CaseResult, Chosen, Coverage, Exchange, Outcome, RunReport, RunSummary, Traffic, WalkSummary, GENERATED_UNIT,
+    NOT_EVALUATED,
 };

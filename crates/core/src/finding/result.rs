@@ -335,6 +335,10 @@ pub struct RunReport {
 }
 
 /// The start of the reason of a unit that was not evaluated because the endpoint throttled
+/// The unit the generated phase's exchanges are recorded under (`--record`), which a replay
+/// names as the run named it.
+pub const GENERATED_UNIT: &str = "generated requests";
+
 /// every attempt of one of its requests: never passed, never failed.
 pub const NOT_EVALUATED: &str = "not evaluated: ";
 
