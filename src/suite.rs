@@ -32,9 +32,13 @@ pub use report::{Failure, SuiteReport, Tally};
 use crate::check::CheckOptions;
 use crate::exit::StopFlag;
 use crate::finding::{Baseline, BaselineError};
-use crate::runner::{self, GeneratedPlan, RunError, RunPlan};
-use crate::source::{self, CaseFileError};
-use crate::transport::{Client, ClientConfig, SignError, Signer, TransportError, TransportOptions};
+use crate::runner::{self, GeneratedPlan, Progress, RunError, RunPlan, SnapshotPlan};
+use crate::source::{self, Case, CaseFileError};
+use crate::transport::endpoint;
+use crate::transport::record::Recorder;
+use crate::transport::{
+    Client, ClientConfig, CredentialSource, RetryPolicy, SignError, Signer, TransportError, TransportOptions,
+};
 
 /// Why a suite could not do its job (as exit status 2 is for the command line). Findings are
 /// never an error: they are in the [`SuiteReport`].
@@ -81,6 +85,92 @@ pub enum Signing {
     },
     /// No signature.
     Unsigned,
+    /// As every AWS SDK signs (the command line's default): the credentials the standard chain
+    /// finds, else clearly fake ones — an error instead when `required`, or against
+    /// `*.amazonaws.com` — in `region`, else the region the environment or the endpoint's host
+    /// names, else `us-east-1`.
+    #[doc(hidden)]
+    Standard {
+        /// The signing region, when given.
+        region: Option<String>,
+        /// Whether real credentials are required.
+        required: bool,
+    },
+}
+
+/// A setting outside its range, worded by the front end it was given to (all wording here).
+#[doc(hidden)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Invalid {
+    /// Requests in flight outside 1..=256.
+    Concurrency(usize),
+    /// The generated phase's budget outside [0, 86400] seconds.
+    PropertyBudget(f64),
+    /// A rate outside [0.1, 100000] a second.
+    Rate(f64),
+    /// A per-request timeout outside (0, 3600] seconds.
+    Timeout(f64),
+    /// An execution id that is not well-formed.
+    ExecutionId(String),
+}
+
+impl Invalid {
+    /// The setting's problem, named as the command line names it (`--concurrency`) when `cli`,
+    /// else as the builder does (`concurrency`).
+    pub fn describe(&self, cli: bool) -> String {
+        let name = |flag: &str, method: &str| if cli { format!("--{flag}") } else { method.to_owned() };
+        match self {
+            Invalid::Concurrency(n) => format!("{} {n} is outside 1..=256", name("concurrency", "concurrency")),
+            Invalid::PropertyBudget(s) => {
+                format!("{} {s} is outside [0, 86400] seconds", name("property-budget", "property budget"))
+            }
+            Invalid::Rate(r) => format!("{} {r} is outside [0.1, 100000] requests a second", name("rate", "rate")),
+            Invalid::Timeout(s) => format!("{} {s} is outside (0, 3600] seconds", name("timeout", "timeout")),
+            Invalid::ExecutionId(bad) => format!(
+                "{} {bad:?} is not a well-formed execution id: {} hexadecimal digits in groups of 8-4-4-4-12 separated by hyphens, e.g. 0123abcd-4567-89ef-abcd-0123456789ab",
+                name("execution-id", "execution id"),
+                crate::contract::ID_LENGTH - 4
+            ),
+        }
+    }
+}
+
+/// What only the command line sets on a suite: its own cases, snapshots, progress, interrupts,
+/// recording, generated-phase budget and failures folder, and pacing. The defaults are
+/// `Suite`'s.
+#[doc(hidden)]
+#[derive(Debug, Clone, Default)]
+pub struct RunExtras {
+    /// The cases to run (default: the built-in suite).
+    pub cases: Option<Vec<Case>>,
+    /// Snapshot comparison.
+    pub snapshots: Option<SnapshotPlan>,
+    /// Told after each unit.
+    pub progress: Option<Progress>,
+    /// Set by Ctrl-C.
+    pub stop: StopFlag,
+    /// Records every exchange (`--record`).
+    pub recorder: Option<Recorder>,
+    /// The generated phase's budget in seconds (default 120).
+    pub property_budget: Option<f64>,
+    /// Where shrunk generated failures are written as case files.
+    pub save_failures: Option<PathBuf>,
+    /// The most requests a second (default: none, 5 against AWS).
+    pub rate: Option<f64>,
+    /// Keep the rate fixed (no adaptive pacing).
+    pub fixed_pacing: bool,
+}
+
+/// A suite made ready to run: the client every request goes through, and the run's plan; the
+/// notes the report's header carries (fake credentials).
+#[doc(hidden)]
+pub struct Prepared {
+    /// The client.
+    pub client: Client,
+    /// The plan.
+    pub plan: RunPlan,
+    /// Notes for the report's header.
+    pub notes: Vec<String>,
 }
 
 /// A conformance run against one endpoint, configured by its builder methods and started by
@@ -97,8 +187,10 @@ pub struct Suite {
     strict_messages: bool,
     baseline: Option<PathBuf>,
     concurrency: usize,
-    timeout: Duration,
+    /// Seconds, as given (the command line's value is validated before it is a `Duration`).
+    timeout: f64,
     signing: Signing,
+    extras: RunExtras,
 }
 
 impl Suite {
@@ -113,8 +205,9 @@ impl Suite {
             strict_messages: false,
             baseline: None,
             concurrency: 8,
-            timeout: Duration::from_secs(10),
+            timeout: 10.0,
             signing: Signing::Fake,
+            extras: RunExtras::default(),
         }
     }
 
@@ -169,7 +262,22 @@ impl Suite {
 
     /// The most one request may take, connect to last byte (default 10 s).
     pub fn timeout(mut self, timeout: Duration) -> Suite {
-        self.timeout = timeout;
+        self.timeout = timeout.as_secs_f64();
+        self
+    }
+
+    /// The per-request timeout in seconds, as the command line gives it (validated by
+    /// [`Suite::invalid_setting`]).
+    #[doc(hidden)]
+    pub fn timeout_secs(mut self, seconds: f64) -> Suite {
+        self.timeout = seconds;
+        self
+    }
+
+    /// What only the command line sets (see [`RunExtras`]).
+    #[doc(hidden)]
+    pub fn extras(mut self, extras: RunExtras) -> Suite {
+        self.extras = extras;
         self
     }
 
@@ -182,16 +290,59 @@ impl Suite {
     /// Runs the suite. An `Err` only when it could not do its job (a bad configuration, an
     /// endpoint that cannot be reached at all); findings are in the report.
     pub async fn run(self) -> Result<SuiteReport, SuiteError> {
-        self.validate()?;
         let baseline = self.baseline.as_deref().map(Baseline::load).transpose()?;
-        let cases = source::builtin_cases().map_err(|e| SuiteError::Cases(Box::new(e)))?;
-        let signer = match &self.signing {
-            Signing::Fake => Some(Signer::fake("us-east-1")),
-            Signing::FromEnvironment { region } => Some(Signer::from_chain(region).await?),
-            Signing::Unsigned => None,
+        let (endpoint, seed) = (self.endpoint.clone(), self.seed);
+        let prepared = self.prepare().await?;
+        let started = Instant::now();
+        let run = runner::run(&prepared.client, &prepared.plan).await?;
+        Ok(SuiteReport::new(endpoint, seed, started.elapsed(), run, baseline))
+    }
+
+    /// The first setting outside its range, in the order the command line checks them; `None`
+    /// when every one is fine. The one validation of both front ends.
+    #[doc(hidden)]
+    pub fn invalid_setting(&self) -> Option<Invalid> {
+        if !(1..=256).contains(&self.concurrency) {
+            return Some(Invalid::Concurrency(self.concurrency));
+        }
+        if let Some(b) = self.extras.property_budget.filter(|b| !(*b >= 0.0 && *b <= 86_400.0)) {
+            return Some(Invalid::PropertyBudget(b));
+        }
+        if let Some(rate) = self.extras.rate.filter(|r| !(*r >= 0.1 && *r <= 100_000.0)) {
+            return Some(Invalid::Rate(rate));
+        }
+        if !(self.timeout > 0.0 && self.timeout <= 3600.0) {
+            return Some(Invalid::Timeout(self.timeout));
+        }
+        let bad = self.execution_ids.iter().find(|id| !crate::contract::is_valid_id(id));
+        bad.map(|id| Invalid::ExecutionId(id.clone()))
+    }
+
+    /// The client and the plan of this suite: settings validated, credentials found, pacing set
+    /// for the endpoint. The one composition root of both front ends: `Suite::run` and the
+    /// command line (which adds its [`RunExtras`], and runs or replays with what this returns).
+    #[doc(hidden)]
+    pub async fn prepare(self) -> Result<Prepared, SuiteError> {
+        if let Some(invalid) = self.invalid_setting() {
+            return Err(SuiteError::Config(invalid.describe(false)));
+        }
+        crate::transport::check_url(&self.endpoint).map_err(SuiteError::Config)?;
+        let cases = match self.extras.cases.clone() {
+            Some(cases) => cases,
+            None => source::builtin_cases().map_err(|e| SuiteError::Cases(Box::new(e)))?,
         };
-        let options = TransportOptions::for_concurrency(self.timeout, self.concurrency);
-        let client = Client::new(&self.endpoint, ClientConfig { options, signer, ..ClientConfig::default() })?;
+        let signer = self.signer().await?;
+        let notes = signing_notes(signer.as_ref());
+        let timeout = Duration::from_secs_f64(self.timeout);
+        let config = ClientConfig {
+            options: TransportOptions::for_concurrency(timeout, self.concurrency),
+            signer,
+            recorder: self.extras.recorder.clone(),
+            pacing: endpoint::pacing(self.extras.rate, !self.extras.fixed_pacing, &self.endpoint),
+            retry: RetryPolicy::default(),
+        };
+        let client = Client::new(&self.endpoint, config)?;
+        let budget = self.extras.property_budget.map_or(runner::generated::DEFAULT_BUDGET, Duration::from_secs_f64);
         let plan = RunPlan {
             cases,
             discover: self.discover.unwrap_or(self.execution_ids.is_empty()),
@@ -199,34 +350,45 @@ impl Suite {
             concurrency: self.concurrency,
             check: CheckOptions { strict_messages: self.strict_messages },
             seed: self.seed,
-            snapshots: None,
-            progress: None,
+            snapshots: self.extras.snapshots,
+            progress: self.extras.progress,
             generated: GeneratedPlan {
                 cases: self.property_cases,
                 seed: self.seed,
-                save_failures: None,
-                budget: runner::generated::DEFAULT_BUDGET,
+                save_failures: self.extras.save_failures,
+                budget,
                 concurrency: self.concurrency,
             },
-            stop: StopFlag::default(),
+            stop: self.extras.stop,
         };
-        let started = Instant::now();
-        let run = runner::run(&client, &plan).await?;
-        Ok(SuiteReport::new(self.endpoint, self.seed, started.elapsed(), run, baseline))
+        Ok(Prepared { client, plan, notes })
     }
 
-    /// The checks the command line makes before anything runs.
-    fn validate(&self) -> Result<(), SuiteError> {
-        crate::transport::check_url(&self.endpoint).map_err(SuiteError::Config)?;
-        if !(1..=256).contains(&self.concurrency) {
-            return Err(SuiteError::Config(format!("concurrency {} is outside 1..=256", self.concurrency)));
-        }
-        if self.timeout.is_zero() {
-            return Err(SuiteError::Config("the timeout is zero".to_owned()));
-        }
-        match self.execution_ids.iter().find(|id| !crate::contract::is_valid_id(id)) {
-            Some(bad) => Err(SuiteError::Config(format!("execution id {bad:?} is not a well-formed execution id"))),
-            None => Ok(()),
+    /// The signer its [`Signing`] asks for.
+    async fn signer(&self) -> Result<Option<Signer>, SuiteError> {
+        match &self.signing {
+            Signing::Fake => Ok(Some(Signer::fake("us-east-1"))),
+            Signing::FromEnvironment { region } => Ok(Some(Signer::from_chain(region).await?)),
+            Signing::Unsigned => Ok(None),
+            Signing::Standard { region, required } => {
+                let region = endpoint::signing_region(region.as_deref(), &self.endpoint);
+                match Signer::from_chain(&region).await {
+                    Ok(s) => Ok(Some(s)),
+                    Err(e) if *required || endpoint::is_aws_host(&self.endpoint) => Err(e.into()),
+                    Err(_) => Ok(Some(Signer::fake(&region))),
+                }
+            }
         }
     }
+}
+
+/// The note under the report's header when requests are signed with fake credentials.
+fn signing_notes(signer: Option<&Signer>) -> Vec<String> {
+    signer
+        .filter(|s| *s.source() == CredentialSource::Fake)
+        .map(|_| {
+            "requests are signed with fake credentials: no AWS credentials were found (environment, AWS_PROFILE, shared files); --no-sign sends them unsigned".to_owned()
+        })
+        .into_iter()
+        .collect()
 }

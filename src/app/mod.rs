@@ -9,21 +9,17 @@ use std::time::{Duration, Instant};
 
 use std::io::IsTerminal;
 
-use crate::check::CheckOptions;
 use crate::cli::{Cli, ColorArg, Command, OutputArgs, RunArgs, ServeArgs, SnapshotArg};
 use crate::contract::ThrottleForm;
 use crate::exit::{self, StopFlag};
 use crate::finding::{Baseline, BaselineError, RunReport};
 use crate::report::{self, ReportError, RunContext, TerminalReport};
-use crate::runner::{self, GeneratedPlan, Progress, RunError, RunPlan, SnapshotMode, SnapshotPlan, SnapshotSource};
+use crate::runner::{self, Progress, RunError, SnapshotMode, SnapshotPlan, SnapshotSource};
 use crate::server::{self, Fault, Reference, Variant};
 use crate::source::{self, CaseFileError};
-use crate::suite::ReferenceEndpoint;
+use crate::suite::{Prepared, ReferenceEndpoint, RunExtras, Signing, Suite, SuiteError};
 use crate::transport::record::Recorder;
-use crate::transport::{
-    Client, ClientConfig, CredentialSource, PacingOptions, RetryPolicy, SignError, Signer, TransportError,
-    TransportOptions,
-};
+use crate::transport::{SignError, TransportError};
 
 /// Why the harness could not do its job (exit status 2).
 #[derive(Debug, thiserror::Error)]
@@ -90,6 +86,17 @@ impl From<CaseFileError> for HarnessError {
     }
 }
 
+/// A suite that could not be made ready, as the command line reports it.
+fn setup_error(e: SuiteError) -> HarnessError {
+    match e {
+        SuiteError::Sign(e) => HarnessError::Sign(e),
+        SuiteError::Transport(e) => HarnessError::Transport(e),
+        SuiteError::Cases(e) => HarnessError::CaseFile(e),
+        SuiteError::Config(why) => HarnessError::Usage(why),
+        other => HarnessError::Reference(other),
+    }
+}
+
 /// Runs the parsed command line; returns the exit status.
 pub async fn main(cli: Cli) -> u8 {
     let result = match cli.command {
@@ -137,74 +144,11 @@ fn endpoint_from(args: &RunArgs) -> Option<String> {
     })
 }
 
-/// The host part of an http(s) URL.
-fn host_of(url: &str) -> &str {
-    let rest = url.split("://").nth(1).unwrap_or(url);
-    let authority = rest.split('/').next().unwrap_or(rest);
-    authority.rsplit('@').next().unwrap_or(authority).split(':').next().unwrap_or(authority)
-}
-
-/// Whether `url` is a real AWS endpoint (which requires SigV4).
-fn is_aws_host(url: &str) -> bool {
-    let host = host_of(url).to_ascii_lowercase();
-    host.ends_with(".amazonaws.com") || host.ends_with(".amazonaws.com.cn")
-}
-
-/// The signing region: the flag, the SDKs' variables, the endpoint's host, else us-east-1.
-fn signing_region(flag: Option<&str>, url: &str) -> String {
-    if let Some(r) = flag {
-        return r.to_owned();
-    }
-    if let Some(r) =
-        ["AWS_REGION", "AWS_DEFAULT_REGION"].iter().find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
-    {
-        return r;
-    }
-    let host = host_of(url);
-    let mut parts = host.split('.');
-    match (parts.next(), parts.next()) {
-        (Some("ssm" | "ssm-fips"), Some(region)) if is_aws_host(url) => region.to_owned(),
-        _ => "us-east-1".to_owned(),
-    }
-}
-
-/// How requests are signed: as every SDK signs, with the credentials the standard chain finds,
-/// else fake ones (real ones for AWS itself, or with `--sign`); never for the embedded reference
-/// (it checks no signature) unless asked, never with `--no-sign`.
-async fn signer_for(args: &RunArgs, target: &Target) -> Result<Option<Signer>, HarnessError> {
-    if args.no_sign || (target.reference.is_some() && !args.sign) {
-        return Ok(None);
-    }
-    let region = signing_region(args.region.as_deref(), &target.url);
-    match Signer::from_chain(&region).await {
-        Ok(s) => Ok(Some(s)),
-        Err(e) if args.sign || is_aws_host(&target.url) => Err(e.into()),
-        Err(_) => Ok(Some(Signer::fake(&region))),
-    }
-}
-
-/// Checks the arguments that clap cannot, before anything runs.
-fn validate_args(args: &RunArgs) -> Result<(), HarnessError> {
-    if args.concurrency == 0 || args.concurrency > 256 {
-        return Err(HarnessError::Usage(format!("--concurrency {} is outside 1..=256", args.concurrency)));
-    }
-    if !(args.property_budget >= 0.0 && args.property_budget <= 86_400.0) {
-        return Err(HarnessError::Usage(format!(
-            "--property-budget {} is outside [0, 86400] seconds",
-            args.property_budget
-        )));
-    }
-    if let Some(rate) = args.rate.filter(|r| !(*r >= 0.1 && *r <= 100_000.0)) {
-        return Err(HarnessError::Usage(format!("--rate {rate} is outside [0.1, 100000] requests a second")));
-    }
-    if !(args.timeout > 0.0 && args.timeout <= 3600.0) {
-        return Err(HarnessError::Usage(format!("--timeout {} is outside (0, 3600] seconds", args.timeout)));
-    }
-    if let Some(bad) = args.execution_ids.iter().find(|id| !crate::contract::is_valid_id(id)) {
-        return Err(HarnessError::Usage(format!(
-            "--execution-id {bad:?} is not a well-formed execution id: {} hexadecimal digits in groups of 8-4-4-4-12 separated by hyphens, e.g. 0123abcd-4567-89ef-abcd-0123456789ab",
-            crate::contract::ID_LENGTH - 4
-        )));
+/// Checks the arguments that clap cannot, before anything runs: the suite's settings as the
+/// suite checks them (worded with the flags), then what only the command line has.
+fn validate_args(args: &RunArgs, suite: &Suite) -> Result<(), HarnessError> {
+    if let Some(invalid) = suite.invalid_setting() {
+        return Err(HarnessError::Usage(invalid.describe(true)));
     }
     if args.snapshots == Some(SnapshotArg::Update) && std::env::var_os("CI").is_some() {
         return Err(HarnessError::Usage(
@@ -212,6 +156,37 @@ fn validate_args(args: &RunArgs) -> Result<(), HarnessError> {
         ));
     }
     Ok(())
+}
+
+/// The suite the arguments ask for against `url`: every setting `Suite` has, mapped from its
+/// flag, and the command line's own extras.
+fn suite_of(args: &RunArgs, url: String, target: Option<&Target>, seed: u64, extras: RunExtras) -> Suite {
+    let against_reference = target.is_some_and(|t| t.reference.is_some());
+    let signing = if args.no_sign || (against_reference && !args.sign) {
+        Signing::Unsigned
+    } else {
+        Signing::Standard { region: args.region.clone(), required: args.sign }
+    };
+    let execution_ids = match target {
+        Some(t) if args.execution_ids.is_empty() => t.execution_ids(),
+        _ => args.execution_ids.clone(),
+    };
+    Suite::against(url)
+        .execution_ids(execution_ids)
+        .discover(target.is_some_and(|t| discovery_wanted(args, t)))
+        .seed(seed)
+        .property_cases(args.property_cases)
+        .strict_messages(args.strict_messages)
+        .concurrency(args.concurrency)
+        .timeout_secs(args.timeout)
+        .signing(signing)
+        .extras(RunExtras {
+            property_budget: Some(args.property_budget),
+            save_failures: args.save_failures.clone(),
+            rate: args.rate,
+            fixed_pacing: args.no_adaptive_pacing,
+            ..extras
+        })
 }
 
 /// The endpoint a run talks to, and the embedded reference when it is the target.
@@ -361,7 +336,7 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
         return list_checks();
     }
     // Validate everything before anything runs.
-    validate_args(&args)?;
+    validate_args(&args, &suite_of(&args, String::new(), None, 0, RunExtras::default()))?;
     validate_outputs(&args.output)?;
     let endpoint = endpoint_from(&args);
     if let Some(url) = &endpoint {
@@ -373,38 +348,20 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
     let seed = args.seed.unwrap_or_else(|| {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)
     });
-    let options = TransportOptions::for_concurrency(Duration::from_secs_f64(args.timeout), args.concurrency);
 
     let target = start_target(endpoint).await?;
     let snapshots = snapshot_plan(&args, target.reference.is_some())?;
-    let execution_ids = if args.execution_ids.is_empty() { target.execution_ids() } else { args.execution_ids.clone() };
-    let signer = signer_for(&args, &target).await?;
-    let notes = signing_notes(signer.as_ref());
     let recorder = args.record.as_ref().map(|_| Recorder::default());
-    let pacing = pacing_for(&args, &target.url);
-    let config = ClientConfig { options, signer, recorder: recorder.clone(), pacing, retry: RetryPolicy::default() };
-    let client = Client::new(&target.url, config)?;
     let (bar, progress) = progress_bar();
-    let stop = StopFlag::default();
-    let discover = discovery_wanted(&args, &target);
-    let plan = RunPlan {
-        cases,
-        execution_ids,
-        concurrency: args.concurrency,
-        check: CheckOptions { strict_messages: args.strict_messages },
-        seed,
+    let extras = RunExtras {
+        cases: Some(cases),
         snapshots,
         progress: Some(progress),
-        generated: GeneratedPlan {
-            cases: args.property_cases,
-            seed,
-            save_failures: args.save_failures.clone(),
-            budget: Duration::from_secs_f64(args.property_budget),
-            concurrency: args.concurrency,
-        },
-        stop,
-        discover,
+        recorder: recorder.clone(),
+        ..RunExtras::default()
     };
+    let suite = suite_of(&args, target.url.clone(), Some(&target), seed, extras);
+    let Prepared { client, plan, notes } = suite.prepare().await.map_err(setup_error)?;
     let started = Instant::now();
     let watcher = tokio::spawn(watch_interrupts(plan.stop.clone(), bar.clone()));
     let result = match &replayed {
@@ -433,27 +390,6 @@ async fn run(args: RunArgs) -> Result<u8, HarnessError> {
     }
     finish(&args.output, report, baseline, RunMeta { target: &label, notes: &notes, seed, seconds })
 }
-
-/// The note under the report's header when requests are signed with fake credentials.
-fn signing_notes(signer: Option<&Signer>) -> Vec<String> {
-    signer
-        .filter(|s| *s.source() == CredentialSource::Fake)
-        .map(|_| {
-            "requests are signed with fake credentials: no AWS credentials were found (environment, AWS_PROFILE, shared files); --no-sign sends them unsigned".to_owned()
-        })
-        .into_iter()
-        .collect()
-}
-
-/// The rate a run keeps: `--rate`, else a conservative 5 a second against AWS itself (SSM
-/// publishes no rate for these calls), else none until the endpoint throttles.
-fn pacing_for(args: &RunArgs, url: &str) -> PacingOptions {
-    let ceiling = args.rate.or_else(|| is_aws_host(url).then_some(AWS_DEFAULT_RATE));
-    PacingOptions { ceiling, adaptive: !args.no_adaptive_pacing }
-}
-
-/// The rate against `*.amazonaws.com` when `--rate` is not given, requests a second.
-const AWS_DEFAULT_RATE: f64 = 5.0;
 
 /// Writes the recording; the note that says where.
 fn record_note(dir: &std::path::Path, recorder: &Recorder, endpoint: &str) -> Result<String, HarnessError> {
@@ -618,17 +554,4 @@ fn with_serve_habits(reference: Reference, args: &ServeArgs) -> Result<Reference
         habits.transient_every = Some(n);
     }
     Ok(reference.with_habits(habits))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn finds_regions_and_aws_hosts() {
-        assert!(is_aws_host("https://ssm.eu-west-1.amazonaws.com"));
-        assert!(!is_aws_host("http://127.0.0.1:4566"));
-        assert_eq!(host_of("http://user@localhost:4566/x"), "localhost");
-        assert_eq!(signing_region(Some("ap-south-1"), "http://localhost"), "ap-south-1");
-    }
 }

@@ -1,6 +1,7 @@
 //! The only module that does network I/O on the harness side: send a [`WireRequest`](crate::request::WireRequest), get a
 //! [`WireResponse`](crate::response::WireResponse), bounded in time and size.
 
+pub mod endpoint;
 mod http;
 pub mod pace;
 pub mod record;
