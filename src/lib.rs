@@ -15,8 +15,10 @@
 //! contract's tables and the reference's handler — are the `ssm-conform-core` crate, whose
 //! dependencies hold no HTTP and no async runtime; they are re-exported here under the same
 //! names. This crate adds what is not pure: `transport`, the three drivers (`runner`, `proxy`,
-//! `replay`), `report`, `server` (the reference's HTTP wrapper), the CLI and [`Suite`]. A module
-//! imports only from its own floor or below (`tests/integration/architecture.rs`).
+//! `replay`, siblings that share the page-walking loop of `walk`), `report`, `server` (the
+//! reference's HTTP wrapper), the CLI and [`Suite`] (also the command line's composition root).
+//! A module imports only from its own floor or below (`tests/integration/architecture.rs`;
+//! `docs/architecture.md` draws the floors).
 //!
 //! # The supported API
 //!

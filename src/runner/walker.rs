@@ -142,11 +142,11 @@ impl<'p> WalkPlan<'p> {
 /// `req` with `"member": text` written first in its JSON object body, `text` exactly as given
 /// (so a number keeps its spelling, which a `serde_json::Value` would not).
 fn with_member_text(req: &WireRequest, member: &str, text: &str) -> WireRequest {
+    let (open, close) = ('{', '}');
     let body = String::from_utf8_lossy(&req.body);
-    let rest = body.strip_prefix('{').unwrap_or(&body);
-    let sep = if rest.trim_start().starts_with('}') { "" } else { "," };
-    let name = Value::String(member.to_owned());
-    let out = format!("{{{name}:{text}{sep}{rest}");
+    let rest = body.strip_prefix(open).unwrap_or(&body);
+    let sep = if rest.trim_start().starts_with(close) { "" } else { "," };
+    let out = [open.to_string(), Value::String(member.to_owned()).to_string(), format!(":{text}{sep}{rest}")].concat();
     WireRequest::operation(out.into_bytes())
 }
 
