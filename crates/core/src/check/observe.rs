@@ -162,3 +162,36 @@ pub fn observe(resp: &Received) -> Observation {
     }
     seen
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reference::{Fault, Reference};
+    use crate::request;
+    use crate::source::builtin_cases;
+
+    /// The checks `always_on` runs and the table of units they become are written apart: a check
+    /// missing from the table would have its findings dropped. Every fault's answers to every
+    /// built-in case name only checks the table holds.
+    #[test]
+    fn every_check_always_on_reports_has_a_unit() {
+        let cases = builtin_cases().expect("the built-in cases load");
+        let tabled: Vec<CheckId> = ALWAYS_ON.iter().map(|(c, _)| *c).collect();
+        let mut seen = BTreeSet::new();
+        for fault in Fault::ALL.iter().copied().map(Some).chain([None]) {
+            let reference = Reference::new(fault);
+            let bindings = reference.bindings("0123abcd-0000-4000-8000-00000000cafe");
+            for case in &cases {
+                let Ok(req) = request::build(case, &bindings) else { continue };
+                let resp = reference.handle(&req);
+                for f in super::super::always_on(req.json_body().as_ref(), &Received::new(&resp)) {
+                    seen.insert(f.check);
+                }
+            }
+        }
+        let untabled: Vec<&CheckId> = seen.iter().filter(|c| !tabled.contains(c)).collect();
+        assert!(untabled.is_empty(), "always-on findings with no unit: {untabled:?}");
+        // And the faults reach most of the table, or this proved little.
+        assert!(seen.len() >= tabled.len() - 2, "only {seen:?} were met");
+    }
+}
