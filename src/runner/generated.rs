@@ -1,5 +1,5 @@
 //! The generated phase: proptest generates whole requests, the oracle says what each answer
-//! must be, every exchange goes through the same checks as any other ([`check::judge`]), and a
+//! must be, every exchange goes through the same checks as any other ([`check::judge_exchange`]), and a
 //! failure is shrunk to the smallest request that still fails, then printed three ways: expected
 //! vs got, a `curl` line, and a ready-to-save case file. The requests go out `--concurrency` at a
 //! time (the `stream` module) but are judged in the order they were drawn, and shrinking is sequential, so
