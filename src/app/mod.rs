@@ -162,6 +162,8 @@ fn validate_args(args: &RunArgs, suite: &Suite) -> Result<(), HarnessError> {
 /// flag, and the command line's own extras.
 fn suite_of(args: &RunArgs, url: String, target: Option<&Target>, seed: u64, extras: RunExtras) -> Suite {
     let against_reference = target.is_some_and(|t| t.reference.is_some());
+    // As every SDK signs; never with --no-sign, and not for the embedded reference (it checks
+    // no signature) unless --sign asks.
     let signing = if args.no_sign || (against_reference && !args.sign) {
         Signing::Unsigned
     } else {
