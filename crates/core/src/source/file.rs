@@ -78,8 +78,18 @@ struct LineIndex<'a> {
 }
 
 impl LineIndex<'_> {
+    /// `offset` within the text, moved back to the start of the character it falls in: the TOML
+    /// parser's spans are byte offsets, and one may point inside a multi-byte character.
+    fn boundary(&self, offset: usize) -> usize {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    }
+
     fn position(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
+        let offset = self.boundary(offset);
         let before = &self.text[..offset];
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
@@ -89,7 +99,7 @@ impl LineIndex<'_> {
 
     /// The `table.key` a value at `offset` is assigned to, read from the source text.
     fn field_at(&self, offset: usize, case_start: usize) -> Option<String> {
-        let offset = offset.min(self.text.len());
+        let offset = self.boundary(offset);
         let line_start = self.text[..offset].rfind('\n').map_or(0, |i| i + 1);
         let prefix = self.text[line_start..offset].trim_end();
         let key = prefix
@@ -99,7 +109,7 @@ impl LineIndex<'_> {
             .filter(|k| !k.is_empty())
             .map(str::to_owned);
         // The nearest table header between the case's start and here.
-        let header = self.text[case_start.min(line_start)..line_start]
+        let header = self.text[self.boundary(case_start).min(line_start)..line_start]
             .lines()
             .rev()
             .map(str::trim)
@@ -477,6 +487,23 @@ mod tests {
 
     fn parse(text: &str) -> Result<Vec<Case>, CaseFileError> {
         parse_case_file(Path::new("cases/t.toml"), text)
+    }
+
+    /// Found by the `case_file` fuzz target (ASan, 2026-12-06): a mutated file read lossily, with
+    /// U+FFFD (three bytes) where the TOML parser's error span ends, made the line index slice
+    /// inside the character and panic. The input is kept as it was found.
+    #[test]
+    fn an_error_span_inside_a_multibyte_character_is_one_line_not_a_panic() {
+        let bytes = include_bytes!("../../tests/data/fuzz/case_file-span-inside-a-character");
+        let text = String::from_utf8_lossy(bytes);
+        let line = parse(&text).expect_err("the file is broken").to_string();
+        assert!(line.starts_with("cases/t.toml:"), "{line}");
+        assert!(!line.contains('\n'), "{line}");
+        // The smallest such file: a span that ends inside `é`.
+        let index = LineIndex { text: "a = 'é'" };
+        assert_eq!(index.position(6), (1, 6));
+        assert_eq!(index.position(6), index.position(5));
+        assert_eq!(index.field_at(6, 6), index.field_at(5, 5));
     }
 
     #[test]
