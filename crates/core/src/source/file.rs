@@ -492,6 +492,19 @@ mod tests {
     /// Found by the `case_file` fuzz target (ASan, 2026-12-06): a mutated file read lossily, with
     /// U+FFFD (three bytes) where the TOML parser's error span ends, made the line index slice
     /// inside the character and panic. The input is kept as it was found.
+    /// Found by the `case_file` fuzz target (ASan, 2026-12-06): an unknown key holding a
+    /// carriage return and backticks came back in the error line raw (two lines on a terminal),
+    /// and its backticks were taken for the list of expected fields. The input is kept as found.
+    #[test]
+    fn a_key_with_control_characters_and_backticks_is_one_line_naming_the_real_fields() {
+        let bytes = include_bytes!("../../tests/data/fuzz/case_file-carriage-return-in-a-key");
+        let line = parse(&String::from_utf8_lossy(bytes)).expect_err("the file is broken").to_string();
+        assert!(line.starts_with("cases/t.toml:") && !line.contains(['\n', '\r']), "{line:?}");
+        let line = parse("\"st`a\\rtus`, expected `x\" = 1\n").expect_err("unknown key").to_string();
+        assert!(!line.contains('\r') && line.contains("st`a\\rtus`, expected `x"), "{line}");
+        assert!(line.contains("(expected one of `check`, `case`)"), "{line}");
+    }
+
     #[test]
     fn an_error_span_inside_a_multibyte_character_is_one_line_not_a_panic() {
         let bytes = include_bytes!("../../tests/data/fuzz/case_file-span-inside-a-character");

@@ -3,7 +3,7 @@
 //! closest known one as a suggestion. A [`CaseFileError`] places its kind in the file: path,
 //! line, column, case and field, printed on one line.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::path::PathBuf;
 
 use crate::catalogue::{did_you_mean, UnknownName};
@@ -157,8 +157,12 @@ impl CaseFileErrorKind {
     pub fn from_parser(message: &str) -> CaseFileErrorKind {
         let message = message.trim().replace('\n', " ");
         if let Some(rest) = message.strip_prefix("unknown field `") {
-            if let Some((found, expected)) = rest.split_once('`') {
-                let expected = expected.split('`').skip(1).step_by(2).map(str::to_owned).collect();
+            // The key is the file's text and may hold backticks itself: the list of expected
+            // fields (ours, plain names) follows the last "`, expected " or "`, there are no fields".
+            let end = rest.rfind("`, expected ").or_else(|| rest.rfind("`, there are no fields"));
+            if let Some(end) = end {
+                let (found, tail) = rest.split_at(end);
+                let expected = tail[1..].split('`').skip(1).step_by(2).map(str::to_owned).collect();
                 return CaseFileErrorKind::UnknownField { found: found.to_owned(), expected };
             }
         }
@@ -187,13 +191,23 @@ impl fmt::Display for CaseFileError {
             }
         }
         f.write_str(": ")?;
+        let mut rest = String::new();
         if let Some(case) = &self.case {
-            write!(f, "case {case:?}: ")?;
+            let _ = write!(rest, "case {case:?}: ");
         }
         if let Some(field) = &self.field {
-            write!(f, "{field}: ")?;
+            let _ = write!(rest, "{field}: ");
         }
-        write!(f, "{}", self.kind)
+        let _ = write!(rest, "{}", self.kind);
+        // One line, whatever the file holds: a key or value quoted from it may carry a carriage
+        // return or another control character.
+        for c in rest.chars() {
+            match c {
+                c if c.is_control() => write!(f, "{}", c.escape_default())?,
+                c => f.write_char(c)?,
+            }
+        }
+        Ok(())
     }
 }
 
