@@ -125,28 +125,32 @@ fn the_import_graph_has_no_cycle_and_points_only_down() {
     }
     assert!(upward.is_empty(), "imports that point up a floor:\n{}", upward.join("\n"));
     // With every edge pointing down or level, a cycle can only stay on one floor.
-    fn visit(
-        n: &str,
-        graph: &BTreeMap<String, BTreeSet<String>>,
-        stack: &mut Vec<String>,
-        done: &mut BTreeSet<String>,
-    ) {
+    if let Some(cycle) = find_cycle(&graph) {
+        panic!("import cycle: {}", cycle.join(" -> "));
+    }
+}
+
+/// A cycle of `graph` (its nodes in order, the first repeated last), if it has one.
+fn find_cycle<N: Ord + Clone + std::fmt::Display>(graph: &BTreeMap<N, BTreeSet<N>>) -> Option<Vec<String>> {
+    fn visit<N: Ord + Clone + std::fmt::Display>(
+        n: &N,
+        graph: &BTreeMap<N, BTreeSet<N>>,
+        stack: &mut Vec<N>,
+        done: &mut BTreeSet<N>,
+    ) -> Option<Vec<String>> {
         if let Some(i) = stack.iter().position(|s| s == n) {
-            panic!("import cycle: {} -> {n}", stack[i..].join(" -> "));
+            return Some(stack[i..].iter().chain([n]).map(ToString::to_string).collect());
         }
-        if !done.insert(n.to_owned()) {
-            return;
+        if !done.insert(n.clone()) {
+            return None;
         }
-        stack.push(n.to_owned());
-        for t in graph.get(n).into_iter().flatten() {
-            visit(t, graph, stack, done);
-        }
+        stack.push(n.clone());
+        let found = graph.get(n).into_iter().flatten().find_map(|t| visit(t, graph, stack, done));
         stack.pop();
+        found
     }
     let mut done = BTreeSet::new();
-    for n in graph.keys() {
-        visit(n, &graph, &mut Vec::new(), &mut done);
-    }
+    graph.keys().find_map(|n| visit(n, graph, &mut Vec::new(), &mut done))
 }
 
 /// Leaf file (`runner/walker.rs`, not a `mod.rs`) → the leaf files of the same crate it imports:
@@ -192,28 +196,12 @@ fn file_graph() -> BTreeMap<PathBuf, BTreeSet<PathBuf>> {
 fn no_two_files_import_each_other_round_a_cycle() {
     let graph = file_graph();
     assert!(graph.len() > 50, "only {} files found", graph.len());
-    fn visit(
-        n: &PathBuf,
-        graph: &BTreeMap<PathBuf, BTreeSet<PathBuf>>,
-        stack: &mut Vec<PathBuf>,
-        done: &mut BTreeSet<PathBuf>,
-    ) {
-        if let Some(i) = stack.iter().position(|s| s == n) {
-            let names: Vec<String> = stack[i..].iter().map(|p| p.display().to_string()).collect();
-            panic!("file import cycle: {} -> {}", names.join(" -> "), n.display());
-        }
-        if !done.insert(n.clone()) {
-            return;
-        }
-        stack.push(n.clone());
-        for t in graph.get(n).into_iter().flatten() {
-            visit(t, graph, stack, done);
-        }
-        stack.pop();
-    }
-    let mut done = BTreeSet::new();
-    for n in graph.keys() {
-        visit(n, &graph, &mut Vec::new(), &mut done);
+    let graph: BTreeMap<String, BTreeSet<String>> = graph
+        .into_iter()
+        .map(|(f, to)| (f.display().to_string(), to.iter().map(|t| t.display().to_string()).collect()))
+        .collect();
+    if let Some(cycle) = find_cycle(&graph) {
+        panic!("file import cycle: {}", cycle.join(" -> "));
     }
 }
 
