@@ -1,10 +1,14 @@
-//! Embeds the built-in suite: every `cases/*.toml` and `snapshots/*.snap` becomes a
-//! `(file name, text)` entry of `$OUT_DIR/builtin.rs`, so an installed binary carries its cases
-//! and snapshots and never reads the working directory's folders by accident. A build script
-//! (rather than a proc macro) because it can ask cargo to rerun when a file is added.
+//! Writes two files. `builtin.rs` embeds the built-in suite: every `cases/*.toml` and
+//! `snapshots/*.snap` becomes a `(file name, text)` entry, so an installed binary carries its
+//! cases and snapshots and never reads the working directory's folders by accident. `model.rs`
+//! holds the contract's tables generated from the vendored botocore model (`build/model.rs`). A
+//! build script (rather than a proc macro) because it can ask cargo to rerun when a file is added.
 
 use std::fmt::Write as _;
 use std::path::Path;
+
+#[path = "build/model.rs"]
+mod model;
 
 fn entries(dir: &str, extension: &str) -> String {
     println!("cargo:rerun-if-changed={dir}");
@@ -31,6 +35,12 @@ fn main() {
         entries("../../cases", "toml"),
         entries("../../snapshots", "snap"),
     );
-    let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin.rs");
+    let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    let out = Path::new(&out_dir).join("builtin.rs");
     std::fs::write(&out, code).unwrap_or_else(|e| panic!("{}: {e}", out.display()));
+    // `model.rs`: the contract's tables, from the vendored botocore model (build/model.rs).
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let tables = model::generate(&Path::new(&manifest).join("model/ssm"));
+    let out = Path::new(&out_dir).join("model.rs");
+    std::fs::write(&out, tables).unwrap_or_else(|e| panic!("{}: {e}", out.display()));
 }

@@ -16,6 +16,7 @@ const FLOORS: &[(&str, u8)] = &[
     ("exit", 0),
     ("clock", 0),
     ("builtin", 0),
+    ("model", 0),
     ("contract", 1),
     ("check_id", 1),
     ("sdk_impact", 1),

@@ -2,24 +2,31 @@
 //!
 //! Every number, name and message template of `docs/contract.md` lives here; the reference
 //! server, the checks and the case files (through placeholders) read them from this module, so a
-//! change to the contract is a change in one place. It also owns the contract's catalogues: the
-//! EITHER rules ([`EitherRule`]), the statuses a filter may name, the members of an error body.
-//! This module depends only on the catalogue idiom.
+//! change to the contract is a change in one place. What AWS's service model holds — member
+//! names, bounds, patterns, enums, modelled errors — is read from the tables generated from it
+//! ([`crate::model`]); what the model cannot say (filter semantics, which item members an item
+//! must carry, EITHER rules, messages, the protocol's habits) is written here by hand. It also
+//! owns the contract's catalogues: the EITHER rules ([`EitherRule`]), the statuses a filter may
+//! name, the members of an error body. This module depends only on the model and the catalogue
+//! idiom.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use crate::catalogue::catalogue;
+use crate::model;
+use crate::model::operation::describe_maintenance_window_execution_tasks as op;
+use crate::model::shape;
 
 /// The `X-Amz-Target` prefix of the SSM service (`targetPrefix` in botocore's model).
-pub const TARGET_PREFIX: &str = "AmazonSSM";
+pub const TARGET_PREFIX: &str = model::SERVICE.target_prefix;
 /// The operation's name.
-pub const OPERATION: &str = "DescribeMaintenanceWindowExecutionTasks";
+pub const OPERATION: &str = op::NAME;
 /// The full `X-Amz-Target` header value for this operation.
-pub const TARGET: &str = "AmazonSSM.DescribeMaintenanceWindowExecutionTasks";
+pub const TARGET: &str = op::TARGET;
 /// The awsJson1_1 content type, for requests, successes and errors alike.
-pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
+pub const CONTENT_TYPE: &str = model::CONTENT_TYPE;
 /// The header that names the operation.
 pub const TARGET_HEADER: &str = "X-Amz-Target";
 /// The request-id header every AWS response carries.
@@ -27,65 +34,39 @@ pub const REQUEST_ID_HEADER: &str = "x-amzn-RequestId";
 /// The error-type header some servers send beside `__type` (botocore ignores it for awsJson).
 pub const ERROR_TYPE_HEADER: &str = "X-Amzn-ErrorType";
 /// The SigV4 signing name of the service.
-pub const SIGNING_NAME: &str = "ssm";
+pub const SIGNING_NAME: &str = model::SERVICE.signing_name;
 
-/// Wire names of the request members.
+/// Wire names of the request members (the model's).
 pub mod input {
-    /// The required execution id.
-    pub const WINDOW_EXECUTION_ID: &str = "WindowExecutionId";
-    /// The optional list of filters.
-    pub const FILTERS: &str = "Filters";
-    /// The optional page size.
-    pub const MAX_RESULTS: &str = "MaxResults";
-    /// The optional pagination token.
-    pub const NEXT_TOKEN: &str = "NextToken";
+    use crate::model::shape::{
+        describe_maintenance_window_execution_tasks_request as request, maintenance_window_filter,
+    };
+
+    pub use request::{FILTERS, MAX_RESULTS, NEXT_TOKEN, WINDOW_EXECUTION_ID};
     /// Every member of the request, in model order.
-    pub const MEMBERS: [&str; 4] = [WINDOW_EXECUTION_ID, FILTERS, MAX_RESULTS, NEXT_TOKEN];
+    pub const MEMBERS: [&str; 4] = request::ALL_MEMBERS;
     /// A filter's key.
-    pub const FILTER_KEY: &str = "Key";
+    pub const FILTER_KEY: &str = maintenance_window_filter::KEY;
     /// A filter's values.
-    pub const FILTER_VALUES: &str = "Values";
+    pub const FILTER_VALUES: &str = maintenance_window_filter::VALUES;
 }
 
-/// Wire names of the response members.
+/// Wire names of the response members (the model's), and which of an item's the contract
+/// requires (its own: the model requires none).
 pub mod output {
-    /// The list of items.
-    pub const ITEMS: &str = "WindowExecutionTaskIdentities";
+    use crate::model::shape::describe_maintenance_window_execution_tasks_result as result;
+    use crate::model::shape::maintenance_window_execution_task_identity as item;
+
+    /// The list of items (the paginator's result key).
+    pub const ITEMS: &str = result::WINDOW_EXECUTION_TASK_IDENTITIES;
     /// The pagination token of the next page.
-    pub const NEXT_TOKEN: &str = "NextToken";
-    /// Item member: the execution the task belongs to.
-    pub const WINDOW_EXECUTION_ID: &str = "WindowExecutionId";
-    /// Item member: the task execution's id.
-    pub const TASK_EXECUTION_ID: &str = "TaskExecutionId";
-    /// Item member: the task's status.
-    pub const STATUS: &str = "Status";
-    /// Item member: free-text status details.
-    pub const STATUS_DETAILS: &str = "StatusDetails";
-    /// Item member: start time (epoch seconds).
-    pub const START_TIME: &str = "StartTime";
-    /// Item member: end time (epoch seconds).
-    pub const END_TIME: &str = "EndTime";
-    /// Item member: the task's ARN or document name.
-    pub const TASK_ARN: &str = "TaskArn";
-    /// Item member: the task type.
-    pub const TASK_TYPE: &str = "TaskType";
-    /// Item member: the alarm configuration.
-    pub const ALARM_CONFIGURATION: &str = "AlarmConfiguration";
-    /// Item member: the triggered alarms.
-    pub const TRIGGERED_ALARMS: &str = "TriggeredAlarms";
+    pub const NEXT_TOKEN: &str = result::NEXT_TOKEN;
+    pub use item::{
+        ALARM_CONFIGURATION, END_TIME, START_TIME, STATUS, STATUS_DETAILS, TASK_ARN, TASK_EXECUTION_ID, TASK_TYPE,
+        TRIGGERED_ALARMS, WINDOW_EXECUTION_ID,
+    };
     /// Every modelled member of an item, in model order.
-    pub const ITEM_MEMBERS: [&str; 10] = [
-        WINDOW_EXECUTION_ID,
-        TASK_EXECUTION_ID,
-        STATUS,
-        STATUS_DETAILS,
-        START_TIME,
-        END_TIME,
-        TASK_ARN,
-        TASK_TYPE,
-        ALARM_CONFIGURATION,
-        TRIGGERED_ALARMS,
-    ];
+    pub const ITEM_MEMBERS: [&str; 10] = item::ALL_MEMBERS;
     /// Members an item may leave out (contract §4): absent or `null`.
     pub const OPTIONAL_ITEM_MEMBERS: [&str; 7] =
         [STATUS_DETAILS, START_TIME, END_TIME, TASK_ARN, TASK_TYPE, ALARM_CONFIGURATION, TRIGGERED_ALARMS];
@@ -94,9 +75,9 @@ pub mod output {
 }
 
 /// The length of a `WindowExecutionId` and of a `TaskExecutionId`.
-pub const ID_LENGTH: usize = 36;
+pub const ID_LENGTH: usize = shape::maintenance_window_execution_id::MAX;
 /// The model's id pattern, verbatim (AWS quotes it verbatim in validation messages).
-pub const ID_PATTERN: &str = r"^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$";
+pub const ID_PATTERN: &str = shape::maintenance_window_execution_id::PATTERN;
 
 /// The compiled, anchored id pattern.
 pub fn id_regex() -> &'static Regex {
@@ -160,25 +141,24 @@ pub fn read_integer(n: &serde_json::Number) -> IntegerReading {
 }
 
 /// The smallest valid `MaxResults`.
-pub const MAX_RESULTS_MIN: i64 = 10;
+pub const MAX_RESULTS_MIN: i64 = shape::maintenance_window_max_results::MIN;
 /// The largest valid `MaxResults`.
-pub const MAX_RESULTS_MAX: i64 = 100;
+pub const MAX_RESULTS_MAX: i64 = shape::maintenance_window_max_results::MAX;
 /// The most filters a request may carry.
-pub const FILTERS_MAX: usize = 5;
+pub const FILTERS_MAX: usize = shape::maintenance_window_filter_list::MAX;
 /// The shortest filter key.
-pub const FILTER_KEY_MIN: usize = 1;
+pub const FILTER_KEY_MIN: usize = shape::maintenance_window_filter_key::MIN;
 /// The longest filter key.
-pub const FILTER_KEY_MAX: usize = 128;
+pub const FILTER_KEY_MAX: usize = shape::maintenance_window_filter_key::MAX;
 /// The shortest filter value.
-pub const FILTER_VALUE_MIN: usize = 1;
+pub const FILTER_VALUE_MIN: usize = shape::maintenance_window_filter_value::MIN;
 /// The longest filter value.
-pub const FILTER_VALUE_MAX: usize = 256;
-/// The one supported filter key.
+pub const FILTER_VALUE_MAX: usize = shape::maintenance_window_filter_value::MAX;
+/// The one supported filter key (the operation's documentation; the model does not constrain it).
 pub const STATUS_FILTER_KEY: &str = "STATUS";
 
 /// `MaintenanceWindowExecutionStatus`, in model order.
-pub const STATUSES: [&str; 8] =
-    ["PENDING", "IN_PROGRESS", "SUCCESS", "FAILED", "TIMED_OUT", "CANCELLING", "CANCELLED", "SKIPPED_OVERLAPPING"];
+pub const STATUSES: [&str; 8] = shape::maintenance_window_execution_status::ENUM;
 /// The status that the documentation of the `STATUS` filter does not list (contract §3: as a
 /// filter value it is EITHER accepted or rejected).
 pub const SKIPPED_OVERLAPPING: &str = "SKIPPED_OVERLAPPING";
@@ -192,36 +172,36 @@ pub fn is_filterable_status(value: &str) -> bool {
 }
 
 /// `MaintenanceWindowTaskType`, in model order.
-pub const TASK_TYPES: [&str; 4] = ["RUN_COMMAND", "AUTOMATION", "STEP_FUNCTIONS", "LAMBDA"];
+pub const TASK_TYPES: [&str; 4] = shape::maintenance_window_task_type::ENUM;
 /// `ExternalAlarmState`.
-pub const ALARM_STATES: [&str; 2] = ["UNKNOWN", "ALARM"];
+pub const ALARM_STATES: [&str; 2] = shape::external_alarm_state::ENUM;
 /// The earliest timestamp a client can hold as a date: 0001-01-01T00:00:00Z, in epoch seconds.
 pub const EPOCH_SECONDS_MIN: f64 = -62_135_596_800.0;
 /// The latest: 9999-12-31T23:59:59Z (a later value is milliseconds sent as seconds, or garbage).
 pub const EPOCH_SECONDS_MAX: f64 = 253_402_300_799.0;
 /// The longest `StatusDetails`.
-pub const STATUS_DETAILS_MAX: usize = 250;
+pub const STATUS_DETAILS_MAX: usize = shape::maintenance_window_execution_status_details::MAX;
 /// The shortest `TaskArn`.
-pub const TASK_ARN_MIN: usize = 1;
+pub const TASK_ARN_MIN: usize = shape::maintenance_window_task_arn::MIN;
 /// The longest `TaskArn`.
-pub const TASK_ARN_MAX: usize = 1600;
+pub const TASK_ARN_MAX: usize = shape::maintenance_window_task_arn::MAX;
 /// The shortest alarm name.
-pub const ALARM_NAME_MIN: usize = 1;
+pub const ALARM_NAME_MIN: usize = shape::alarm_name::MIN;
 /// The longest alarm name.
-pub const ALARM_NAME_MAX: usize = 255;
+pub const ALARM_NAME_MAX: usize = shape::alarm_name::MAX;
 
 /// Error type names (`__type` after resolution).
 pub mod error_type {
     /// Input breaks a model constraint.
     pub const VALIDATION: &str = "ValidationException";
     /// A well-formed id names no execution (the operation's modelled error).
-    pub const DOES_NOT_EXIST: &str = "DoesNotExistException";
+    pub const DOES_NOT_EXIST: &str = crate::model::shape::does_not_exist_exception::SHAPE.name;
     /// The body is not JSON or a member has the wrong JSON type.
     pub const SERIALIZATION: &str = "SerializationException";
     /// The `X-Amz-Target` names another operation.
     pub const UNKNOWN_OPERATION: &str = "UnknownOperationException";
     /// The service failed (the operation's other modelled error).
-    pub const INTERNAL_SERVER_ERROR: &str = "InternalServerError";
+    pub const INTERNAL_SERVER_ERROR: &str = crate::model::shape::internal_server_error::SHAPE.name;
     /// SSM's error for a token it cannot use.
     pub const INVALID_NEXT_TOKEN: &str = "InvalidNextToken";
     /// LocalStack's answer for operations it does not implement.
@@ -256,16 +236,18 @@ pub mod unknown_action {
 /// The two read-only operations that discovery lists execution ids with (`run --discover`),
 /// and the members it reads. Discovery never calls an operation that writes.
 pub mod discovery {
+    use crate::model::{operation, shape};
+
     /// Lists maintenance windows: `{"WindowIdentities": [{"WindowId": ...}], "NextToken"}`.
-    pub const LIST_WINDOWS: &str = "DescribeMaintenanceWindows";
+    pub const LIST_WINDOWS: &str = operation::describe_maintenance_windows::NAME;
     /// Lists one window's executions: `{"WindowExecutions": [{"WindowExecutionId": ...}], "NextToken"}`.
-    pub const LIST_EXECUTIONS: &str = "DescribeMaintenanceWindowExecutions";
+    pub const LIST_EXECUTIONS: &str = operation::describe_maintenance_window_executions::NAME;
     /// The windows of a `DescribeMaintenanceWindows` page.
-    pub const WINDOW_IDENTITIES: &str = "WindowIdentities";
+    pub const WINDOW_IDENTITIES: &str = shape::describe_maintenance_windows_result::WINDOW_IDENTITIES;
     /// A window's id, in a window identity and as `DescribeMaintenanceWindowExecutions` input.
-    pub const WINDOW_ID: &str = "WindowId";
+    pub const WINDOW_ID: &str = shape::maintenance_window_identity::WINDOW_ID;
     /// The executions of a `DescribeMaintenanceWindowExecutions` page.
-    pub const WINDOW_EXECUTIONS: &str = "WindowExecutions";
+    pub const WINDOW_EXECUTIONS: &str = shape::describe_maintenance_window_executions_result::WINDOW_EXECUTIONS;
     /// `WindowId` is `mw-` and 17 lower-case hex digits (`^mw-[0-9a-f]{17}$`).
     pub fn is_window_id(s: &str) -> bool {
         s.strip_prefix("mw-")
@@ -615,6 +597,31 @@ mod tests {
         assert!(contract.contains(
             "Member must have length less than or equal to 256, Member must have length greater than or equal to 1"
         ));
+    }
+
+    /// The window-id check discovery uses is the model's `MaintenanceWindowId` (length 20,
+    /// `^mw-[0-9a-f]{17}$`) on every one-character change of a valid id.
+    #[test]
+    fn the_window_id_check_agrees_with_the_model() {
+        let model = crate::model::shape::maintenance_window_id::SHAPE;
+        let by_model = |s: &str| {
+            (crate::model::shape::maintenance_window_id::MIN..=crate::model::shape::maintenance_window_id::MAX)
+                .contains(&s.chars().count())
+                && model.pattern_matches(s) == Some(true)
+        };
+        let valid = "mw-0123456789abcdef0";
+        assert!(discovery::is_window_id(valid) && by_model(valid));
+        for i in 0..valid.len() {
+            for c in ['-', '0', 'a', 'f', 'g', 'A', 'm', 'w', ' ', '\n', 'é'] {
+                let mut s: Vec<char> = valid.chars().collect();
+                s[i] = c;
+                let s: String = s.into_iter().collect();
+                assert_eq!(discovery::is_window_id(&s), by_model(&s), "{s:?}");
+            }
+        }
+        for s in ["", "mw-", "mw-0123456789abcdef01", "mw-0123456789abcdef"] {
+            assert_eq!(discovery::is_window_id(s), by_model(s), "{s:?}");
+        }
     }
 
     #[test]

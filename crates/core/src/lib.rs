@@ -32,6 +32,7 @@ pub mod clock;
 pub mod contract;
 pub mod exit;
 pub mod finding;
+pub mod model;
 pub mod oracle;
 pub mod reference;
 pub mod repro;
