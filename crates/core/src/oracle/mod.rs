@@ -5,6 +5,7 @@
 //! contract says EITHER, the expectation accepts every alternative. Pure and synchronous.
 
 pub mod coverage;
+pub mod model_input;
 pub mod worlds;
 
 use std::collections::BTreeSet;

@@ -276,3 +276,73 @@ pub fn message(items: &[ValidationItem], fault: Option<Fault>, order: Validation
     }
     contract::validation_message(items)
 }
+
+/// The model-driven validation (`oracle::model_input`), which answers the other operations of
+/// the family, agrees with this hand-written one on the first operation, item for item.
+#[cfg(test)]
+mod model_agreement {
+    use proptest::prelude::*;
+    use serde_json::{json, Value};
+
+    use super::{read_input, violations};
+    use crate::oracle::model_input::{validate, InputVerdict, IntegralFloats};
+    use crate::source::generate::{requests, Capabilities};
+
+    fn agree(body: &Value) {
+        let input = crate::model::shape::describe_maintenance_window_execution_tasks_request::SHAPE;
+        let generic = validate(input, body, IntegralFloats::Refused);
+        let Value::Object(obj) = body else {
+            assert!(matches!(generic, InputVerdict::WrongType(_)), "{body}");
+            return;
+        };
+        match read_input(obj, None, false) {
+            Err(_) => assert!(matches!(generic, InputVerdict::WrongType(_)), "{body}: {generic:?}"),
+            Ok(inp) => {
+                let want: Vec<String> = violations(&inp, None).iter().map(|i| i.render()).collect();
+                let got: Vec<String> = match generic {
+                    InputVerdict::Valid => Vec::new(),
+                    InputVerdict::Invalid(items) => items.iter().map(|i| i.render()).collect(),
+                    InputVerdict::WrongType(w) => {
+                        panic!("{body}: generic says wrong type ({w}), hand-written reads it")
+                    }
+                };
+                assert_eq!(got, want, "{body}");
+            }
+        }
+    }
+
+    #[test]
+    fn on_chosen_bodies() {
+        let id = "0123abcd-ABCD-4ef0-89aB-cdef01234567";
+        let filter = |k: &str, v: &[&str]| json!({"Key": k, "Values": v});
+        for body in [
+            json!({}),
+            json!({"WindowExecutionId": null}),
+            json!({"WindowExecutionId": id}),
+            json!({"WindowExecutionId": "short", "MaxResults": 9}),
+            json!({"WindowExecutionId": format!("{id}0"), "MaxResults": 101, "Filters": []}),
+            json!({"WindowExecutionId": "g123abcd-ABCD-4ef0-89aB-cdef01234567"}),
+            json!({"WindowExecutionId": id, "Filters": vec![filter("STATUS", &["SUCCESS"]); 6]}),
+            json!({"WindowExecutionId": id, "Filters": [filter("", &[""]), {"Key": "k".repeat(129)}, {"Values": ["v".repeat(257), "ok"]}]}),
+            json!({"WindowExecutionId": id, "Filters": [{}], "NextToken": "x"}),
+            json!({"WindowExecutionId": 5}),
+            json!({"WindowExecutionId": id, "MaxResults": "10"}),
+            json!({"WindowExecutionId": id, "MaxResults": 10.5}),
+            json!({"WindowExecutionId": id, "MaxResults": 4294967346u64}),
+            json!({"WindowExecutionId": id, "Filters": {}}),
+            json!({"WindowExecutionId": id, "Filters": [5]}),
+            json!({"WindowExecutionId": id, "Filters": [{"Values": [5]}]}),
+            json!([]),
+        ] {
+            agree(&body);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, failure_persistence: None, ..ProptestConfig::default() })]
+        #[test]
+        fn on_generated_requests(req in requests(Capabilities { known_executions: 2, token: true })) {
+            agree(&req.body());
+        }
+    }
+}

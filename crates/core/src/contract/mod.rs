@@ -14,6 +14,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+pub mod executions;
+
 use crate::catalogue::catalogue;
 use crate::model;
 use crate::model::operation::describe_maintenance_window_execution_tasks as op;
@@ -447,6 +449,15 @@ pub enum Constraint {
     ValueMax(i64),
     /// Elements of a list of filter values break their length (reported at the list's path).
     FilterValueLengths,
+    /// A string does not match a model pattern other than the execution id's (quoted verbatim).
+    Pattern(&'static str),
+    /// Elements of a list of strings break their length bounds (reported at the list's path).
+    MemberLengths {
+        /// The shortest element allowed.
+        min: usize,
+        /// The longest element allowed.
+        max: usize,
+    },
 }
 
 impl Constraint {
@@ -456,10 +467,10 @@ impl Constraint {
             Constraint::NotNull => "not-null",
             Constraint::LengthMin(_) => "length-min",
             Constraint::LengthMax(_) => "length-max",
-            Constraint::IdPattern => "pattern",
+            Constraint::IdPattern | Constraint::Pattern(_) => "pattern",
             Constraint::ValueMin(_) => "value-min",
             Constraint::ValueMax(_) => "value-max",
-            Constraint::FilterValueLengths => "member-lengths",
+            Constraint::FilterValueLengths | Constraint::MemberLengths { .. } => "member-lengths",
         }
     }
 
@@ -472,8 +483,12 @@ impl Constraint {
             Constraint::IdPattern => format!("Member must satisfy regular expression pattern: {ID_PATTERN}"),
             Constraint::ValueMin(n) => format!("Member must have value greater than or equal to {n}"),
             Constraint::ValueMax(n) => format!("Member must have value less than or equal to {n}"),
-            Constraint::FilterValueLengths => format!(
-                "Member must satisfy constraint: [Member must have length less than or equal to {FILTER_VALUE_MAX}, Member must have length greater than or equal to {FILTER_VALUE_MIN}]"
+            Constraint::FilterValueLengths => {
+                Constraint::MemberLengths { min: FILTER_VALUE_MIN, max: FILTER_VALUE_MAX }.wording()
+            }
+            Constraint::Pattern(p) => format!("Member must satisfy regular expression pattern: {p}"),
+            Constraint::MemberLengths { min, max } => format!(
+                "Member must satisfy constraint: [Member must have length less than or equal to {max}, Member must have length greater than or equal to {min}]"
             ),
         }
     }
@@ -577,7 +592,7 @@ mod tests {
     /// Pins the constants to the text of `docs/contract.md`, so drift fails loudly.
     #[test]
     fn constants_match_contract_text() {
-        let contract = include_str!("../../../docs/contract.md");
+        let contract = include_str!("../../../../docs/contract.md");
         let pattern_in_doc = format!("pattern `{ID_PATTERN}`");
         assert!(contract.contains(&pattern_in_doc), "id pattern drifted from contract.md");
         assert!(contract.contains(&format!("{MAX_RESULTS_MIN} ≤ n ≤ {MAX_RESULTS_MAX}")));
