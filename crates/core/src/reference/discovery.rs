@@ -1,69 +1,32 @@
-//! The two read-only listings discovery uses (`run --discover`), answered for the fixtures:
-//! one maintenance window holding every fixture execution. Minimal but faithful to the model's
-//! shapes: `WindowId` is required and must match its pattern; an unknown window has no executions.
+//! The read-only listings of the maintenance-window family the reference answers besides the
+//! first operation: `DescribeMaintenanceWindows` (the fixture windows, one page) and
+//! `DescribeMaintenanceWindowExecutions` (faithfully, `executions.rs`). Discovery (`run
+//! --discover`) finds execution ids through them.
 
 use serde_json::{json, Value};
 
 use super::answer::Reply;
 use super::choices::Choices;
-use super::fixtures::ExecutionFixture;
-use crate::contract::{self, discovery, error_type};
+use super::executions::{self, WindowFixture};
+use crate::contract::{self, discovery};
 use crate::request::WireRequest;
 
-/// The one window the reference's executions belong to.
-pub const WINDOW_ID: &str = "mw-0123456789abcdef0";
+/// The window the first operation's fixture executions belong to.
+pub const WINDOW_ID: &str = executions::WINDOW_IDS[0];
 
-/// The answer to a discovery listing, or `None` when `req` is not one.
-pub fn answer(req: &WireRequest, choices: &Choices, executions: &[ExecutionFixture]) -> Option<Reply> {
+/// The answer to a listing of the family, or `None` when `req` is not one.
+pub fn answer(req: &WireRequest, choices: &Choices, windows: &[WindowFixture]) -> Option<Reply> {
     let target = req.header(contract::TARGET_HEADER)?;
     if discovery::is_target(target, discovery::LIST_WINDOWS) {
-        return Some(Reply::success(&windows()));
+        return Some(Reply::success(&listing(windows)));
     }
-    if !discovery::is_target(target, discovery::LIST_EXECUTIONS) {
-        return None;
-    }
-    let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
-    Some(match body.get(discovery::WINDOW_ID).and_then(Value::as_str) {
-        Some(id) if discovery::is_window_id(id) => Reply::success(&window_executions(id, executions)),
-        Some(id) => {
-            let message = format!(
-                "1 validation error detected: Value '{id}' at 'windowId' failed to satisfy constraint: Member must satisfy regular expression pattern: ^mw-[0-9a-f]{{17}}$"
-            );
-            Reply::error(choices, 400, error_type::VALIDATION, Some(message))
-        }
-        None => {
-            let message = "1 validation error detected: Value null at 'windowId' failed to satisfy constraint: Member must not be null";
-            Reply::error(choices, 400, error_type::VALIDATION, Some(message.to_owned()))
-        }
-    })
+    discovery::is_target(target, discovery::LIST_EXECUTIONS).then(|| executions::answer(&req.body, choices, windows))
 }
 
-fn windows() -> Value {
-    json!({ discovery::WINDOW_IDENTITIES: [{
-        discovery::WINDOW_ID: WINDOW_ID,
-        "Name": "ssm-conform-fixtures",
-        "Enabled": true,
-        "Duration": 2,
-        "Cutoff": 1,
-    }]})
-}
-
-fn window_executions(window_id: &str, executions: &[ExecutionFixture]) -> Value {
-    let runs: Vec<Value> = if window_id == WINDOW_ID {
-        executions
-            .iter()
-            .map(|e| {
-                json!({
-                    discovery::WINDOW_ID: WINDOW_ID,
-                    contract::output::WINDOW_EXECUTION_ID: e.window_execution_id,
-                    "Status": "SUCCESS",
-                    "StartTime": 1_735_689_600.0,
-                    "EndTime": 1_735_693_200.0,
-                })
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    json!({ discovery::WINDOW_EXECUTIONS: runs })
+fn listing(windows: &[WindowFixture]) -> Value {
+    let identities: Vec<Value> = windows
+        .iter()
+        .map(|w| json!({ discovery::WINDOW_ID: w.window_id, "Name": w.name, "Enabled": true, "Duration": 2, "Cutoff": 1 }))
+        .collect();
+    json!({ discovery::WINDOW_IDENTITIES: identities })
 }

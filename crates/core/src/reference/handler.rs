@@ -28,6 +28,8 @@ pub const DEFAULT_PAGE_SIZE: usize = Choices::FAITHFUL.default_page_size;
 #[derive(Debug)]
 pub struct Reference {
     executions: Vec<ExecutionFixture>,
+    /// The windows the family's listings answer for (`executions.rs`).
+    windows: Vec<super::executions::WindowFixture>,
     choices: Choices,
     fault: Option<Fault>,
     variant: Option<Variant>,
@@ -49,8 +51,10 @@ struct PagePlan {
 impl Reference {
     /// A faithful reference (`fault: None`) or one with exactly one deviation.
     pub fn new(fault: Option<Fault>) -> Reference {
+        let executions = fixtures();
         let reference = Reference {
-            executions: fixtures(),
+            windows: super::executions::windows(&executions),
+            executions,
             choices: Choices::FAITHFUL,
             fault,
             variant: None,
@@ -169,7 +173,7 @@ impl Reference {
             return self.error(404, error_type::UNKNOWN_OPERATION, None);
         }
         if !self.has(Fault::UnknownOperationServed) {
-            if let Some(reply) = super::discovery::answer(req, &self.choices, &self.executions) {
+            if let Some(reply) = super::discovery::answer(req, &self.choices, &self.windows) {
                 return reply;
             }
         }
@@ -225,12 +229,30 @@ impl Reference {
                 self.list(&now, &inp).unwrap_or_else(|reply| reply)
             }
             Some(exec) => self.list(exec, &inp).unwrap_or_else(|reply| reply),
+            // An execution another fixture window lists holds no tasks, but it exists.
+            None if !self.has(Fault::EmptyExecutionUnknown) && self.listed_elsewhere(id).is_some() => {
+                let exec = self.listed_elsewhere(id).unwrap_or_else(|| unreachable!("checked in the guard"));
+                self.list(&exec, &inp).unwrap_or_else(|reply| reply)
+            }
             None => {
                 let id = inp.window_execution_id.clone().unwrap_or_default();
                 let message = format!("Maintenance window execution {id} does not exist");
                 self.error(400, error_type::DOES_NOT_EXIST, Some(message))
             }
         }
+    }
+
+    /// The execution `id` as an execution with no tasks, when a fixture window lists it but it
+    /// is none of the first operation's fixtures (the third window's).
+    fn listed_elsewhere(&self, id: &str) -> Option<ExecutionFixture> {
+        self.windows.iter().flat_map(|w| &w.executions).find(|e| e.window_execution_id == id).map(|e| {
+            ExecutionFixture { label: "listed", window_execution_id: e.window_execution_id.clone(), tasks: Vec::new() }
+        })
+    }
+
+    /// The fixture windows the family's listings answer for.
+    pub fn windows(&self) -> &[super::executions::WindowFixture] {
+        &self.windows
     }
 
     /// One page of `exec`'s tasks, or the client error the request earns.

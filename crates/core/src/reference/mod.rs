@@ -8,7 +8,9 @@
 //! - `variant.rs`: the variants, each another set of accepted choices;
 //! - `answer.rs`: how answers are shaped; `habits.rs`: the real service's operational habits the
 //!   HTTP wrapper can take on (throttling, latency, transient 5xx, connections, chunked bodies);
-//! - `discovery.rs`: the two read-only listings `run --discover` finds execution ids with.
+//! - `discovery.rs`: the family's read-only listings (`run --discover` finds execution ids
+//!   with them); `executions.rs`: the second operation, `DescribeMaintenanceWindowExecutions`,
+//!   answered faithfully over the fixture windows.
 //!
 //! ## Adding a fault
 //! See `fault.rs`: one catalogue line, one small function (`deform.rs`) or branch, and its row
@@ -23,6 +25,7 @@ pub mod answer;
 pub mod choices;
 mod deform;
 pub mod discovery;
+pub mod executions;
 pub mod fault;
 pub mod fixtures;
 pub mod habits;
