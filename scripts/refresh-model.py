@@ -116,7 +116,8 @@ def vendored(version, wheel_path):
     source = [
         "# Written by scripts/refresh-model.py: where the files beside this one came from.",
         "# crates/core tests that each file's SHA-256 is the one recorded here (a hand edit fails).",
-        f'botocore = "{version}"',
+        'package = "botocore"',
+        f'version = "{version}"',
         f'wheel = "{Path(wheel_path).name}"',
         f'wheel_sha256 = "{sha256(Path(wheel_path).read_bytes())}"',
         f'upstream_service_sha256 = "{sha256(service_bytes)}"  # {DATA}service-2.json.gz, decompressed',

@@ -111,11 +111,21 @@ pub(super) fn next_token(resp: &Result<WireResponse, String>) -> Option<String> 
     crate::response::next_token_of(r).filter(|t| !t.is_empty()).map(|t| t.to_string())
 }
 
+/// Whether a recorded exchange is of the operation the replay judges (the others are the
+/// family's listings, which discovery sends: each replayed as one exchange, never as a walk).
+pub(super) fn is_this_operation(e: &Recorded) -> bool {
+    e.request.header(crate::contract::TARGET_HEADER).is_some_and(|t| t.eq_ignore_ascii_case(crate::contract::TARGET))
+}
+
 pub(super) fn steps(unit: &RecordedUnit) -> Vec<Step<'_>> {
     let mut steps: Vec<Step<'_>> = Vec::new();
     // Recorded token (bounded) → the walk it continues (its step) and the walk's listing.
     let mut open: HashMap<String, (usize, (Value, Option<String>))> = HashMap::new();
     for e in &unit.exchanges {
+        if !is_this_operation(e) {
+            steps.push(Step::Single(e));
+            continue;
+        }
         let token =
             e.request.json_body().and_then(|b| b.get(input::NEXT_TOKEN).and_then(Value::as_str).map(str::to_owned));
         let continued = token.filter(|t| !t.is_empty()).and_then(|t| open.remove(&bounded(&t)));

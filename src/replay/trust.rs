@@ -182,7 +182,7 @@ fn recorded_walk(pages: &[&Recorded], keys: Vec<Vec<String>>, end: WalkEnd) -> P
 }
 
 fn is_this_operation(e: &Recorded) -> bool {
-    e.request.header(contract::TARGET_HEADER).is_some_and(|t| t.eq_ignore_ascii_case(contract::TARGET))
+    super::recording::is_this_operation(e)
 }
 
 /// Every token the recording's answers issued (bounded): the world of a request that carries it

@@ -20,6 +20,7 @@ catalogue! {
         ResponseShape = "response shape", "The shape of returned items.";
         Snapshots = "snapshots", "Recorded responses compared with accepted snapshots.";
         Generated = "generated requests", "Property-generated requests judged by the oracle.";
+        Executions = "executions", "`DescribeMaintenanceWindowExecutions` (contract §9), the family's second operation.";
     }
 }
 
@@ -121,6 +122,18 @@ catalogue! {
             { family: CheckFamily::Snapshots };
         GeneratedRequests = "generated-requests", "Every generated request gets the answer the oracle expects."
             { family: CheckFamily::Generated };
+        ExecutionsValidation = "executions-validation", "DescribeMaintenanceWindowExecutions: a request breaking a constraint of the model is a 400 `ValidationException` naming every violated member; values at the bounds are accepted."
+            { family: CheckFamily::Executions };
+        ExecutionsResponseShape = "executions-response-shape", "DescribeMaintenanceWindowExecutions: a success is the model's output, each execution carrying `WindowId`, `WindowExecutionId` and `Status`, every member of its type, enum, pattern and length, `EndTime` not before `StartTime`."
+            { family: CheckFamily::Executions };
+        ExecutionsItemWindow = "executions-item-window", "DescribeMaintenanceWindowExecutions: every execution returned belongs to the requested window."
+            { family: CheckFamily::Executions };
+        ExecutionsPagination = "executions-pagination", "DescribeMaintenanceWindowExecutions: a page holds at most `MaxResults`; walking gives every execution once, in one order for every page size, and ends."
+            { family: CheckFamily::Executions };
+        ExecutionsFilterTime = "executions-filter-time", "DescribeMaintenanceWindowExecutions: `ExecutedBefore` and `ExecutedAfter` return what every reading of them selects and nothing none selects."
+            { family: CheckFamily::Executions };
+        ExecutionsUnknownWindow = "executions-unknown-window", "DescribeMaintenanceWindowExecutions: a well-formed id naming no window lists nothing or is `DoesNotExistException`, never a 5xx."
+            { family: CheckFamily::Executions };
     }
 }
 
@@ -157,6 +170,12 @@ impl CheckId {
             | MemberEncodings | ContentType | RequestId => "§1",
             Snapshot => "snapshots (recorded answers, not the contract)",
             GeneratedRequests => "§1–§6 (the oracle)",
+            ExecutionsValidation
+            | ExecutionsResponseShape
+            | ExecutionsItemWindow
+            | ExecutionsPagination
+            | ExecutionsFilterTime
+            | ExecutionsUnknownWindow => "§9",
         }
     }
 }

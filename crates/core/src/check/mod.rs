@@ -29,9 +29,11 @@
 pub mod attribution;
 pub mod equivalence;
 pub mod error_shape;
+pub mod executions;
 pub mod expectation;
 pub mod filters;
 pub mod implemented;
+pub mod model_output;
 mod observe;
 pub mod pagination;
 pub mod precondition;

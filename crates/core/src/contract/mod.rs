@@ -425,6 +425,14 @@ catalogue! {
     }
 }
 
+catalogue! {
+    /// The operations of the family the harness tests (`run --operation NAME`).
+    pub enum Operation: "operation", "the harness knows DescribeMaintenanceWindowExecutionTasks and DescribeMaintenanceWindowExecutions" {
+        ExecutionTasks = "DescribeMaintenanceWindowExecutionTasks", "one execution's task executions (§1–§8)";
+        Executions = "DescribeMaintenanceWindowExecutions", "one window's executions (§9)";
+    }
+}
+
 /// Resolves an awsJson error code the way the SDKs do: keep what is before the first `:`, then
 /// what is after the last `#` (botocore; the Smithy spec's examples agree).
 pub fn resolve_error_type(raw: &str) -> &str {

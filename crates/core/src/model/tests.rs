@@ -13,7 +13,7 @@ use super::*;
 fn the_vendored_files_are_the_ones_the_refresh_script_recorded() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("model/ssm");
     let source: toml::Table = std::fs::read_to_string(dir.join("SOURCE.toml")).unwrap().parse().unwrap();
-    assert_eq!(source["botocore"].as_str(), Some(BOTOCORE_VERSION));
+    assert_eq!(source["version"].as_str(), Some(BOTOCORE_VERSION));
     let recorded = source["sha256"].as_table().unwrap();
     assert_eq!(recorded.len(), 4, "{recorded:?}");
     for (file, want) in recorded {

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use super::answer::Reply;
 use super::choices::Choices;
-use super::executions::{self, WindowFixture};
+use super::executions::{self, ExecutionsFault, WindowFixture};
 use crate::contract::{self, discovery};
 use crate::request::WireRequest;
 
@@ -15,12 +15,18 @@ use crate::request::WireRequest;
 pub const WINDOW_ID: &str = executions::WINDOW_IDS[0];
 
 /// The answer to a listing of the family, or `None` when `req` is not one.
-pub fn answer(req: &WireRequest, choices: &Choices, windows: &[WindowFixture]) -> Option<Reply> {
+pub fn answer(
+    req: &WireRequest,
+    choices: &Choices,
+    windows: &[WindowFixture],
+    fault: Option<ExecutionsFault>,
+) -> Option<Reply> {
     let target = req.header(contract::TARGET_HEADER)?;
     if discovery::is_target(target, discovery::LIST_WINDOWS) {
         return Some(Reply::success(&listing(windows)));
     }
-    discovery::is_target(target, discovery::LIST_EXECUTIONS).then(|| executions::answer(&req.body, choices, windows))
+    discovery::is_target(target, discovery::LIST_EXECUTIONS)
+        .then(|| executions::answer(&req.body, choices, windows, fault))
 }
 
 fn listing(windows: &[WindowFixture]) -> Value {

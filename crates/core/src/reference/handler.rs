@@ -30,6 +30,8 @@ pub struct Reference {
     executions: Vec<ExecutionFixture>,
     /// The windows the family's listings answer for (`executions.rs`).
     windows: Vec<super::executions::WindowFixture>,
+    /// The second operation's fault, if any.
+    executions_fault: Option<super::executions::ExecutionsFault>,
     choices: Choices,
     fault: Option<Fault>,
     variant: Option<Variant>,
@@ -54,6 +56,7 @@ impl Reference {
         let executions = fixtures();
         let reference = Reference {
             windows: super::executions::windows(&executions),
+            executions_fault: None,
             executions,
             choices: Choices::FAITHFUL,
             fault,
@@ -85,6 +88,16 @@ impl Reference {
         }
         self.choices.habits = habits;
         self
+    }
+
+    /// A faithful reference but for one fault of the second operation.
+    pub fn with_executions_fault(fault: super::executions::ExecutionsFault) -> Reference {
+        Reference { executions_fault: Some(fault), ..Reference::new(None) }
+    }
+
+    /// The second operation's fault it serves with, if any.
+    pub fn executions_fault(&self) -> Option<super::executions::ExecutionsFault> {
+        self.executions_fault
     }
 
     /// The variant it serves with, if any.
@@ -173,7 +186,7 @@ impl Reference {
             return self.error(404, error_type::UNKNOWN_OPERATION, None);
         }
         if !self.has(Fault::UnknownOperationServed) {
-            if let Some(reply) = super::discovery::answer(req, &self.choices, &self.windows) {
+            if let Some(reply) = super::discovery::answer(req, &self.choices, &self.windows, self.executions_fault) {
                 return reply;
             }
         }

@@ -36,6 +36,7 @@ pub mod variant;
 
 pub use choices::Choices;
 pub use deform::Deform;
+pub use executions::{ExecutionsFault, ExecutionsFaultInfo};
 pub use fault::{Fault, FaultInfo};
 pub use habits::{Habits, Throttle, ThrottleOnce};
 pub use handler::Reference;

@@ -8,14 +8,18 @@
 //! the first operation too, as executions with no tasks: an endpoint that lists an execution must
 //! answer for it.
 
+pub mod fault;
+
 use serde_json::{json, Map, Value};
+
+pub use fault::{ExecutionsFault, ExecutionsFaultInfo};
 
 use super::answer::Reply;
 use super::choices::{Choices, LastPageToken};
 use super::fixtures::ExecutionFixture;
 use super::token::{self, TokenState};
 use crate::contract::executions as semantics;
-use crate::contract::{error_type, validation_message};
+use crate::contract::{error_type, validation_message, Constraint, ValidationItem};
 use crate::model::shape::{
     describe_maintenance_window_executions_request as input, maintenance_window_execution as item,
 };
@@ -94,12 +98,16 @@ pub fn windows(executions: &[ExecutionFixture]) -> Vec<WindowFixture> {
 }
 
 impl WindowExecutionFixture {
-    /// Its item as the wire carries it.
-    pub fn to_item(&self, window_id: &str) -> Value {
+    /// Its item as the wire carries it (`COMPLETED` for `SUCCESS` under the fault that says so).
+    pub fn to_item(&self, window_id: &str, fault: Option<ExecutionsFault>) -> Value {
         let mut m = Map::new();
         m.insert(item::WINDOW_ID.into(), json!(window_id));
         m.insert(item::WINDOW_EXECUTION_ID.into(), json!(self.window_execution_id));
-        m.insert(item::STATUS.into(), json!(self.status));
+        let status = match self.status {
+            "SUCCESS" if fault == Some(ExecutionsFault::StatusOutsideEnum) => "COMPLETED",
+            s => s,
+        };
+        m.insert(item::STATUS.into(), json!(status));
         m.insert(item::STATUS_DETAILS.into(), json!(format!("Window execution {}", self.status.to_lowercase())));
         if let Some(t) = self.start_time {
             m.insert(item::START_TIME.into(), json!(t));
@@ -144,15 +152,65 @@ fn read_filters(body: &Value, choices: &Choices) -> Result<Filters, Reply> {
 /// Whether the reference selects `e` under `filters`: its start before (after) an instant; the
 /// values of one filter ORed, the filters ANDed. An execution that has not started is in no
 /// filter's selection.
-fn selected(e: &WindowExecutionFixture, filters: &Filters) -> bool {
+fn selected(e: &WindowExecutionFixture, filters: &Filters, fault: Option<ExecutionsFault>) -> bool {
+    let inverted = fault == Some(ExecutionsFault::FilterInverted);
     filters.iter().all(|(key, instants)| {
-        e.start_time
-            .is_some_and(|s| instants.iter().any(|t| if key == semantics::EXECUTED_BEFORE { s < *t } else { s > *t }))
+        let before = (key == semantics::EXECUTED_BEFORE) != inverted;
+        e.start_time.is_some_and(|s| instants.iter().any(|t| if before { s < *t } else { s > *t }))
     })
 }
 
-/// The answer to a `DescribeMaintenanceWindowExecutions` request's body (bytes as sent).
-pub fn answer(raw: &[u8], choices: &Choices, windows: &[WindowFixture]) -> Reply {
+/// The request's validation items, less those a fault leaves unchecked; `Err` for a member of
+/// the wrong JSON type.
+fn violations(body: &Value, floats: IntegralFloats, fault: Option<ExecutionsFault>) -> Result<Vec<ValidationItem>, ()> {
+    let mut items = match model_input::validate(input::SHAPE, body, floats) {
+        InputVerdict::WrongType(_) => return Err(()),
+        InputVerdict::Invalid(items) => items,
+        InputVerdict::Valid => Vec::new(),
+    };
+    if fault == Some(ExecutionsFault::WindowIdPatternUnchecked) {
+        items.retain(|i| !matches!(i.constraint, Constraint::Pattern(_)));
+    }
+    Ok(items)
+}
+
+/// What a page is cut from.
+struct Listing<'a> {
+    /// The requested window (tokens are bound to it).
+    window_id: &'a str,
+    /// The window its items name.
+    items_window: &'a str,
+    /// The executions selected, in listing order.
+    executions: Vec<&'a WindowExecutionFixture>,
+}
+
+/// The executions listed for `window_id` under `filters`; `Err` for the answer a fault gives
+/// instead.
+fn listing<'a>(
+    windows: &'a [WindowFixture],
+    window_id: &'a str,
+    filters: &Filters,
+    fault: Option<ExecutionsFault>,
+) -> Result<Listing<'a>, Reply> {
+    let Some(window) = windows.iter().find(|w| w.window_id == window_id) else {
+        if fault == Some(ExecutionsFault::UnknownWindow500) {
+            return Err(Reply::internal_error());
+        }
+        // A well-formed id naming no window lists nothing (the model gives this operation no
+        // DoesNotExistException; contract §9: EITHER).
+        return Ok(Listing { window_id, items_window: window_id, executions: Vec::new() });
+    };
+    let window = match windows.first() {
+        Some(first) if window.executions.is_empty() && fault == Some(ExecutionsFault::OtherWindowItems) => first,
+        _ => window,
+    };
+    let executions = window.executions.iter().filter(|e| selected(e, filters, fault)).collect();
+    Ok(Listing { window_id, items_window: window.window_id, executions })
+}
+
+/// The answer to a `DescribeMaintenanceWindowExecutions` request's body (bytes as sent), with at
+/// most one of the operation's faults.
+pub fn answer(raw: &[u8], choices: &Choices, windows: &[WindowFixture], fault: Option<ExecutionsFault>) -> Reply {
     let body: Value = if raw.iter().all(u8::is_ascii_whitespace) {
         json!({})
     } else {
@@ -162,56 +220,55 @@ pub fn answer(raw: &[u8], choices: &Choices, windows: &[WindowFixture]) -> Reply
         }
     };
     let floats = if choices.integral_floats { IntegralFloats::AsIntegers } else { IntegralFloats::Refused };
-    match model_input::validate(input::SHAPE, &body, floats) {
-        InputVerdict::WrongType(_) => return Reply::error(choices, 400, choices.wrong_type_error, None),
-        InputVerdict::Invalid(items) => {
+    match violations(&body, floats, fault) {
+        Err(()) => return Reply::error(choices, 400, choices.wrong_type_error, None),
+        Ok(items) if !items.is_empty() => {
             return Reply::error(choices, 400, error_type::VALIDATION, Some(validation_message(&items)))
         }
-        InputVerdict::Valid => {}
+        Ok(_) => {}
     }
     let filters = match read_filters(&body, choices) {
         Ok(f) => f,
         Err(reply) => return reply,
     };
     let window_id = body[input::WINDOW_ID].as_str().unwrap_or_default();
-    // A well-formed id naming no window lists nothing (the model gives this operation no
-    // DoesNotExistException; contract §9: EITHER).
-    let executions: Vec<&WindowExecutionFixture> = windows
-        .iter()
-        .find(|w| w.window_id == window_id)
-        .map(|w| w.executions.iter().filter(|e| selected(e, &filters)).collect())
-        .unwrap_or_default();
-    page(window_id, &executions, &body, &filters, choices)
+    match listing(windows, window_id, &filters, fault) {
+        Ok(listing) => page(&listing, &body, &filters, choices, fault),
+        Err(reply) => reply,
+    }
 }
 
-/// One page of `executions`, resumed where the request's token says.
+/// One page of the listing, resumed where the request's token says.
 fn page(
-    window_id: &str,
-    executions: &[&WindowExecutionFixture],
+    listing: &Listing<'_>,
     body: &Value,
     filters: &Filters,
     choices: &Choices,
+    fault: Option<ExecutionsFault>,
 ) -> Reply {
     let fingerprint = format!("{filters:?}");
     let size = body[input::MAX_RESULTS].as_i64().map_or(choices.default_page_size, |n| n.clamp(1, 100) as usize);
     let offset = match body.get(input::NEXT_TOKEN).and_then(Value::as_str) {
         None | Some("") => 0,
         Some(t) => match token::decode(t) {
-            Some(state) if state.execution_id == window_id && state.filters == fingerprint => state.offset,
+            Some(state) if state.execution_id == listing.window_id && state.filters == fingerprint => state.offset,
             _ => {
                 let message = "The specified token is not valid.".to_owned();
                 return Reply::error(choices, 400, error_type::INVALID_NEXT_TOKEN, Some(message));
             }
         },
     };
-    let end = (offset + size).min(executions.len());
+    let all = &listing.executions;
+    let end = (offset + size).min(all.len());
     let items: Vec<Value> =
-        executions.get(offset..end).unwrap_or_default().iter().map(|e| e.to_item(window_id)).collect();
+        all.get(offset..end).unwrap_or_default().iter().map(|e| e.to_item(listing.items_window, fault)).collect();
     let mut out = Map::new();
     out.insert(output::WINDOW_EXECUTIONS.into(), Value::Array(items));
-    if end < executions.len() {
-        let state =
-            TokenState { execution_id: window_id.to_owned(), filters: fingerprint, offset: end, page_size: size };
+    if end < all.len() {
+        // Under its fault, the token skips the execution after the page's last.
+        let next = if fault == Some(ExecutionsFault::PaginationDropsItem) { end + 1 } else { end };
+        let execution_id = listing.window_id.to_owned();
+        let state = TokenState { execution_id, filters: fingerprint, offset: next, page_size: size };
         out.insert(output::NEXT_TOKEN.into(), json!(token::encode(&state)));
     } else {
         match choices.last_page_token {
