@@ -27,6 +27,11 @@ pub enum Command {
     Proxy(Box<ProxyArgs>),
 }
 
+/// An operation's name, as `--operation` takes it (did-you-mean on a typo).
+fn parse_operation(name: &str) -> Result<crate::contract::Operation, String> {
+    name.parse().map_err(|e: crate::catalogue::UnknownName| e.to_string())
+}
+
 /// `ssm-conform run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -34,6 +39,11 @@ pub struct RunArgs {
     /// embedded reference endpoint on an ephemeral loopback port.
     #[arg(long, value_name = "URL")]
     pub endpoint: Option<String>,
+    /// An operation of the family to test (repeatable): DescribeMaintenanceWindowExecutionTasks
+    /// (the default when none is given) or DescribeMaintenanceWindowExecutions (its checks run
+    /// over the windows DescribeMaintenanceWindows lists).
+    #[arg(long = "operation", value_name = "NAME", value_parser = parse_operation)]
+    pub operations: Vec<crate::contract::Operation>,
     /// An execution known to exist on the target (repeatable; the first should hold more than
     /// 10 tasks, and one with none is fine: it must answer 200 and an empty list). Checks that need
     /// data are skipped without one.

@@ -56,7 +56,7 @@
 
 #[doc(hidden)]
 pub use ssm_conform_core::{
-    builtin, catalogue, check, check_id, clock, contract, exit, finding, oracle, repro, request, response, rng,
+    builtin, catalogue, check, check_id, clock, contract, exit, finding, model, oracle, repro, request, response, rng,
     sdk_impact, source,
 };
 

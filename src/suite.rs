@@ -30,6 +30,7 @@ pub use reference::ReferenceEndpoint;
 pub use report::{Failure, SuiteReport, Tally};
 
 use crate::check::CheckOptions;
+use crate::contract::Operation;
 use crate::exit::StopFlag;
 use crate::finding::{Baseline, BaselineError};
 use crate::runner::{self, GeneratedPlan, Progress, RunError, RunPlan, SnapshotPlan};
@@ -190,6 +191,7 @@ pub struct Suite {
     /// Seconds, as given (the command line's value is validated before it is a `Duration`).
     timeout: f64,
     signing: Signing,
+    operations: Vec<Operation>,
     extras: RunExtras,
 }
 
@@ -207,8 +209,18 @@ impl Suite {
             concurrency: 8,
             timeout: 10.0,
             signing: Signing::Fake,
+            operations: Vec::new(),
             extras: RunExtras::default(),
         }
+    }
+
+    /// Test `operation` too (repeatable); without any, the first operation alone,
+    /// `DescribeMaintenanceWindowExecutionTasks`.
+    pub fn operation(mut self, operation: Operation) -> Suite {
+        if !self.operations.contains(&operation) {
+            self.operations.push(operation);
+        }
+        self
     }
 
     /// Maintenance window executions the endpoint holds: the pagination, filter and id checks
@@ -360,6 +372,7 @@ impl Suite {
                 concurrency: self.concurrency,
             },
             stop: self.extras.stop,
+            operations: self.operations,
         };
         Ok(Prepared { client, plan, notes })
     }

@@ -15,7 +15,7 @@ use crate::exit::{self, StopFlag};
 use crate::finding::{Baseline, BaselineError, RunReport};
 use crate::report::{self, ReportError, RunContext, TerminalReport};
 use crate::runner::{self, Progress, RunError, SnapshotMode, SnapshotPlan, SnapshotSource};
-use crate::server::{self, Fault, Reference, Variant};
+use crate::server::{self, ExecutionsFault, Fault, Reference, Variant};
 use crate::source::{self, CaseFileError};
 use crate::suite::{Prepared, ReferenceEndpoint, RunExtras, Signing, Suite, SuiteError};
 use crate::transport::record::Recorder;
@@ -150,6 +150,13 @@ fn validate_args(args: &RunArgs, suite: &Suite) -> Result<(), HarnessError> {
     if let Some(invalid) = suite.invalid_setting() {
         return Err(HarnessError::Usage(invalid.describe(true)));
     }
+    let second = args.operations.iter().find(|op| **op != crate::contract::Operation::ExecutionTasks);
+    if let (Some(op), Some(_)) = (second, &args.replay) {
+        return Err(HarnessError::Usage(format!(
+            "--replay replays {} only; leave out --operation {op}",
+            crate::contract::OPERATION
+        )));
+    }
     if args.snapshots == Some(SnapshotArg::Update) && std::env::var_os("CI").is_some() {
         return Err(HarnessError::Usage(
             "--snapshots update writes files, and CI is set: snapshots are never written in CI".to_owned(),
@@ -173,7 +180,8 @@ fn suite_of(args: &RunArgs, url: String, target: Option<&Target>, seed: u64, ext
         Some(t) if args.execution_ids.is_empty() => t.execution_ids(),
         _ => args.execution_ids.clone(),
     };
-    Suite::against(url)
+    let suite = args.operations.iter().fold(Suite::against(url), |s, op| s.operation(*op));
+    suite
         .execution_ids(execution_ids)
         .discover(target.is_some_and(|t| discovery_wanted(args, t)))
         .seed(seed)
@@ -486,6 +494,9 @@ async fn serve(args: ServeArgs) -> Result<u8, HarnessError> {
             writeln!(out, "{:<28} [{}] {}{strict}", f.name(), f.check(), f.description())
                 .map_err(HarnessError::Output)?;
         }
+        for f in ExecutionsFault::ALL {
+            writeln!(out, "{:<28} [{}] {}", f.name(), f.check(), f.description()).map_err(HarnessError::Output)?;
+        }
         return Ok(exit::CONFORMANT);
     }
     if args.list_variants {
@@ -501,18 +512,7 @@ async fn serve(args: ServeArgs) -> Result<u8, HarnessError> {
         }
         return Ok(exit::CONFORMANT);
     }
-    let fault =
-        args.fault.as_deref().map(str::parse::<Fault>).transpose().map_err(|e| HarnessError::Usage(e.to_string()))?;
-    let variant = args
-        .variant
-        .as_deref()
-        .map(str::parse::<Variant>)
-        .transpose()
-        .map_err(|e| HarnessError::Usage(e.to_string()))?;
-    let reference = match variant {
-        Some(v) => Reference::with_variant(v),
-        None => Reference::new(fault),
-    };
+    let (reference, what) = served_reference(&args)?;
     let reference = with_serve_habits(reference, &args)?;
     if args.list_fixtures {
         for e in reference.executions() {
@@ -525,15 +525,29 @@ async fn serve(args: ServeArgs) -> Result<u8, HarnessError> {
     let handle = server::spawn(addr, reference).await.map_err(|source| HarnessError::Server { addr, source })?;
     writeln!(out, "{}", handle.url()).map_err(HarnessError::Output)?;
     out.flush().map_err(HarnessError::Output)?;
-    let what = match (fault, variant) {
-        (Some(f), _) => format!("fault {f}: {}", f.description()),
-        (None, Some(v)) => format!("variant {v}: {}", v.description()),
-        (None, None) => "faithful".to_owned(),
-    };
     eprintln!("ssm-conform: serving the reference endpoint ({what}); Ctrl-C stops it");
     let _ = tokio::signal::ctrl_c().await;
     handle.stop().await;
     Ok(exit::CONFORMANT)
+}
+
+/// The reference `serve` is asked for, and how it says so: with a fault of either operation
+/// (the second's are named `executions-…`), a variant, or faithful.
+fn served_reference(args: &ServeArgs) -> Result<(Reference, String), HarnessError> {
+    let usage = |e: crate::catalogue::UnknownName| HarnessError::Usage(e.to_string());
+    if let Some(name) = args.fault.as_deref() {
+        if name.starts_with("executions-") {
+            let f = name.parse::<ExecutionsFault>().map_err(usage)?;
+            return Ok((Reference::with_executions_fault(f), format!("fault {f}: {}", f.description())));
+        }
+        let f = name.parse::<Fault>().map_err(usage)?;
+        return Ok((Reference::new(Some(f)), format!("fault {f}: {}", f.description())));
+    }
+    if let Some(name) = args.variant.as_deref() {
+        let v = name.parse::<Variant>().map_err(usage)?;
+        return Ok((Reference::with_variant(v), format!("variant {v}: {}", v.description())));
+    }
+    Ok((Reference::new(None), "faithful".to_owned()))
 }
 
 /// `reference` with the habits `serve`'s flags add to those its variant has.

@@ -48,7 +48,7 @@ details summary { cursor: pointer; color: var(--muted); }
 /// The HTML report text.
 pub fn write_html(ctx: &RunContext<'_>) -> String {
     let mut out = String::with_capacity(64 * 1024);
-    let title = format!("ssm-conform: {} conformance of {}", crate::contract::OPERATION, ctx.target);
+    let title = format!("ssm-conform: {} conformance of {}", ctx.operations(), ctx.target);
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -83,7 +83,7 @@ fn header(out: &mut String, ctx: &RunContext<'_>) {
          <span class=\"badge pass\">{} passed</span><span class=\"badge fail\">{} failed</span>\
          <span class=\"badge blocked\">{} blocked</span><span class=\"badge skip\">{} skipped</span>\
          <span class=\"badge known\">{} accepted</span></p>\n",
-        crate::contract::OPERATION,
+        escape::html(&ctx.operations()),
         escape::html(ctx.target),
         env!("CARGO_PKG_VERSION"),
         ctx.seed,

@@ -96,7 +96,7 @@ pub fn write_json(ctx: &RunContext<'_>) -> String {
     let doc = json!({
         "tool": "ssm-conform",
         "version": env!("CARGO_PKG_VERSION"),
-        "operation": crate::contract::OPERATION,
+        "operation": ctx.operations(),
         "target": ctx.target,
         "notes": ctx.notes,
         "seed": ctx.seed,

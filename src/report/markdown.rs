@@ -31,7 +31,7 @@ pub fn write_markdown(ctx: &RunContext<'_>) -> String {
     let results = &ctx.report.results;
     let total = RunSummary::of(results);
     let mut out = String::new();
-    let _ = writeln!(out, "# ssm-conform: `{}` conformance\n", crate::contract::OPERATION);
+    let _ = writeln!(out, "# ssm-conform: `{}` conformance\n", ctx.operations());
     let _ = writeln!(
         out,
         "Target {} · ssm-conform {} · seed {} · **{total}**{}\n",

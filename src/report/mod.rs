@@ -38,6 +38,22 @@ pub struct RunContext<'a> {
     pub report: &'a RunReport,
 }
 
+impl RunContext<'_> {
+    /// The operations the run tested, as the reports' headers name them: those whose units the
+    /// results hold (the first operation's when there are none).
+    pub fn operations(&self) -> String {
+        use crate::check::CheckFamily;
+        let results = &self.report.results;
+        let second = results.iter().any(|r| r.check.family() == CheckFamily::Executions);
+        let first = !second || results.iter().any(|r| r.check.family() != CheckFamily::Executions);
+        let names: Vec<&str> = [(first, crate::contract::OPERATION), (second, crate::contract::executions::OPERATION)]
+            .into_iter()
+            .filter_map(|(tested, name)| tested.then_some(name))
+            .collect();
+        names.join(" and ")
+    }
+}
+
 catalogue! {
     /// A report file format.
     pub enum ReportFormat: "report format", "json, junit, markdown or html" {

@@ -38,7 +38,7 @@ impl TerminalReport {
     /// Writes the report to `out`; returns the counts.
     pub fn write(&self, out: &mut dyn Write, ctx: &RunContext<'_>) -> io::Result<RunSummary> {
         let report = ctx.report;
-        writeln!(out, "ssm-conform: {} against {}", crate::contract::OPERATION, escape::terminal(ctx.target))?;
+        writeln!(out, "ssm-conform: {} against {}", ctx.operations(), escape::terminal(ctx.target))?;
         for note in ctx.notes {
             writeln!(out, "note: {}", escape::terminal(note))?;
         }

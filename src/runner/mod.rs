@@ -12,9 +12,12 @@
 //! - `generated.rs`: property-generated requests judged by the oracle, shrunk on failure.
 //! - `discover.rs`: before a run given no execution ids, the ids found through the read-only
 //!   listings of maintenance windows and their executions.
+//! - `executions.rs`: the second operation, `DescribeMaintenanceWindowExecutions`
+//!   (`--operation`), over the windows the endpoint lists.
 
 mod cases;
 pub mod discover;
+pub mod executions;
 pub mod generated;
 mod id_case;
 mod probe;
@@ -32,6 +35,7 @@ pub use snapshots::{SnapshotError, SnapshotMode, SnapshotPlan, SnapshotSource};
 
 use crate::check::implemented::{not_implemented, NotImplemented};
 use crate::check::{CheckId, CheckOptions, Observations};
+use crate::contract::Operation;
 use crate::exit::StopFlag;
 use crate::finding::{CaseResult, Exchange, Outcome, RunReport, GENERATED_UNIT};
 use crate::request::Bindings;
@@ -63,6 +67,8 @@ pub struct RunPlan {
     pub stop: StopFlag,
     /// Whether to discover execution ids after the probe; what it finds replaces `execution_ids`.
     pub discover: bool,
+    /// The operations to test, in the order they run (none: the first operation alone).
+    pub operations: Vec<Operation>,
 }
 
 /// Why a run could not finish (a harness error).
@@ -119,9 +125,26 @@ fn not_implemented_report(plan: &RunPlan, probe: CaseResult, how: NotImplemented
     RunReport { results, ..RunReport::default() }
 }
 
-/// Runs everything against `client`. Errors only when the harness cannot do its job: the
-/// endpoint cannot be reached at all, a snapshot file cannot be used, the generated phase fails.
+/// Runs every operation the plan names against `client`. Errors only when the harness cannot do
+/// its job: the endpoint cannot be reached at all, a snapshot file cannot be used, the generated
+/// phase fails.
 pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError> {
+    let wanted = |op: Operation| {
+        plan.operations.contains(&op) || (plan.operations.is_empty() && op == Operation::ExecutionTasks)
+    };
+    let mut report =
+        if wanted(Operation::ExecutionTasks) { run_execution_tasks(client, plan).await? } else { RunReport::default() };
+    if wanted(Operation::Executions) && !plan.stop.is_set() {
+        report.results.extend(executions::run(client, plan.seed).await?);
+        report.interrupted = plan.stop.signal();
+        report.traffic = Some(client.traffic());
+    }
+    Ok(report)
+}
+
+/// The first operation, `DescribeMaintenanceWindowExecutionTasks`: the probe, discovery, the
+/// cases, the relations, the generated requests and the always-on checks.
+async fn run_execution_tasks(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError> {
     let random_id = probe::random_unknown_id(plan.seed, &plan.execution_ids);
     let (probe_req, probe_resp) = in_unit("probe", probe::send_probe(client, &random_id)).await.map_err(Unreachable)?;
     let implemented = CaseResult::new(

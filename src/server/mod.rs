@@ -10,6 +10,7 @@ mod http;
 
 pub use http::{spawn, ServerHandle};
 pub use ssm_conform_core::reference::{
-    answer, choices, discovery, fault, fixtures, habits, handler, token, validate, variant, Choices, Deform, Fault,
-    FaultInfo, Habits, Reference, Throttle, ThrottleOnce, Variant, VariantInfo,
+    answer, choices, discovery, executions, fault, fixtures, habits, handler, token, validate, variant, Choices,
+    Deform, ExecutionsFault, ExecutionsFaultInfo, Fault, FaultInfo, Habits, Reference, Throttle, ThrottleOnce, Variant,
+    VariantInfo,
 };

@@ -1,6 +1,6 @@
 //! The command line as a user meets it: exit statuses, one-line errors, the serve subcommand.
 
-use ssm_conform::server::Fault;
+use ssm_conform::server::{ExecutionsFault, Fault};
 
 use crate::util::{reference, ssm_conform, stderr, stdout, unused_url, RawServer, TestCommand, TestServer};
 
@@ -88,8 +88,11 @@ fn serve_lists_faults_and_fixtures() {
     let out = ssm_conform(&["serve", "--list-faults"]);
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
-    assert_eq!(text.lines().count(), Fault::ALL.len());
+    assert_eq!(text.lines().count(), Fault::ALL.len() + ExecutionsFault::ALL.len());
     for f in Fault::ALL {
+        assert!(text.contains(f.name()) && text.contains(f.description()), "{f}");
+    }
+    for f in ExecutionsFault::ALL {
         assert!(text.contains(f.name()) && text.contains(f.description()), "{f}");
     }
     let out = ssm_conform(&["serve", "--list-fixtures"]);

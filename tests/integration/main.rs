@@ -6,6 +6,7 @@ mod case_files;
 mod cli;
 mod discover;
 mod docs;
+mod executions;
 mod faults;
 mod foreign;
 mod hostile;

@@ -486,5 +486,6 @@ pub fn suite_plan(
         },
         stop: StopFlag::default(),
         discover: false,
+        operations: Vec::new(),
     }
 }

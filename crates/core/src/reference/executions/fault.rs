@@ -30,7 +30,7 @@ catalogue! {
             "lists the first window's executions for a window that has none"
             { check: CheckId::ExecutionsItemWindow };
         PaginationDropsItem = "executions-pagination-drops-item",
-            "skips the execution after each page's last, so a walk in small pages loses some"
+            "skips the execution after each page's last when pages are smaller than 100, so a walk in small pages loses some"
             { check: CheckId::ExecutionsPagination };
         FilterInverted = "executions-filter-inverted",
             "applies ExecutedBefore as ExecutedAfter and ExecutedAfter as ExecutedBefore"

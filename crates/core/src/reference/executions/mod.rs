@@ -265,8 +265,9 @@ fn page(
     let mut out = Map::new();
     out.insert(output::WINDOW_EXECUTIONS.into(), Value::Array(items));
     if end < all.len() {
-        // Under its fault, the token skips the execution after the page's last.
-        let next = if fault == Some(ExecutionsFault::PaginationDropsItem) { end + 1 } else { end };
+        // Under its fault, a small page's token skips the execution after the page's last.
+        let drops = fault == Some(ExecutionsFault::PaginationDropsItem) && size < 100;
+        let next = if drops { end + 1 } else { end };
         let execution_id = listing.window_id.to_owned();
         let state = TokenState { execution_id, filters: fingerprint, offset: next, page_size: size };
         out.insert(output::NEXT_TOKEN.into(), json!(token::encode(&state)));

@@ -1,0 +1,383 @@
+//! The second operation, `DescribeMaintenanceWindowExecutions` (contract §9), run against the
+//! windows the endpoint lists: the validation cases the model's constraints give, walks of a
+//! window at three page sizes, the documented time filters at instants between its executions'
+//! times, a well-formed window id that names no window, and the shape and window of every
+//! execution any of them returned. The judging is `check::executions`; this is where the I/O is.
+//! Every listing and walk is bounded in pages; nothing that writes is ever sent.
+
+use serde_json::{json, Map, Value};
+
+use super::{RunError, Unreachable};
+use crate::check::executions::{self as judge, ExecutionsPage, WalkPages};
+use crate::check::implemented::not_implemented;
+use crate::check::CheckId;
+use crate::contract::{discovery, executions as semantics};
+use crate::finding::{CaseResult, Exchange, Finding, Outcome};
+use crate::request::WireRequest;
+use crate::response::WireResponse;
+use crate::rng::SplitMix64;
+use crate::source::Origin;
+use crate::transport::record::in_unit;
+use crate::transport::Client;
+
+/// The prefix of every unit of the operation.
+const UNIT: &str = "DescribeMaintenanceWindowExecutions";
+/// The most pages a walk may take.
+const MAX_PAGES: usize = 60;
+/// The most windows whose executions are walked.
+const MAX_WINDOWS: usize = 10;
+/// The most executions a window walked at small pages may hold (its walk at 10 stays short).
+const MAX_WALKED: usize = 500;
+/// The instants each documented filter is tried at.
+const INSTANTS: usize = 3;
+
+/// One request of the operation with `body`.
+fn request(body: &Value) -> WireRequest {
+    let mut req = WireRequest::json(body);
+    for (name, value) in &mut req.headers {
+        if name.eq_ignore_ascii_case(crate::contract::TARGET_HEADER) {
+            *value = semantics::TARGET.to_owned();
+        }
+    }
+    req
+}
+
+/// What the phase sent and saw, for the units judged over every answer.
+#[derive(Default)]
+struct Seen {
+    /// Every 200 listing of a window, with the window asked for.
+    pages: Vec<(String, WireRequest, WireResponse)>,
+}
+
+/// Sends `req`; a transport error fails the unit with `check` (or, on the first request of the
+/// phase, the run: the endpoint cannot be reached).
+async fn send(client: &Client, req: &WireRequest, check: CheckId) -> Result<WireResponse, Finding> {
+    client.send(req).await.map_err(|e| Finding::new(check, "an HTTP answer", e.to_string()))
+}
+
+/// One window walked from its first page: the walk, the executions it listed, and its pages.
+async fn walk(
+    client: &Client,
+    seen: &mut Seen,
+    window: &str,
+    size: Option<i64>,
+    filters: Option<&Value>,
+) -> (WalkPages, Vec<Value>) {
+    let mut body = json!({ discovery::WINDOW_ID: window });
+    if let Some(n) = size {
+        body["MaxResults"] = json!(n);
+    }
+    if let Some(f) = filters {
+        body["Filters"] = f.clone();
+    }
+    let mut walk = WalkPages { page_size: size, ..WalkPages::default() };
+    let mut items = Vec::new();
+    for _ in 0..MAX_PAGES {
+        let req = request(&body);
+        let resp = match send(client, &req, CheckId::ExecutionsPagination).await {
+            Ok(r) if r.status == 200 => r,
+            Ok(r) => {
+                walk.broken = Some(format!("page {} answered {}", walk.pages.len() + 1, r.summary()));
+                return (walk, items);
+            }
+            Err(f) => {
+                walk.broken = Some(f.actual);
+                return (walk, items);
+            }
+        };
+        let (page, _) = judge::read_page(&resp);
+        let page: ExecutionsPage = page.unwrap_or_default();
+        walk.pages.push(page.ids());
+        items.extend(page.items.iter().cloned());
+        seen.pages.push((window.to_owned(), req, resp));
+        match page.next_token {
+            Some(t) => body["NextToken"] = json!(t),
+            None => {
+                walk.ended = true;
+                return (walk, items);
+            }
+        }
+    }
+    (walk, items)
+}
+
+/// The windows the endpoint lists (`DescribeMaintenanceWindows`, bounded); the first request's
+/// transport error is the run's (the endpoint cannot be reached).
+async fn windows(client: &Client) -> Result<Vec<String>, RunError> {
+    let mut body = json!({});
+    let mut out = Vec::new();
+    for page in 0..MAX_PAGES {
+        let mut req = WireRequest::json(&body);
+        for (name, value) in &mut req.headers {
+            if name.eq_ignore_ascii_case(crate::contract::TARGET_HEADER) {
+                *value = discovery::target(discovery::LIST_WINDOWS);
+            }
+        }
+        let resp = match client.send(&req).await {
+            Ok(r) => r,
+            Err(e) if page == 0 => return Err(RunError::Unreachable(Unreachable(e))),
+            Err(_) => break,
+        };
+        let Ok(Value::Object(map)) = resp.json().map_err(drop) else { break };
+        let listed = map.get(discovery::WINDOW_IDENTITIES).and_then(Value::as_array).cloned().unwrap_or_default();
+        out.extend(
+            listed
+                .iter()
+                .filter_map(|w| w.get(discovery::WINDOW_ID)?.as_str())
+                .filter(|w| discovery::is_window_id(w))
+                .map(str::to_owned),
+        );
+        match map.get("NextToken").and_then(Value::as_str).filter(|t| !t.is_empty()) {
+            Some(t) => body = json!({ "NextToken": t }),
+            None => break,
+        }
+    }
+    out.dedup();
+    Ok(out)
+}
+
+fn unit(name: &str, check: CheckId, findings: Vec<Finding>, note: String) -> CaseResult {
+    CaseResult::builtin(format!("{UNIT}: {name}"), check, findings, note)
+}
+
+fn skipped(name: &str, check: CheckId, why: &str) -> CaseResult {
+    CaseResult::skipped(format!("{UNIT}: {name}"), check, Origin::Builtin, why)
+}
+
+/// The windows walked at the largest page: each with its walk and executions.
+struct Walked {
+    window: String,
+    walk: WalkPages,
+    items: Vec<Value>,
+}
+
+/// Runs the operation's units against `client`'s endpoint.
+pub async fn run(client: &Client, seed: u64) -> Result<Vec<CaseResult>, RunError> {
+    let listed = in_unit(format!("{UNIT}: windows"), windows(client)).await?;
+    let mut seen = Seen::default();
+    let mut walked = Vec::new();
+    for w in listed.iter().take(MAX_WINDOWS) {
+        let (walk, items) = in_unit(format!("{UNIT}: windows"), walk(client, &mut seen, w, Some(100), None)).await;
+        walked.push(Walked { window: w.clone(), walk, items });
+    }
+    let unknown = unknown_window(seed, &listed);
+    let probe = request(&json!({ discovery::WINDOW_ID: listed.first().unwrap_or(&unknown) }));
+    let answer = client.send(&probe).await.map_err(|e| RunError::Unreachable(Unreachable(e)))?;
+    if let Some(how) = not_implemented(&answer) {
+        let finding =
+            Finding::new(CheckId::OperationImplemented, format!("the endpoint to implement {UNIT}"), how.why.clone())
+                .deviating(how.deviation);
+        let result = CaseResult::new(
+            format!("{UNIT}: operation-implemented"),
+            CheckId::OperationImplemented,
+            Origin::Builtin,
+            Outcome::Failed(vec![finding]),
+        )
+        .with_repro(Some(client.repro(&probe)))
+        .with_exchange(Some(Exchange::capped(probe, Ok(answer))));
+        return Ok(vec![result]);
+    }
+    let mut results = Vec::new();
+    results.extend(in_unit(format!("{UNIT}: validation"), validation(client, &walked, &unknown)).await);
+    let chosen = walked
+        .iter()
+        .filter(|w| w.walk.ended && w.walk.broken.is_none() && w.items.len() <= MAX_WALKED)
+        .max_by_key(|w| w.items.len())
+        .filter(|w| !w.items.is_empty());
+    match chosen {
+        Some(w) => {
+            results.push(in_unit(format!("{UNIT}: pagination"), pagination(client, &mut seen, w)).await);
+            results.push(in_unit(format!("{UNIT}: filters"), filters(client, &mut seen, w)).await);
+        }
+        None => {
+            let why = "needs a window the endpoint lists with executions (at most 500)";
+            results.push(skipped("pagination", CheckId::ExecutionsPagination, why));
+            results.push(skipped("time filters", CheckId::ExecutionsFilterTime, why));
+        }
+    }
+    results.push(in_unit(format!("{UNIT}: unknown window"), unknown_window_unit(client, &unknown)).await);
+    results.extend(over_every_page(&seen));
+    Ok(results)
+}
+
+/// A well-formed window id none of `listed` is, from the run's seed.
+fn unknown_window(seed: u64, listed: &[String]) -> String {
+    let mut rng = SplitMix64::new(seed ^ 0x6d77);
+    loop {
+        let id = format!("mw-{}", &rng.well_formed_id().replace('-', "").to_lowercase()[..17]);
+        if !listed.contains(&id) {
+            return id;
+        }
+    }
+}
+
+/// The model's validation cases around a valid request for the largest listed window (or, with
+/// none listed, an unknown one: then only the cases that break a constraint, whose answer does not
+/// depend on the window).
+async fn validation(client: &Client, walked: &[Walked], unknown: &str) -> Vec<CaseResult> {
+    let known = walked.iter().max_by_key(|w| w.items.len()).map(|w| w.window.clone());
+    let window = known.clone().unwrap_or_else(|| unknown.to_owned());
+    let mut base = Map::new();
+    base.insert(discovery::WINDOW_ID.to_owned(), json!(window));
+    let mut out = Vec::new();
+    for (what, body) in judge::model_cases(&base) {
+        let valid = matches!(
+            crate::oracle::model_input::validate(
+                crate::model::shape::describe_maintenance_window_executions_request::SHAPE,
+                &body,
+                crate::oracle::model_input::IntegralFloats::AsIntegers
+            ),
+            crate::oracle::model_input::InputVerdict::Valid
+        );
+        let name = format!("validation: {what}");
+        if valid && known.is_none() {
+            out.push(skipped(&name, CheckId::ExecutionsValidation, "needs a window the endpoint lists"));
+            continue;
+        }
+        let req = request(&body);
+        let findings = match send(client, &req, CheckId::ExecutionsValidation).await {
+            Ok(resp) => {
+                let findings = judge::judge_validation(&body, &resp);
+                let result =
+                    unit(&name, CheckId::ExecutionsValidation, findings, "answered as the model says".to_owned());
+                out.push(
+                    result.with_repro(Some(client.repro(&req))).with_exchange(Some(Exchange::capped(req, Ok(resp)))),
+                );
+                continue;
+            }
+            Err(f) => vec![f],
+        };
+        out.push(
+            unit(&name, CheckId::ExecutionsValidation, findings, String::new()).with_repro(Some(client.repro(&req))),
+        );
+    }
+    out
+}
+
+/// The window walked at 10, at the default size, and (already) at 100.
+async fn pagination(client: &Client, seen: &mut Seen, w: &Walked) -> CaseResult {
+    let mut walks = vec![w.walk.clone()];
+    for size in [Some(10), None] {
+        walks.push(walk(client, seen, &w.window, size, None).await.0);
+    }
+    let note = format!("{} executions of {} walked at MaxResults 100, 10 and absent", w.items.len(), w.window);
+    let first = request(&json!({ discovery::WINDOW_ID: w.window, "MaxResults": 10 }));
+    unit("pagination", CheckId::ExecutionsPagination, judge::judge_walks(&w.window, &walks), note)
+        .with_repro(Some(client.repro(&first)))
+}
+
+/// Each documented filter at instants between the window's executions' times.
+async fn filters(client: &Client, seen: &mut Seen, w: &Walked) -> CaseResult {
+    let instants = judge::filter_instants(&w.items, INSTANTS);
+    if instants.is_empty() {
+        return skipped("time filters", CheckId::ExecutionsFilterTime, "needs executions with start or end times");
+    }
+    let mut findings = Vec::new();
+    let mut repro = None;
+    for key in semantics::DOCUMENTED_KEYS {
+        for instant in &instants {
+            let filter = json!([{ "Key": key, "Values": [instant] }]);
+            repro.get_or_insert_with(|| {
+                client.repro(&request(&json!({ discovery::WINDOW_ID: w.window, "MaxResults": 100, "Filters": filter })))
+            });
+            let (walk, _) = walk(client, seen, &w.window, Some(100), Some(&filter)).await;
+            if let Some(why) = walk.broken.filter(|_| walk.pages.is_empty()) {
+                let expected =
+                    format!("{key} {instant} accepted: a documented filter key with an ISO 8601 value (contract §9)");
+                findings.push(Finding::new(CheckId::ExecutionsFilterTime, expected, why));
+                continue;
+            }
+            let ids: Vec<String> = walk.pages.into_iter().flatten().collect();
+            findings.extend(judge::judge_filter(key, instant, &w.items, &ids));
+        }
+    }
+    let note = format!(
+        "{} and {} at {} instants over {}'s {} executions",
+        semantics::EXECUTED_BEFORE,
+        semantics::EXECUTED_AFTER,
+        instants.len(),
+        w.window,
+        w.items.len()
+    );
+    unit("time filters", CheckId::ExecutionsFilterTime, findings, note).with_repro(repro)
+}
+
+async fn unknown_window_unit(client: &Client, unknown: &str) -> CaseResult {
+    let req = request(&json!({ discovery::WINDOW_ID: unknown }));
+    let resp = match send(client, &req, CheckId::ExecutionsUnknownWindow).await {
+        Ok(r) => r,
+        Err(f) => return unit("unknown window", CheckId::ExecutionsUnknownWindow, vec![f], String::new()),
+    };
+    let (findings, chose) = judge::judge_unknown_window(&resp);
+    let result = unit(
+        "unknown window",
+        CheckId::ExecutionsUnknownWindow,
+        findings,
+        format!("{unknown}, a window no listing names"),
+    );
+    CaseResult { outcome: result.outcome.with_choice(chose), ..result }
+        .with_repro(Some(client.repro(&req)))
+        .with_exchange(Some(Exchange::capped(req, Ok(resp))))
+}
+
+/// One finding per deviation, however many executions and pages show it: findings whose texts
+/// differ only in an execution's index are one, the first kept with the count.
+fn deviations(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut out: Vec<(String, Finding, usize)> = Vec::new();
+    for f in findings {
+        let key = without_indices(&f.actual);
+        match out.iter_mut().find(|(k, _, _)| *k == key) {
+            Some((_, _, n)) => *n += 1,
+            None => out.push((key, f, 1)),
+        }
+    }
+    out.into_iter()
+        .map(|(_, mut f, n)| {
+            if n > 1 {
+                f.actual = format!("{} (and {} more like it)", f.actual, n - 1);
+            }
+            f
+        })
+        .collect()
+}
+
+/// `text` with every `[123]` written `[i]`.
+fn without_indices(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('[') {
+        out.push_str(&rest[..=open]);
+        rest = &rest[open + 1..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && rest[digits..].starts_with(']') {
+            out.push('i');
+            rest = &rest[digits..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The shape and the window of every execution every listing returned.
+fn over_every_page(seen: &Seen) -> Vec<CaseResult> {
+    let mut shape = Vec::new();
+    let mut window = Vec::new();
+    for (w, _, resp) in &seen.pages {
+        let (page, findings) = judge::read_page(resp);
+        shape.extend(findings);
+        window.extend(judge::judge_items_window(&page.unwrap_or_default().items, w));
+    }
+    let (shape, window) = (deviations(shape), deviations(window));
+    let note = format!("{} pages", seen.pages.len());
+    if seen.pages.is_empty() {
+        let why = "needs a window the endpoint lists";
+        return vec![
+            skipped("response shape", CheckId::ExecutionsResponseShape, why),
+            skipped("executions of the window", CheckId::ExecutionsItemWindow, why),
+        ];
+    }
+    vec![
+        unit("response shape", CheckId::ExecutionsResponseShape, shape, note.clone()),
+        unit("executions of the window", CheckId::ExecutionsItemWindow, window, note),
+    ]
+}

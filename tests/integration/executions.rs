@@ -1,0 +1,132 @@
+//! The second operation, `DescribeMaintenanceWindowExecutions` (contract §9), end to end through
+//! the binary: the faithful reference passes every unit, each of the operation's faults fails
+//! exactly the check that names it, every variant of the reference (each another accepted choice)
+//! passes, both operations run in one report, and the harness's own mistakes are exit 2.
+
+use ssm_conform::check::{CheckFamily, CheckId};
+use ssm_conform::server::{ExecutionsFault, Reference, Variant};
+
+use crate::util::{fail_lines, ssm_conform, stdout, TestServer};
+
+const OPERATION: &str = "DescribeMaintenanceWindowExecutions";
+
+fn run_second(url: &str) -> std::process::Output {
+    let out = ssm_conform(&["run", "--endpoint", url, "--no-sign", "--operation", OPERATION, "--seed", "1", "-v"]);
+    out.output
+}
+
+/// The checks a run's FAIL lines name.
+fn failed(out: &std::process::Output) -> std::collections::BTreeSet<CheckId> {
+    fail_lines(out)
+        .iter()
+        .flat_map(|l| CheckId::ALL.iter().filter(move |c| l.contains(&format!("[{c}]"))).copied())
+        .collect()
+}
+
+#[test]
+fn the_faithful_reference_passes_every_unit_and_every_check_runs() {
+    let server = TestServer::start(Reference::new(None));
+    let out = run_second(&server.url);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.starts_with(&format!("ssm-conform: {OPERATION} against")), "{text}");
+    assert!(text.contains(" 0 failed, 0 skipped"), "{text}");
+    for check in CheckId::ALL.iter().filter(|c| c.family() == CheckFamily::Executions) {
+        assert!(
+            text.contains(&format!("PASS {OPERATION}: ")) && text.contains(&format!("[{check}]")),
+            "{check} did not run:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn every_fault_of_the_operation_fails_exactly_its_check() {
+    let mut problems = Vec::new();
+    for &fault in ExecutionsFault::ALL {
+        let server = TestServer::start(Reference::with_executions_fault(fault));
+        let out = run_second(&server.url);
+        let failed = failed(&out);
+        if out.status.code() != Some(1) || failed != [fault.check()].into() {
+            problems.push(format!(
+                "{fault}: exit {:?}, failed {failed:?}, expected only {}\n{}",
+                out.status.code(),
+                fault.check(),
+                stdout(&out)
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    let tripped: std::collections::BTreeSet<CheckId> = ExecutionsFault::ALL.iter().map(|f| f.check()).collect();
+    let checks: std::collections::BTreeSet<CheckId> =
+        CheckId::ALL.iter().filter(|c| c.family() == CheckFamily::Executions).copied().collect();
+    assert_eq!(tripped, checks, "every check of the operation has a fault that trips it");
+}
+
+/// Each variant makes another choice the contract accepts (the last page's token, the error type
+/// of a wrong JSON type, integral floats...): the operation's checks accept it.
+#[test]
+fn every_variant_passes() {
+    let mut problems = Vec::new();
+    for &variant in Variant::ALL {
+        let server = TestServer::start(Reference::with_variant(variant));
+        let out = run_second(&server.url);
+        if out.status.code() != Some(0) {
+            problems.push(format!("{variant}: exit {:?}\n{}", out.status.code(), fail_lines(&out).join("\n")));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn both_operations_run_in_one_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("report.json");
+    let report_arg = format!("json:{}", json.display());
+    let out = ssm_conform(&[
+        "run",
+        "--operation",
+        "DescribeMaintenanceWindowExecutionTasks",
+        "--operation",
+        OPERATION,
+        "--seed",
+        "1",
+        "--property-cases",
+        "0",
+        "--report",
+        &report_arg,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", out.text());
+    let both = format!("DescribeMaintenanceWindowExecutionTasks and {OPERATION}");
+    assert!(out.stdout().starts_with(&format!("ssm-conform: {both} against")), "{}", out.text());
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(report["operation"], both);
+    let names: Vec<&str> = report["results"].as_array().unwrap().iter().filter_map(|r| r["name"].as_str()).collect();
+    assert!(names.iter().any(|n| n.starts_with(&format!("{OPERATION}: "))), "{names:?}");
+    assert!(names.iter().any(|n| !n.starts_with(&format!("{OPERATION}: "))), "{names:?}");
+}
+
+#[test]
+fn a_wrong_operation_or_a_replay_of_it_is_the_users_mistake() {
+    let typo = ssm_conform(&["run", "--operation", "DescribeMaintenanceWindowExecution"]);
+    assert_eq!(typo.status.code(), Some(2), "{}", typo.text());
+    assert!(typo.text().contains("did you mean \"DescribeMaintenanceWindowExecutions\"?"), "{}", typo.text());
+    let dir = tempfile::tempdir().unwrap();
+    let replay = ssm_conform(&["run", "--operation", OPERATION, "--replay", dir.path().to_str().unwrap()]);
+    assert_eq!(replay.status.code(), Some(2), "{}", replay.text());
+    assert!(
+        replay.text().contains("--replay replays DescribeMaintenanceWindowExecutionTasks only"),
+        "{}",
+        replay.text()
+    );
+}
+
+#[test]
+fn an_endpoint_without_the_operation_is_one_finding() {
+    let server = TestServer::router(axum::Router::new().fallback(|| async {
+        crate::util::answer(501, r#"{"__type":"InternalFailure","message":"API action not yet implemented"}"#)
+    }));
+    let out = run_second(&server.url);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert_eq!(failed(&out), [CheckId::OperationImplemented].into(), "{}", stdout(&out));
+    assert!(stdout(&out).contains("1 units: 0 passed, 1 failed"), "{}", stdout(&out));
+}
