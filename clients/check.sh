@@ -9,6 +9,8 @@
 # 2. Every fault and variant is re-measured and compared with clients/sdk-impact.json: CI fails
 #    when an SDK's behaviour, or an answer of ours, drifts from the committed data.
 # 3. The same SDKs' traffic through `ssm-conform proxy` (clients/proxy_check.py).
+# 4. The second operation, DescribeMaintenanceWindowExecutions: every probe reads the faithful
+#    reference's three windows as the wire sent them (clients/executions_check.py).
 # usage: clients/check.sh PATH-TO-ssm-conform
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +26,9 @@ venv="${SSM_CONFORM_PROBE_VENV:-$(mktemp -d)/venv}"
 (cd clients/rust && cargo fmt --check && cargo build --release --locked --quiet)
 
 "$venv/bin/python" clients/impact.py --bin "$bin" --check --jobs 2
+# The second operation (DescribeMaintenanceWindowExecutions): every probe reads the faithful
+# reference's windows as the wire sent them (clients/executions_check.py).
+"$venv/bin/python" clients/executions_check.py --bin "$bin"
 # 3. The boto3 and JS probes as the wrapped command of `ssm-conform proxy` (they find it through
 #    AWS_ENDPOINT_URL_SSM): nothing reported against the faithful reference, each fault's check
 #    against a few faults, and nothing `run` does not also fail.

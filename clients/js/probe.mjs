@@ -4,13 +4,19 @@
 // pages is a "loop".
 //
 //   node probe.mjs [--endpoint URL] --execution-id ID [--execution-id ID ...] --random-id ID
+//   node probe.mjs --endpoint URL --executions --window-id W [...] --random-id W --instant T
+//
+// With --executions the scenario is the second operation's (DescribeMaintenanceWindowExecutions),
+// with the step names of clients/python/probe.py --executions.
 
 import {
   SSMClient,
   SSMServiceException,
   DescribeMaintenanceWindowExecutionTasksCommand,
   DescribeInstanceInformationCommand,
+  DescribeMaintenanceWindowExecutionsCommand,
   paginateDescribeMaintenanceWindowExecutionTasks,
+  paginateDescribeMaintenanceWindowExecutions,
 } from "@aws-sdk/client-ssm";
 import { readFileSync } from "node:fs";
 
@@ -19,14 +25,25 @@ const TIMEOUT_MS = 5000;
 const STATUS_FILTER = [{ Key: "STATUS", Values: ["SUCCESS", "FAILED"] }];
 
 function parseArgs(argv) {
-  const out = { ids: [] };
+  const out = { ids: [], windows: [], instant: "2024-12-30T00:00:00Z" };
   for (let i = 0; i < argv.length; i += 2) {
+    if (argv[i] === "--executions") {
+      out.executions = true;
+      i -= 1;
+      continue;
+    }
     const [flag, value] = [argv[i], argv[i + 1]];
     if (value === undefined) throw new Error(`${flag} needs a value`);
     if (flag === "--endpoint") out.endpoint = value;
     else if (flag === "--execution-id") out.ids.push(value);
+    else if (flag === "--window-id") out.windows.push(value);
+    else if (flag === "--instant") out.instant = value;
     else if (flag === "--random-id") out.randomId = value;
     else throw new Error(`unknown argument ${flag}`);
+  }
+  if (out.executions) {
+    if (out.windows.length === 0 || !out.randomId) throw new Error("--executions needs --window-id and --random-id");
+    return out;
   }
   // Without --endpoint the SDK finds it itself, in AWS_ENDPOINT_URL_SSM (as under
   // `ssm-conform proxy -- ...`).
@@ -85,6 +102,39 @@ async function paginate(client, input, pageSize) {
   return { outcome: "ok", pages, items: normalise(items) };
 }
 
+async function paginateExecutions(client, input, pageSize) {
+  const items = [];
+  let pages = 0;
+  try {
+    const config = pageSize ? { client, pageSize } : { client };
+    for await (const page of paginateDescribeMaintenanceWindowExecutions(config, input)) {
+      pages += 1;
+      items.push(...(page.WindowExecutions ?? []));
+      if (pages > MAX_PAGES) return { outcome: "loop", pages, items: items.length };
+    }
+  } catch (err) {
+    return { ...failure(err), after_pages: pages };
+  }
+  return { outcome: "ok", pages, items: normalise(items) };
+}
+
+/** The second operation's scenario: the step names of probe.py --executions. */
+async function executionsSteps(client, args) {
+  const op = (input) => new DescribeMaintenanceWindowExecutionsCommand(input);
+  const after = [{ Key: "ExecutedAfter", Values: [args.instant] }];
+  const steps = {};
+  for (const [i, window] of args.windows.entries()) {
+    steps[`executions-paginate-10:${i}`] = await paginateExecutions(client, { WindowId: window }, 10);
+    steps[`executions-paginate-default:${i}`] = await paginateExecutions(client, { WindowId: window });
+  }
+  const first = args.windows[0];
+  steps["executions-filter-after"] = await paginateExecutions(client, { WindowId: first, Filters: after });
+  steps["executions-unknown-window"] = await call(client, op({ WindowId: args.randomId }));
+  steps["executions-invalid-window"] = await call(client, op({ WindowId: "mw-1" }));
+  steps["executions-max-results-9"] = await call(client, op({ WindowId: first, MaxResults: 9 }));
+  return steps;
+}
+
 async function call(client, command) {
   try {
     return { outcome: "ok", response: normalise(await client.send(command)) };
@@ -102,7 +152,15 @@ async function main() {
     requestHandler: { connectionTimeout: TIMEOUT_MS, requestTimeout: TIMEOUT_MS },
   });
   const op = (input) => new DescribeMaintenanceWindowExecutionTasksCommand(input);
-  const steps = {};
+  const steps = args.executions ? await executionsSteps(client, args) : {};
+  if (!args.executions) await tasksSteps(client, args, op, steps);
+  const pkg = JSON.parse(readFileSync(new URL("./node_modules/@aws-sdk/client-ssm/package.json", import.meta.url)));
+  const sorted = Object.fromEntries(Object.keys(steps).sort().map((k) => [k, steps[k]]));
+  process.stdout.write(JSON.stringify({ sdk: "js-v3", version: pkg.version, steps: sorted }, null, 1) + "\n");
+}
+
+/** The first operation's scenario. */
+async function tasksSteps(client, args, op, steps) {
   for (const [i, id] of args.ids.entries()) {
     steps[`paginate-10:${i}`] = await paginate(client, { WindowExecutionId: id }, 10);
     steps[`paginate-default:${i}`] = await paginate(client, { WindowExecutionId: id });
@@ -115,9 +173,6 @@ async function main() {
   steps["max-results-101"] = await call(client, op({ WindowExecutionId: first, MaxResults: 101 }));
   steps["garbage-token"] = await call(client, op({ WindowExecutionId: first, NextToken: "garbage" }));
   steps["other-operation"] = await call(client, new DescribeInstanceInformationCommand({}));
-  const pkg = JSON.parse(readFileSync(new URL("./node_modules/@aws-sdk/client-ssm/package.json", import.meta.url)));
-  const sorted = Object.fromEntries(Object.keys(steps).sort().map((k) => [k, steps[k]]));
-  process.stdout.write(JSON.stringify({ sdk: "js-v3", version: pkg.version, steps: sorted }, null, 1) + "\n");
 }
 
 main().catch((err) => {

@@ -8,6 +8,11 @@ its timeout ("hang"). `impact.py` compares the outcome with the same probe again
 reference. Dummy credentials; every call has a timeout.
 
     probe.py --endpoint URL --execution-id ID [--execution-id ID ...] --random-id ID [--cli]
+    probe.py --endpoint URL --executions --window-id W [...] --random-id W --instant T [--cli]
+
+With --executions the scenario is the second operation's, DescribeMaintenanceWindowExecutions
+(contract §9): each window paged at size 10 and by default, an ExecutedAfter filter at the
+instant T, an unknown window (--random-id), an invalid one, MaxResults 9.
 
 Without --endpoint, boto3 finds the endpoint itself, in AWS_ENDPOINT_URL_SSM (as under
 `ssm-conform proxy -- ...`).
@@ -167,6 +172,63 @@ def cli(endpoint, args):
     return {"outcome": "ok", "items": items, "response": parsed}
 
 
+EXECUTIONS = "describe_maintenance_window_executions"
+
+
+def paginate_executions(ssm, **params):
+    """Every page of the second operation through boto3's paginator, bounded as `paginate`."""
+    items, pages = [], 0
+    try:
+        for page in ssm.get_paginator(EXECUTIONS).paginate(**params):
+            pages += 1
+            items.extend(page.get("WindowExecutions", []))
+            if pages > MAX_PAGES:
+                return {"outcome": "loop", "pages": pages, "items": len(items)}
+    except Exception as exc:  # noqa: BLE001
+        out = failure(exc)
+        out["after_pages"] = pages
+        return out
+    return {"outcome": "ok", "pages": pages, "items": normalise(items)}
+
+
+def boto3_executions_steps(endpoint, windows, random_window, instant):
+    ssm = client(endpoint)
+    after = [{"Key": "ExecutedAfter", "Values": [instant]}]
+    steps = {}
+    for i, window in enumerate(windows):
+        steps[f"executions-paginate-10:{i}"] = paginate_executions(
+            ssm, WindowId=window, PaginationConfig={"PageSize": 10}
+        )
+        steps[f"executions-paginate-default:{i}"] = paginate_executions(ssm, WindowId=window)
+    steps["executions-filter-after"] = paginate_executions(ssm, WindowId=windows[0], Filters=after)
+    steps["executions-unknown-window"] = call(ssm, EXECUTIONS, WindowId=random_window)
+    steps["executions-invalid-window"] = call(ssm, EXECUTIONS, WindowId="mw-1")
+    steps["executions-max-results-9"] = call(ssm, EXECUTIONS, WindowId=windows[0], MaxResults=9)
+    return steps
+
+
+def cli_executions_steps(endpoint, windows, random_window, instant):
+    op = "describe-maintenance-window-executions"
+    walk = [op, "--max-items", str(MAX_PAGES * 10)]
+    after = json.dumps([{"Key": "ExecutedAfter", "Values": [instant]}])
+    steps = {}
+    for i, window in enumerate(windows):
+        steps[f"executions-paginate-10:{i}"] = cli_items(cli(endpoint, [*walk, "--window-id", window, "--page-size", "10"]))
+        steps[f"executions-paginate-default:{i}"] = cli_items(cli(endpoint, [*walk, "--window-id", window]))
+    steps["executions-filter-after"] = cli_items(cli(endpoint, [*walk, "--window-id", windows[0], "--filters", after]))
+    steps["executions-unknown-window"] = cli(endpoint, [op, "--window-id", random_window])
+    steps["executions-invalid-window"] = cli(endpoint, [op, "--window-id", "mw-1"])
+    steps["executions-max-results-9"] = cli(endpoint, [op, "--window-id", windows[0], "--max-items", "9", "--page-size", "9"])
+    return steps
+
+
+def cli_items(step):
+    """A CLI walk of the second operation: its executions as the items (`cli` reads the first's)."""
+    if step.get("outcome") == "ok":
+        step["items"] = step.get("response", {}).get("WindowExecutions", [])
+    return step
+
+
 def cli_steps(endpoint, ids, random_id):
     op = "describe-maintenance-window-execution-tasks"
     # The CLI paginates by itself (all pages, merged; --page-size sets MaxResults) with no page
@@ -189,13 +251,27 @@ def cli_steps(endpoint, ids, random_id):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--endpoint", help="default: what boto3 reads from AWS_ENDPOINT_URL_SSM (boto3 only)")
-    parser.add_argument("--execution-id", action="append", required=True, dest="ids")
+    parser.add_argument("--execution-id", action="append", dest="ids", default=[])
     parser.add_argument("--random-id", required=True)
+    parser.add_argument("--executions", action="store_true", help="the second operation's scenario")
+    parser.add_argument("--window-id", action="append", dest="windows", default=[])
+    parser.add_argument("--instant", default="2024-12-30T00:00:00Z", help="the ExecutedAfter filter's instant")
     parser.add_argument("--cli", action="store_true", help="run the scenario through the AWS CLI v1")
     args = parser.parse_args()
     if args.cli and not args.endpoint:
         parser.error("--cli needs --endpoint")
-    if args.cli:
+    if args.executions != bool(args.windows) or (not args.executions and not args.ids):
+        parser.error("give --execution-id, or --executions with --window-id")
+    if args.executions:
+        import awscli
+
+        if args.cli:
+            sdk, version = "aws-cli", awscli.__version__
+            steps = cli_executions_steps(args.endpoint, args.windows, args.random_id, args.instant)
+        else:
+            sdk, version = "boto3", boto3.__version__
+            steps = boto3_executions_steps(args.endpoint, args.windows, args.random_id, args.instant)
+    elif args.cli:
         import awscli
 
         sdk, version, steps = "aws-cli", awscli.__version__, cli_steps(args.endpoint, args.ids, args.random_id)

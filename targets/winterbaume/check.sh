@@ -42,12 +42,36 @@ fi
 findings() { python3 "$here/../findings.py" "$1" "$2" "winterbaume-ssm 0.3.0 (targets/winterbaume/check.sh)"; }
 findings "$work/run.json" "$work/findings.txt"
 
+# The second operation (contract §9), over the window the adapter seeds: its findings against
+# their own record (baseline-executions.toml, findings-executions.txt), as the first's.
+executions=(run --endpoint "$url" --operation DescribeMaintenanceWindowExecutions --seed 1
+  --report "json:$work/executions.json")
+if [ "$update" = "--update" ]; then
+  "$bin" "${executions[@]}" --write-baseline "$here/baseline-executions.toml" >"$work/executions.out" 2>&1 || true
+else
+  executions_status=0
+  "$bin" "${executions[@]}" --baseline "$here/baseline-executions.toml" >"$work/executions.out" 2>&1 \
+    || executions_status=$?
+fi
+findings "$work/executions.json" "$work/findings-executions.txt"
+
 if [ "$update" = "--update" ]; then
   cp "$work/findings.txt" "$here/findings.txt"
-  echo "winterbaume: wrote targets/winterbaume/baseline.toml and findings.txt; review the diff"
+  cp "$work/findings-executions.txt" "$here/findings-executions.txt"
+  echo "winterbaume: wrote targets/winterbaume/baseline.toml, findings.txt, baseline-executions.toml and findings-executions.txt; review the diff"
   exit 0
 fi
 problems=0
+if [ "$executions_status" -ne 0 ]; then
+  echo "winterbaume: DescribeMaintenanceWindowExecutions exited $executions_status against its baseline:" >&2
+  grep -E "^(FAIL|BLOCKED|error|ssm-conform:)" "$work/executions.out" | head -20 >&2 || cat "$work/executions.out" >&2
+  problems=1
+fi
+if ! diff -u "$here/findings-executions.txt" "$work/findings-executions.txt" >"$work/findings-executions.diff"; then
+  echo "winterbaume: DescribeMaintenanceWindowExecutions's findings changed (- committed, + now); if intended, rerun with --update:" >&2
+  head -40 "$work/findings-executions.diff" >&2
+  problems=1
+fi
 if [ "$status" -ne 0 ]; then
   echo "winterbaume: ssm-conform exited $status against the baseline (new findings, or it could not run):" >&2
   grep -E "^(FAIL|BLOCKED|error|ssm-conform:)" "$work/run.out" | head -40 >&2 || cat "$work/run.out" >&2
@@ -130,5 +154,5 @@ if ! cargo test --release --locked --quiet --manifest-path "$here/Cargo.toml" >"
   grep -E "panicked|^FAIL|stale|error" "$work/suite.out" | head -30 >&2 || tail -30 "$work/suite.out" >&2
   problems=1
 fi
-[ "$problems" -eq 0 ] && echo "winterbaume: the findings match the committed record ($(grep -c '' "$here/findings.txt") lines)"
+[ "$problems" -eq 0 ] && echo "winterbaume: the findings match the committed record ($(grep -c '' "$here/findings.txt") lines; DescribeMaintenanceWindowExecutions $(grep -c '' "$here/findings-executions.txt"))"
 exit "$problems"

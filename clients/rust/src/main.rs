@@ -4,6 +4,11 @@
 //! pages is a "loop".
 //!
 //!     ssm-conform-rust-probe --endpoint URL --execution-id ID [--execution-id ID ...] --random-id ID
+//!     ssm-conform-rust-probe --endpoint URL --executions --window-id W [...] --random-id W --instant T
+//!
+//! With `--executions` the scenario is the second operation's (`executions.rs`).
+
+mod executions;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -59,22 +64,36 @@ struct Args {
     endpoint: String,
     ids: Vec<String>,
     random_id: String,
+    /// `--executions`: the second operation's scenario over these windows.
+    executions: Option<executions::ExecutionsArgs>,
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut args = Args { endpoint: String::new(), ids: Vec::new(), random_id: String::new() };
+    let mut args = Args { endpoint: String::new(), ids: Vec::new(), random_id: String::new(), executions: None };
+    let (mut second, mut windows, mut instant) = (false, Vec::new(), "2024-12-30T00:00:00Z".to_owned());
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
+        if flag == "--executions" {
+            second = true;
+            continue;
+        }
         let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
         match flag.as_str() {
             "--endpoint" => args.endpoint = value,
             "--execution-id" => args.ids.push(value),
+            "--window-id" => windows.push(value),
+            "--instant" => instant = value,
             "--random-id" => args.random_id = value,
             _ => return Err(format!("unknown argument {flag}")),
         }
     }
+    if second && !windows.is_empty() && !args.random_id.is_empty() && !args.endpoint.is_empty() {
+        let random_window = args.random_id.clone();
+        args.executions = Some(executions::ExecutionsArgs { windows, random_window, instant });
+        return Ok(args);
+    }
     if args.endpoint.is_empty() || args.ids.is_empty() || args.random_id.is_empty() {
-        return Err("usage: --endpoint URL --execution-id ID [...] --random-id ID".to_owned());
+        return Err("usage: --endpoint URL --execution-id ID [...] --random-id ID, or --executions --window-id W [...] --random-id W".to_owned());
     }
     Ok(args)
 }
@@ -239,6 +258,9 @@ async fn run(args: &Args) -> BTreeMap<String, Value> {
         .load()
         .await;
     let client = Client::from_conf(aws_sdk_ssm::config::Builder::from(&config).interceptor(AttemptCounter).build());
+    if let Some(second) = &args.executions {
+        return executions::steps(&client, second).await;
+    }
     let mut steps = BTreeMap::new();
     for (i, id) in args.ids.iter().enumerate() {
         steps.insert(format!("paginate-10:{i}"), paginate(&client, id, Some(10), false).await);

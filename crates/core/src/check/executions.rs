@@ -146,7 +146,7 @@ pub fn judge_validation(body: &Value, resp: &WireResponse) -> Vec<Finding> {
         }
         InputVerdict::Invalid(items) => {
             let paths: BTreeSet<&str> = items.iter().map(|i| i.path.as_str()).collect();
-            let named = |p: &&str| shape.message.as_deref().is_some_and(|m| m.contains(&format!("'{p}'")));
+            let named = |p: &&str| shape.message.as_deref().is_some_and(|m| super::expectation::names_path(m, p));
             let missing: Vec<&str> = paths.iter().filter(|p| !named(p)).copied().collect();
             let expected = format!(
                 "400 ValidationException naming {}",

@@ -134,7 +134,7 @@ fn check_page(case: &Case, resp: &Received) -> Vec<Finding> {
 }
 
 /// Whether `message` names `path` as a whole path (not as a prefix of a longer one).
-fn names_path(message: &str, path: &str) -> bool {
+pub fn names_path(message: &str, path: &str) -> bool {
     message.match_indices(path).any(|(i, _)| {
         let before = message[..i].chars().next_back();
         let after = message[i + path.len()..].chars().next();
