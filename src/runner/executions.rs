@@ -30,6 +30,8 @@ const MAX_WINDOWS: usize = 10;
 const MAX_WALKED: usize = 500;
 /// The instants each documented filter is tried at.
 const INSTANTS: usize = 3;
+/// The most generated requests the operation gets (its share of `--property-cases`).
+pub const GENERATED_MAX: u32 = 300;
 
 /// One request of the operation with `body`.
 fn request(body: &Value) -> WireRequest {
@@ -151,8 +153,9 @@ struct Walked {
     items: Vec<Value>,
 }
 
-/// Runs the operation's units against `client`'s endpoint.
-pub async fn run(client: &Client, seed: u64) -> Result<Vec<CaseResult>, RunError> {
+/// Runs the operation's units against `client`'s endpoint, with `generated_cases` generated
+/// requests (0: none).
+pub async fn run(client: &Client, seed: u64, generated_cases: u32) -> Result<Vec<CaseResult>, RunError> {
     let listed = in_unit(format!("{UNIT}: windows"), windows(client)).await?;
     let mut seen = Seen::default();
     let mut walked = Vec::new();
@@ -196,6 +199,11 @@ pub async fn run(client: &Client, seed: u64) -> Result<Vec<CaseResult>, RunError
         }
     }
     results.push(in_unit(format!("{UNIT}: unknown window"), unknown_window_unit(client, &unknown)).await);
+    if generated_cases > 0 {
+        let known = walked.iter().max_by_key(|w| w.items.len()).map(|w| w.window.as_str());
+        let run = generated(client, &mut seen, known.unwrap_or(&unknown), known.is_some(), seed, generated_cases);
+        results.push(in_unit(format!("{UNIT}: generated requests"), run).await);
+    }
     results.extend(over_every_page(&seen));
     Ok(results)
 }
@@ -318,6 +326,48 @@ async fn unknown_window_unit(client: &Client, unknown: &str) -> CaseResult {
     CaseResult { outcome: result.outcome.with_choice(chose), ..result }
         .with_repro(Some(client.repro(&req)))
         .with_exchange(Some(Exchange::capped(req, Ok(resp))))
+}
+
+/// Requests generated from the input shape alone (`source::model_gen`), around a valid request
+/// for `window`, each judged by what the model says of it (`check::executions::judge_generated`);
+/// every success's executions join the shape and window units.
+async fn generated(client: &Client, seen: &mut Seen, window: &str, known: bool, seed: u64, cases: u32) -> CaseResult {
+    use proptest::strategy::{Strategy, ValueTree};
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+    let samples = vec![
+        (discovery::WINDOW_ID, json!(window)),
+        ("Filters", json!([{ "Key": semantics::EXECUTED_AFTER, "Values": ["2024-12-30T00:00:00Z"] }])),
+        ("Key", json!(semantics::EXECUTED_BEFORE)),
+    ];
+    let input = crate::model::shape::describe_maintenance_window_executions_request::SHAPE;
+    let strategy = crate::source::model_gen::structure(input, &samples, 0);
+    let mut bytes = [0u8; 32];
+    bytes[..8].copy_from_slice(&seed.to_le_bytes());
+    let mut runner = TestRunner::new_with_rng(Config::default(), TestRng::from_seed(RngAlgorithm::ChaCha, &bytes));
+    let (mut findings, mut repro, mut sent) = (Vec::new(), None, 0);
+    for _ in 0..cases {
+        let Ok(tree) = strategy.new_tree(&mut runner) else { break };
+        let body = tree.current();
+        let req = request(&body);
+        sent += 1;
+        let found = match send(client, &req, CheckId::ExecutionsValidation).await {
+            Ok(resp) => {
+                let found = judge::judge_generated(&body, &resp, known.then_some(window));
+                if resp.status == 200 {
+                    let asked = body.get(discovery::WINDOW_ID).and_then(Value::as_str).unwrap_or_default().to_owned();
+                    seen.pages.push((asked, req.clone(), resp));
+                }
+                found
+            }
+            Err(f) => vec![f],
+        };
+        if !found.is_empty() {
+            repro.get_or_insert_with(|| client.repro(&req));
+            findings.extend(found);
+        }
+    }
+    let note = format!("{sent} requests generated from the model's input shape, seed {seed}");
+    unit("generated requests", CheckId::ExecutionsValidation, deviations(findings), note).with_repro(repro)
 }
 
 /// One finding per deviation, however many executions and pages show it: findings whose texts

@@ -135,7 +135,8 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError>
     let mut report =
         if wanted(Operation::ExecutionTasks) { run_execution_tasks(client, plan).await? } else { RunReport::default() };
     if wanted(Operation::Executions) && !plan.stop.is_set() {
-        report.results.extend(executions::run(client, plan.seed).await?);
+        let generated = plan.generated.cases.min(executions::GENERATED_MAX);
+        report.results.extend(executions::run(client, plan.seed, generated).await?);
         report.interrupted = plan.stop.signal();
         report.traffic = Some(client.traffic());
     }

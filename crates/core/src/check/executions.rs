@@ -165,6 +165,57 @@ pub fn judge_validation(body: &Value, resp: &WireResponse) -> Vec<Finding> {
     }
 }
 
+/// A generated request's answer: what the model says of its body, where the body is one the model
+/// accepts but the service may still refuse or find nothing for (EITHER, §9) — filters with an
+/// undocumented key or a value that is no instant: any 400 client error with a `__type`, or a 200;
+/// a window other than `known`: a 200 or `DoesNotExistException` — never a 5xx.
+pub fn judge_generated(body: &Value, resp: &WireResponse, known: Option<&str>) -> Vec<Finding> {
+    if !matches!(model_input::validate(input::SHAPE, body, IntegralFloats::AsIntegers), InputVerdict::Valid) {
+        return judge_validation(body, resp);
+    }
+    let filters = body.get(input::FILTERS).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    let documented = filters.iter().all(|f| {
+        let key = f.get(filter::KEY).and_then(Value::as_str).unwrap_or_default();
+        let values = f.get(filter::VALUES).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+        semantics::DOCUMENTED_KEYS.contains(&key)
+            && !values.is_empty()
+            && values.iter().all(|v| v.as_str().and_then(semantics::filter_instant).is_some())
+    });
+    let shape = ErrorShape::of(resp);
+    let client_error = resp.status == 400 && shape.resolved_type.is_some();
+    // A token the endpoint never issued: a 400 client error (§5); `""`: the first page or a 400.
+    match body.get(input::NEXT_TOKEN).and_then(Value::as_str) {
+        Some("") if resp.status == 200 || client_error => return Vec::new(),
+        Some(t) if !t.is_empty() => {
+            if client_error {
+                return Vec::new();
+            }
+            let ty = shape.resolved_type.unwrap_or_else(|| "no __type".to_owned());
+            let expected = "a 400 client error with __type for a token the endpoint never issued (contract §5)";
+            return vec![Finding::new(CheckId::ExecutionsPagination, expected, format!("{} {ty}", resp.status))];
+        }
+        _ => {}
+    }
+    let unknown = body.get(input::WINDOW_ID).and_then(Value::as_str) != known;
+    let accepted = match (documented, unknown) {
+        (false, _) => resp.status == 200 || client_error,
+        (true, true) => {
+            resp.status == 200
+                || shape.resolved_type.as_deref() == Some(error_type::DOES_NOT_EXIST) && resp.status == 400
+        }
+        (true, false) => return judge_validation(body, resp),
+    };
+    if accepted {
+        return Vec::new();
+    }
+    let ty = shape.resolved_type.unwrap_or_else(|| "no __type".to_owned());
+    vec![Finding::new(
+        CheckId::ExecutionsValidation,
+        "200, or a 400 client error with __type where the contract leaves the answer open (contract §9)",
+        format!("{} {ty}", resp.status),
+    )]
+}
+
 /// A well-formed window id that names no window: 200 listing nothing, or `DoesNotExistException`
 /// (EITHER); the alternative chosen, for the report.
 pub fn judge_unknown_window(resp: &WireResponse) -> (Vec<Finding>, Option<Chosen>) {

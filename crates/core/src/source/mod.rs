@@ -6,6 +6,7 @@ mod file_error;
 #[cfg(feature = "fuzzing")]
 pub mod fuzz;
 pub mod generate;
+pub mod model_gen;
 mod placeholder;
 mod write;
 

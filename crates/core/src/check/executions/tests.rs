@@ -158,3 +158,22 @@ fn time_filters() {
     let stranger = vec!["elsewhere".to_owned()];
     assert!(!judge_filter(semantics::EXECUTED_AFTER, &instants[1], &all, &stranger).is_empty());
 }
+
+#[test]
+fn generated_answers_where_the_contract_leaves_them_open() {
+    let undocumented = json!({"WindowId": W, "Filters": [{"Key": "Status", "Values": ["SUCCESS"]}]});
+    let refused = resp(400, json!({"__type": "ValidationException", "message": "bad key"}));
+    assert!(judge_generated(&undocumented, &refused, Some(W)).is_empty());
+    assert!(judge_generated(&undocumented, &resp(200, json!({})), Some(W)).is_empty());
+    assert_eq!(judge_generated(&undocumented, &resp(500, json!({})), Some(W)).len(), 1);
+    let other = json!({"WindowId": "mw-0123456789abcdef1"});
+    let dne = resp(400, json!({"__type": "DoesNotExistException", "Message": "no"}));
+    assert!(judge_generated(&other, &dne, Some(W)).is_empty());
+    assert_eq!(judge_generated(&json!({"WindowId": W}), &dne, Some(W)).len(), 1);
+    let garbage = json!({"WindowId": W, "NextToken": "x"});
+    assert!(judge_generated(&garbage, &resp(400, json!({"__type": "InvalidNextToken"})), Some(W)).is_empty());
+    let first_page = judge_generated(&garbage, &resp(200, json!({})), Some(W));
+    assert_eq!(first_page.len(), 1);
+    assert_eq!(first_page[0].check, CheckId::ExecutionsPagination);
+    assert!(judge_generated(&json!({"WindowId": W, "NextToken": ""}), &resp(200, json!({})), Some(W)).is_empty());
+}
