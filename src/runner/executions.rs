@@ -44,11 +44,26 @@ fn request(body: &Value) -> WireRequest {
     req
 }
 
-/// What the phase sent and saw, for the units judged over every answer.
+/// What every 200 listing the phase received showed, judged as it came (nothing is kept of the
+/// answers themselves): the units judged over every answer.
 #[derive(Default)]
 struct Seen {
-    /// Every 200 listing of a window, with the window asked for.
-    pages: Vec<(String, WireRequest, WireResponse)>,
+    /// How many pages.
+    pages: usize,
+    /// Their shape's findings.
+    shape: Vec<Finding>,
+    /// Their executions of another window.
+    window: Vec<Finding>,
+}
+
+impl Seen {
+    /// Judges one 200 listing of `window`.
+    fn saw(&mut self, window: &str, resp: &WireResponse) {
+        let (page, findings) = judge::read_page(resp);
+        self.pages += 1;
+        self.shape.extend(findings);
+        self.window.extend(judge::judge_items_window(&page.unwrap_or_default().items, window));
+    }
 }
 
 /// Sends `req`; a transport error fails the unit with `check` (or, on the first request of the
@@ -91,7 +106,7 @@ async fn walk(
         let page: ExecutionsPage = page.unwrap_or_default();
         walk.pages.push(page.ids());
         items.extend(page.items.iter().cloned());
-        seen.pages.push((window.to_owned(), req, resp));
+        seen.saw(window, &resp);
         match page.next_token {
             Some(t) => body["NextToken"] = json!(t),
             None => {
@@ -204,7 +219,7 @@ pub async fn run(client: &Client, seed: u64, generated_cases: u32) -> Result<Vec
         let run = generated(client, &mut seen, known.unwrap_or(&unknown), known.is_some(), seed, generated_cases);
         results.push(in_unit(format!("{UNIT}: generated requests"), run).await);
     }
-    results.extend(over_every_page(&seen));
+    results.extend(over_every_page(seen));
     Ok(results)
 }
 
@@ -354,8 +369,7 @@ async fn generated(client: &Client, seen: &mut Seen, window: &str, known: bool, 
             Ok(resp) => {
                 let found = judge::judge_generated(&body, &resp, known.then_some(window));
                 if resp.status == 200 {
-                    let asked = body.get(discovery::WINDOW_ID).and_then(Value::as_str).unwrap_or_default().to_owned();
-                    seen.pages.push((asked, req.clone(), resp));
+                    seen.saw(body.get(discovery::WINDOW_ID).and_then(Value::as_str).unwrap_or_default(), &resp);
                 }
                 found
             }
@@ -409,17 +423,10 @@ fn without_indices(text: &str) -> String {
 }
 
 /// The shape and the window of every execution every listing returned.
-fn over_every_page(seen: &Seen) -> Vec<CaseResult> {
-    let mut shape = Vec::new();
-    let mut window = Vec::new();
-    for (w, _, resp) in &seen.pages {
-        let (page, findings) = judge::read_page(resp);
-        shape.extend(findings);
-        window.extend(judge::judge_items_window(&page.unwrap_or_default().items, w));
-    }
-    let (shape, window) = (deviations(shape), deviations(window));
-    let note = format!("{} pages", seen.pages.len());
-    if seen.pages.is_empty() {
+fn over_every_page(seen: Seen) -> Vec<CaseResult> {
+    let (shape, window) = (deviations(seen.shape), deviations(seen.window));
+    let note = format!("{} pages", seen.pages);
+    if seen.pages == 0 {
         let why = "needs a window the endpoint lists";
         return vec![
             skipped("response shape", CheckId::ExecutionsResponseShape, why),

@@ -16,7 +16,7 @@
 //! where it matters, and where one is not (`DocumentVersion`), the search is the lenient reading —
 //! a harness that is unsure must not fail an endpoint.
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 include!(concat!(env!("OUT_DIR"), "/model.rs"));
 
@@ -186,28 +186,29 @@ enum Matcher {
     Lookaround(fancy_regex::Regex),
 }
 
-/// Every pattern of the model compiled once, in [`SHAPES`] order.
-static MATCHERS: LazyLock<Vec<Option<Matcher>>> = LazyLock::new(|| {
-    SHAPES
-        .iter()
-        .map(|s| match s.kind {
-            Kind::String { pattern: Some(p), .. } if p.lookaround => {
-                Some(Matcher::Lookaround(fancy_regex::Regex::new(p.source).expect("the model's patterns compile")))
-            }
-            Kind::String { pattern: Some(p), .. } => {
-                Some(Matcher::Plain(regex::Regex::new(p.source).expect("the model's patterns compile")))
-            }
-            _ => None,
-        })
-        .collect()
-});
+/// Each pattern of the model, compiled the first time it is used (in [`SHAPES`] order): some of
+/// the family's patterns (`TagKey`'s Unicode classes) are megabytes compiled, and a run uses few.
+static MATCHERS: LazyLock<Vec<OnceLock<Option<Matcher>>>> =
+    LazyLock::new(|| SHAPES.iter().map(|_| OnceLock::new()).collect());
+
+fn compile(shape: &Shape) -> Option<Matcher> {
+    match shape.kind {
+        Kind::String { pattern: Some(p), .. } if p.lookaround => {
+            Some(Matcher::Lookaround(fancy_regex::Regex::new(p.source).expect("the model's patterns compile")))
+        }
+        Kind::String { pattern: Some(p), .. } => {
+            Some(Matcher::Plain(regex::Regex::new(p.source).expect("the model's patterns compile")))
+        }
+        _ => None,
+    }
+}
 
 impl Shape {
     /// Whether `s` satisfies this string shape's pattern (searched for, see the module's doc);
     /// `None` when the shape has no pattern.
     pub fn pattern_matches(&self, s: &str) -> Option<bool> {
         let index = SHAPES.binary_search_by(|x| x.name.cmp(self.name)).ok()?;
-        match MATCHERS[index].as_ref()? {
+        match MATCHERS[index].get_or_init(|| compile(&SHAPES[index])).as_ref()? {
             Matcher::Plain(re) => Some(re.is_match(s)),
             // A search that runs out of its backtracking budget has not shown a mismatch.
             Matcher::Lookaround(re) => Some(re.is_match(s).unwrap_or(true)),
