@@ -15,6 +15,12 @@ fn run_second(url: &str) -> std::process::Output {
     out.output
 }
 
+/// The same run, with `--strict-messages`.
+fn run_second_strictly(url: &str) -> std::process::Output {
+    let args = ["run", "--endpoint", url, "--no-sign", "--operation", OPERATION, "--seed", "1", "--strict-messages"];
+    ssm_conform(&args).output
+}
+
 /// The checks a run's FAIL lines name.
 fn failed(out: &std::process::Output) -> std::collections::BTreeSet<CheckId> {
     fail_lines(out)
@@ -69,7 +75,7 @@ fn every_variant_passes() {
     let mut problems = Vec::new();
     for &variant in Variant::ALL {
         let server = TestServer::start(Reference::with_variant(variant));
-        let out = run_second(&server.url);
+        let out = run_second_strictly(&server.url);
         if out.status.code() != Some(0) {
             problems.push(format!("{variant}: exit {:?}\n{}", out.status.code(), fail_lines(&out).join("\n")));
         }
