@@ -86,14 +86,14 @@ function failure(err) {
   return out;
 }
 
-async function paginate(client, input, pageSize) {
+async function paginate(client, input, pageSize, paginator = paginateDescribeMaintenanceWindowExecutionTasks, key = "WindowExecutionTaskIdentities") {
   const items = [];
   let pages = 0;
   try {
     const config = pageSize ? { client, pageSize } : { client };
-    for await (const page of paginateDescribeMaintenanceWindowExecutionTasks(config, input)) {
+    for await (const page of paginator(config, input)) {
       pages += 1;
-      items.push(...(page.WindowExecutionTaskIdentities ?? []));
+      items.push(...(page[key] ?? []));
       if (pages > MAX_PAGES) return { outcome: "loop", pages, items: items.length };
     }
   } catch (err) {
@@ -102,20 +102,9 @@ async function paginate(client, input, pageSize) {
   return { outcome: "ok", pages, items: normalise(items) };
 }
 
-async function paginateExecutions(client, input, pageSize) {
-  const items = [];
-  let pages = 0;
-  try {
-    const config = pageSize ? { client, pageSize } : { client };
-    for await (const page of paginateDescribeMaintenanceWindowExecutions(config, input)) {
-      pages += 1;
-      items.push(...(page.WindowExecutions ?? []));
-      if (pages > MAX_PAGES) return { outcome: "loop", pages, items: items.length };
-    }
-  } catch (err) {
-    return { ...failure(err), after_pages: pages };
-  }
-  return { outcome: "ok", pages, items: normalise(items) };
+/** Every page of the second operation, bounded as `paginate`. */
+function paginateExecutions(client, input, pageSize) {
+  return paginate(client, input, pageSize, paginateDescribeMaintenanceWindowExecutions, "WindowExecutions");
 }
 
 /** The second operation's scenario: the step names of probe.py --executions. */

@@ -83,13 +83,13 @@ def failure(exc):
     return out
 
 
-def paginate(ssm, **params):
+def paginate(ssm, operation=OPERATION, items_key="WindowExecutionTaskIdentities", **params):
     """Every page through boto3's paginator; a loop past MAX_PAGES pages is reported as one."""
     items, pages = [], 0
     try:
-        for page in ssm.get_paginator(OPERATION).paginate(**params):
+        for page in ssm.get_paginator(operation).paginate(**params):
             pages += 1
-            items.extend(page.get("WindowExecutionTaskIdentities", []))
+            items.extend(page.get(items_key, []))
             if pages > MAX_PAGES:
                 return {"outcome": "loop", "pages": pages, "items": len(items)}
     except Exception as exc:  # noqa: BLE001 - every failure is data here
@@ -177,18 +177,7 @@ EXECUTIONS = "describe_maintenance_window_executions"
 
 def paginate_executions(ssm, **params):
     """Every page of the second operation through boto3's paginator, bounded as `paginate`."""
-    items, pages = [], 0
-    try:
-        for page in ssm.get_paginator(EXECUTIONS).paginate(**params):
-            pages += 1
-            items.extend(page.get("WindowExecutions", []))
-            if pages > MAX_PAGES:
-                return {"outcome": "loop", "pages": pages, "items": len(items)}
-    except Exception as exc:  # noqa: BLE001
-        out = failure(exc)
-        out["after_pages"] = pages
-        return out
-    return {"outcome": "ok", "pages": pages, "items": normalise(items)}
+    return paginate(ssm, operation=EXECUTIONS, items_key="WindowExecutions", **params)
 
 
 def boto3_executions_steps(endpoint, windows, random_window, instant):
