@@ -66,10 +66,28 @@ impl Seen {
     }
 }
 
-/// Sends `req`; a transport error fails the unit with `check` (or, on the first request of the
-/// phase, the run: the endpoint cannot be reached).
-async fn send(client: &Client, req: &WireRequest, check: CheckId) -> Result<WireResponse, Finding> {
-    client.send(req).await.map_err(|e| Finding::new(check, "an HTTP answer", e.to_string()))
+/// Why a request has no answer to judge.
+enum Unanswered {
+    /// Every attempt was throttled: its unit is not evaluated (never passed, never failed).
+    Throttled(String),
+    /// No HTTP answer at all: a finding of the unit's check.
+    Failed(Finding),
+}
+
+/// Sends `req` (paced, retried as the SDKs retry).
+async fn send(client: &Client, req: &WireRequest, check: CheckId) -> Result<WireResponse, Unanswered> {
+    client.send(req).await.map_err(|e| {
+        if e.is_throttled() {
+            Unanswered::Throttled(e.to_string())
+        } else {
+            Unanswered::Failed(Finding::new(check, "an HTTP answer", e.to_string()))
+        }
+    })
+}
+
+/// A unit whose request was throttled on every attempt: not evaluated.
+fn not_evaluated(name: &str, check: CheckId, why: &str) -> CaseResult {
+    skipped(name, check, &format!("{}{why}", crate::finding::NOT_EVALUATED))
 }
 
 /// One window walked from its first page: the walk, the executions it listed, and its pages.
@@ -97,8 +115,12 @@ async fn walk(
                 walk.broken = Some(format!("page {} answered {}", walk.pages.len() + 1, r.summary()));
                 return (walk, items);
             }
-            Err(f) => {
+            Err(Unanswered::Failed(f)) => {
                 walk.broken = Some(f.actual);
+                return (walk, items);
+            }
+            Err(Unanswered::Throttled(why)) => {
+                walk.throttled = Some(why);
                 return (walk, items);
             }
         };
@@ -132,7 +154,8 @@ async fn windows(client: &Client) -> Result<Vec<String>, RunError> {
         }
         let resp = match client.send(&req).await {
             Ok(r) => r,
-            Err(e) if page == 0 => return Err(RunError::Unreachable(Unreachable(e))),
+            // Throttled on every attempt, the listing ends where it is (its windows are fewer).
+            Err(e) if page == 0 && !e.is_throttled() => return Err(RunError::Unreachable(Unreachable(e))),
             Err(_) => break,
         };
         let Ok(Value::Object(map)) = resp.json().map_err(drop) else { break };
@@ -259,6 +282,10 @@ async fn validation(client: &Client, walked: &[Walked], unknown: &str) -> Vec<Ca
         }
         let req = request(&body);
         let findings = match send(client, &req, CheckId::ExecutionsValidation).await {
+            Err(Unanswered::Throttled(why)) => {
+                out.push(not_evaluated(&name, CheckId::ExecutionsValidation, &why));
+                continue;
+            }
             Ok(resp) => {
                 let findings = judge::judge_validation(&body, &resp);
                 let result =
@@ -268,7 +295,7 @@ async fn validation(client: &Client, walked: &[Walked], unknown: &str) -> Vec<Ca
                 );
                 continue;
             }
-            Err(f) => vec![f],
+            Err(Unanswered::Failed(f)) => vec![f],
         };
         out.push(
             unit(&name, CheckId::ExecutionsValidation, findings, String::new()).with_repro(Some(client.repro(&req))),
@@ -283,6 +310,9 @@ async fn pagination(client: &Client, seen: &mut Seen, w: &Walked) -> CaseResult 
     for size in [Some(10), None] {
         walks.push(walk(client, seen, &w.window, size, None).await.0);
     }
+    if let Some(why) = walks.iter().find_map(|w| w.throttled.clone()) {
+        return not_evaluated("pagination", CheckId::ExecutionsPagination, &why);
+    }
     let note = format!("{} executions of {} walked at MaxResults 100, 10 and absent", w.items.len(), w.window);
     let first = request(&json!({ discovery::WINDOW_ID: w.window, "MaxResults": 10 }));
     unit("pagination", CheckId::ExecutionsPagination, judge::judge_walks(&w.window, &walks), note)
@@ -295,8 +325,7 @@ async fn filters(client: &Client, seen: &mut Seen, w: &Walked) -> CaseResult {
     if instants.is_empty() {
         return skipped("time filters", CheckId::ExecutionsFilterTime, "needs executions with start or end times");
     }
-    let mut findings = Vec::new();
-    let mut repro = None;
+    let (mut findings, mut repro, mut throttled, mut judged) = (Vec::new(), None, None, 0);
     for key in semantics::DOCUMENTED_KEYS {
         for instant in &instants {
             let filter = json!([{ "Key": key, "Values": [instant] }]);
@@ -304,6 +333,11 @@ async fn filters(client: &Client, seen: &mut Seen, w: &Walked) -> CaseResult {
                 client.repro(&request(&json!({ discovery::WINDOW_ID: w.window, "MaxResults": 100, "Filters": filter })))
             });
             let (walk, _) = walk(client, seen, &w.window, Some(100), Some(&filter)).await;
+            if let Some(why) = walk.throttled {
+                throttled.get_or_insert(why);
+                continue;
+            }
+            judged += 1;
             if let Some(why) = walk.broken.filter(|_| walk.pages.is_empty()) {
                 let expected =
                     format!("{key} {instant} accepted: a documented filter key with an ISO 8601 value (contract §9)");
@@ -313,6 +347,9 @@ async fn filters(client: &Client, seen: &mut Seen, w: &Walked) -> CaseResult {
             let ids: Vec<String> = walk.pages.into_iter().flatten().collect();
             findings.extend(judge::judge_filter(key, instant, &w.items, &ids));
         }
+    }
+    if let (0, Some(why)) = (judged, throttled) {
+        return not_evaluated("time filters", CheckId::ExecutionsFilterTime, &why);
     }
     let note = format!(
         "{} and {} at {} instants over {}'s {} executions",
@@ -329,7 +366,12 @@ async fn unknown_window_unit(client: &Client, unknown: &str) -> CaseResult {
     let req = request(&json!({ discovery::WINDOW_ID: unknown }));
     let resp = match send(client, &req, CheckId::ExecutionsUnknownWindow).await {
         Ok(r) => r,
-        Err(f) => return unit("unknown window", CheckId::ExecutionsUnknownWindow, vec![f], String::new()),
+        Err(Unanswered::Throttled(why)) => {
+            return not_evaluated("unknown window", CheckId::ExecutionsUnknownWindow, &why)
+        }
+        Err(Unanswered::Failed(f)) => {
+            return unit("unknown window", CheckId::ExecutionsUnknownWindow, vec![f], String::new())
+        }
     };
     let (findings, chose) = judge::judge_unknown_window(&resp);
     let result = unit(
@@ -364,16 +406,21 @@ async fn generated(client: &Client, seen: &mut Seen, window: &str, known: bool, 
         let Ok(tree) = strategy.new_tree(&mut runner) else { break };
         let body = tree.current();
         let req = request(&body);
-        sent += 1;
         let found = match send(client, &req, CheckId::ExecutionsValidation).await {
+            // Throttled on every attempt: not judged, not counted.
+            Err(Unanswered::Throttled(_)) => continue,
             Ok(resp) => {
+                sent += 1;
                 let found = judge::judge_generated(&body, &resp, known.then_some(window));
                 if resp.status == 200 {
                     seen.saw(body.get(discovery::WINDOW_ID).and_then(Value::as_str).unwrap_or_default(), &resp);
                 }
                 found
             }
-            Err(f) => vec![f],
+            Err(Unanswered::Failed(f)) => {
+                sent += 1;
+                vec![f]
+            }
         };
         if !found.is_empty() {
             repro.get_or_insert_with(|| client.repro(&req));

@@ -136,3 +136,26 @@ fn an_endpoint_without_the_operation_is_one_finding() {
     assert_eq!(failed(&out), [CheckId::OperationImplemented].into(), "{}", stdout(&out));
     assert!(stdout(&out).contains("1 units: 0 passed, 1 failed"), "{}", stdout(&out));
 }
+
+/// The real service throttles and fails transiently: behind a bucket the harness outruns and a
+/// transient 500 now and then, the faithful reference still passes every unit (retried as the
+/// SDKs retry; a request throttled on every attempt is not evaluated, never a finding), and each
+/// fault is still caught.
+#[test]
+fn throttles_and_transient_errors_are_no_finding() {
+    use ssm_conform::contract::ThrottleForm;
+    use ssm_conform::server::{Habits, Throttle};
+    let layer = Habits {
+        throttle: Some(Throttle { rate: 300, burst: 10, form: ThrottleForm::Ssm }),
+        transient_every: Some(40),
+        ..Habits::NONE
+    };
+    let server = TestServer::start(Reference::new(None).with_habits(layer));
+    let out = run_second(&server.url);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(fail_lines(&out).is_empty(), "{}", stdout(&out));
+    let fault = ExecutionsFault::FilterInverted;
+    let server = TestServer::start(Reference::with_executions_fault(fault).with_habits(layer));
+    let out = run_second(&server.url);
+    assert_eq!(failed(&out), [fault.check()].into(), "{}", stdout(&out));
+}

@@ -251,6 +251,8 @@ pub struct WalkPages {
     pub ended: bool,
     /// What stopped it before its end, if anything did (a page not answered 200).
     pub broken: Option<String>,
+    /// Why it stopped unjudged: a request throttled on every attempt (the walk proves nothing).
+    pub throttled: Option<String>,
 }
 
 impl WalkPages {
@@ -268,7 +270,8 @@ impl WalkPages {
 pub fn judge_walks(window_id: &str, walks: &[WalkPages]) -> Vec<Finding> {
     let mut out = Vec::new();
     let finding = |expected: &str, actual: String| Finding::new(CheckId::ExecutionsPagination, expected, actual);
-    for w in walks {
+    let walks: Vec<&WalkPages> = walks.iter().filter(|w| w.throttled.is_none()).collect();
+    for w in &walks {
         let limit = w.page_size.map_or(100, |n| n.clamp(0, 100)) as usize;
         if let Some((i, p)) = w.pages.iter().enumerate().find(|(_, p)| p.len() > limit) {
             out.push(finding(
@@ -290,7 +293,7 @@ pub fn judge_walks(window_id: &str, walks: &[WalkPages]) -> Vec<Finding> {
             ));
         }
     }
-    let complete: Vec<&WalkPages> = walks.iter().filter(|w| w.ended && w.broken.is_none()).collect();
+    let complete: Vec<&WalkPages> = walks.iter().copied().filter(|w| w.ended && w.broken.is_none()).collect();
     if let Some((first, rest)) = complete.split_first() {
         for w in rest {
             if w.ids() != first.ids() {

@@ -117,6 +117,7 @@ fn walks() {
         pages: ids.chunks(per).map(<[String]>::to_vec).collect(),
         ended: true,
         broken: None,
+        throttled: None,
     };
     let good = [walk(Some(10), 10, &ids), walk(Some(100), 100, &ids), walk(None, 10, &ids)];
     assert!(judge_walks(W, &good).is_empty());
@@ -131,6 +132,9 @@ fn walks() {
     assert!(!judge_walks(W, &[walk(Some(10), 10, &twice)]).is_empty());
     let endless = WalkPages { ended: false, ..walk(Some(10), 10, &ids) };
     assert_eq!(judge_walks(W, &[endless]).len(), 1);
+    // A walk throttled on every attempt of a page proves nothing: it is left out of the judging.
+    let throttled = WalkPages { ended: false, throttled: Some("throttled".into()), ..walk(Some(10), 10, &lost) };
+    assert!(judge_walks(W, &[walk(Some(100), 100, &ids), throttled]).is_empty());
 }
 
 #[test]
