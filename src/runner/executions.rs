@@ -33,15 +33,16 @@ const INSTANTS: usize = 3;
 /// The most generated requests the operation gets (its share of `--property-cases`).
 pub const GENERATED_MAX: u32 = 300;
 
+/// A request of the family's operation `target` (an `X-Amz-Target` value) with `body`.
+fn for_target(target: &str, body: &Value) -> WireRequest {
+    let mut req = WireRequest::json(body);
+    req.set_header(crate::contract::TARGET_HEADER, target);
+    req
+}
+
 /// One request of the operation with `body`.
 fn request(body: &Value) -> WireRequest {
-    let mut req = WireRequest::json(body);
-    for (name, value) in &mut req.headers {
-        if name.eq_ignore_ascii_case(crate::contract::TARGET_HEADER) {
-            *value = semantics::TARGET.to_owned();
-        }
-    }
-    req
+    for_target(semantics::TARGET, body)
 }
 
 /// What every 200 listing the phase received showed, judged as it came (nothing is kept of the
@@ -146,12 +147,7 @@ async fn windows(client: &Client) -> Result<Vec<String>, RunError> {
     let mut body = json!({});
     let mut out = Vec::new();
     for page in 0..MAX_PAGES {
-        let mut req = WireRequest::json(&body);
-        for (name, value) in &mut req.headers {
-            if name.eq_ignore_ascii_case(crate::contract::TARGET_HEADER) {
-                *value = discovery::target(discovery::LIST_WINDOWS);
-            }
-        }
+        let req = for_target(&discovery::target(discovery::LIST_WINDOWS), &body);
         let resp = match client.send(&req).await {
             Ok(r) => r,
             // Throttled on every attempt, the listing ends where it is (its windows are fewer).
