@@ -15,7 +15,7 @@ use crate::exit::{self, StopFlag};
 use crate::finding::{Baseline, BaselineError, RunReport};
 use crate::report::{self, ReportError, RunContext, TerminalReport};
 use crate::runner::{self, Progress, RunError, SnapshotMode, SnapshotPlan, SnapshotSource};
-use crate::server::{self, ExecutionsFault, Fault, Reference, Variant};
+use crate::server::{self, ExecutionsFault, ExecutionsVariant, Fault, Reference, Variant};
 use crate::source::{self, CaseFileError};
 use crate::suite::{Prepared, ReferenceEndpoint, RunExtras, Signing, Suite, SuiteError};
 use crate::transport::record::Recorder;
@@ -504,6 +504,10 @@ async fn serve(args: ServeArgs) -> Result<u8, HarnessError> {
             writeln!(out, "{:<28} {} ({})", v.name(), v.description(), v.rule().description())
                 .map_err(HarnessError::Output)?;
         }
+        for v in ExecutionsVariant::ALL {
+            writeln!(out, "{:<28} {} ({})", v.name(), v.description(), v.rule().description())
+                .map_err(HarnessError::Output)?;
+        }
         return Ok(exit::CONFORMANT);
     }
     if args.list_throttle_forms {
@@ -532,7 +536,7 @@ async fn serve(args: ServeArgs) -> Result<u8, HarnessError> {
 }
 
 /// The reference `serve` is asked for, and how it says so: with a fault of either operation
-/// (the second's are named `executions-…`), a variant, or faithful.
+/// or a variant of either (the second's are named `executions-…`), or faithful.
 fn served_reference(args: &ServeArgs) -> Result<(Reference, String), HarnessError> {
     let usage = |e: crate::catalogue::UnknownName| HarnessError::Usage(e.to_string());
     if let Some(name) = args.fault.as_deref() {
@@ -544,6 +548,10 @@ fn served_reference(args: &ServeArgs) -> Result<(Reference, String), HarnessErro
         return Ok((Reference::new(Some(f)), format!("fault {f}: {}", f.description())));
     }
     if let Some(name) = args.variant.as_deref() {
+        if name.starts_with("executions-") {
+            let v = name.parse::<ExecutionsVariant>().map_err(usage)?;
+            return Ok((Reference::with_executions_variant(v), format!("variant {v}: {}", v.description())));
+        }
         let v = name.parse::<Variant>().map_err(usage)?;
         return Ok((Reference::with_variant(v), format!("variant {v}: {}", v.description())));
     }

@@ -5,13 +5,15 @@
 //! execution any of them returned. The judging is `check::executions`; this is where the I/O is.
 //! Every listing and walk is bounded in pages; nothing that writes is ever sent.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde_json::{json, Map, Value};
 
 use super::{RunError, Unreachable};
 use crate::check::executions::{self as judge, ExecutionsPage, WalkPages};
 use crate::check::implemented::not_implemented;
 use crate::check::CheckId;
-use crate::contract::{discovery, executions as semantics};
+use crate::contract::{discovery, executions as semantics, EitherRule};
 use crate::finding::{CaseResult, Exchange, Finding, Outcome};
 use crate::request::WireRequest;
 use crate::response::WireResponse;
@@ -187,9 +189,21 @@ struct Walked {
     items: Vec<Value>,
 }
 
+/// The EITHER alternatives an endpoint was seen to choose, by rule.
+pub type Choices = BTreeMap<EitherRule, BTreeSet<String>>;
+
+/// What the operation's run found: its units and the EITHER alternatives the endpoint chose.
+#[derive(Default)]
+pub struct Ran {
+    /// One result per unit.
+    pub results: Vec<CaseResult>,
+    /// The alternatives of §9's EITHER rules it was seen to choose.
+    pub choices: Choices,
+}
+
 /// Runs the operation's units against `client`'s endpoint, with `generated_cases` generated
 /// requests (0: none).
-pub async fn run(client: &Client, seed: u64, generated_cases: u32) -> Result<Vec<CaseResult>, RunError> {
+pub async fn run(client: &Client, seed: u64, generated_cases: u32) -> Result<Ran, RunError> {
     let listed = in_unit(format!("{UNIT}: windows"), windows(client)).await?;
     let mut seen = Seen::default();
     let mut walked = Vec::new();
@@ -212,9 +226,9 @@ pub async fn run(client: &Client, seed: u64, generated_cases: u32) -> Result<Vec
         )
         .with_repro(Some(client.repro(&probe)))
         .with_exchange(Some(Exchange::capped(probe, Ok(answer))));
-        return Ok(vec![result]);
+        return Ok(Ran { results: vec![result], ..Ran::default() });
     }
-    let mut results = Vec::new();
+    let (mut results, mut choices) = (Vec::new(), Choices::new());
     results.extend(in_unit(format!("{UNIT}: validation"), validation(client, &walked, &unknown)).await);
     let chosen = walked
         .iter()
@@ -225,21 +239,25 @@ pub async fn run(client: &Client, seed: u64, generated_cases: u32) -> Result<Vec
         Some(w) => {
             results.push(in_unit(format!("{UNIT}: pagination"), pagination(client, &mut seen, w)).await);
             results.push(in_unit(format!("{UNIT}: filters"), filters(client, &mut seen, w)).await);
+            let open = open_filters(client, &mut seen, w, &mut choices);
+            results.push(in_unit(format!("{UNIT}: open filters"), open).await);
         }
         None => {
             let why = "needs a window the endpoint lists with executions (at most 500)";
             results.push(skipped("pagination", CheckId::ExecutionsPagination, why));
             results.push(skipped("time filters", CheckId::ExecutionsFilterTime, why));
+            results.push(skipped("open filters", CheckId::ExecutionsValidation, why));
         }
     }
-    results.push(in_unit(format!("{UNIT}: unknown window"), unknown_window_unit(client, &unknown)).await);
+    let unknown_unit = unknown_window_unit(client, &unknown, &mut choices);
+    results.push(in_unit(format!("{UNIT}: unknown window"), unknown_unit).await);
     if generated_cases > 0 {
         let known = walked.iter().max_by_key(|w| w.items.len()).map(|w| w.window.as_str());
         let run = generated(client, &mut seen, known.unwrap_or(&unknown), known.is_some(), seed, generated_cases);
         results.push(in_unit(format!("{UNIT}: generated requests"), run).await);
     }
     results.extend(over_every_page(seen));
-    Ok(results)
+    Ok(Ran { results, choices })
 }
 
 /// A well-formed window id none of `listed` is, from the run's seed.
@@ -358,7 +376,62 @@ async fn filters(client: &Client, seen: &mut Seen, w: &Walked) -> CaseResult {
     unit("time filters", CheckId::ExecutionsFilterTime, findings, note).with_repro(repro)
 }
 
-async fn unknown_window_unit(client: &Client, unknown: &str) -> CaseResult {
+/// The filters §9 leaves open, each sent once for the window: the keys the documentation does not
+/// name (those the issue asking for this operation named), a documented key with a value that is
+/// no instant, and a time filter with two values. A 200 or a 400 client error with `__type`
+/// passes (EITHER); the alternative the endpoint chose is recorded.
+async fn open_filters(client: &Client, seen: &mut Seen, w: &Walked, choices: &mut Choices) -> CaseResult {
+    let instants = judge::filter_instants(&w.items, 2);
+    let instant = instants.first().cloned().unwrap_or_else(|| "2025-01-01T00:00:00Z".to_owned());
+    let execution = w.items.iter().find_map(|e| e["WindowExecutionId"].as_str()).unwrap_or_default().to_owned();
+    let cases = [
+        (EitherRule::ExecutionsUndocumentedFilter, json!({ "Key": "ExecutionId", "Values": [execution] })),
+        (EitherRule::ExecutionsUndocumentedFilter, json!({ "Key": "Status", "Values": ["SUCCESS"] })),
+        (EitherRule::ExecutionsUndocumentedFilter, json!({ "Key": "StartTimeBefore", "Values": [instant] })),
+        (EitherRule::ExecutionsUndocumentedFilter, json!({ "Key": "StartTimeAfter", "Values": [instant] })),
+        (
+            EitherRule::ExecutionsUndocumentedFilter,
+            json!({ "Key": semantics::EXECUTED_BEFORE, "Values": ["yesterday"] }),
+        ),
+        (EitherRule::ExecutionsSeveralValues, json!({ "Key": semantics::EXECUTED_AFTER, "Values": instants })),
+    ];
+    let (mut findings, mut repro, mut judged, mut throttled) = (Vec::new(), None, 0, None);
+    for (rule, filter) in cases {
+        if rule == EitherRule::ExecutionsSeveralValues && instants.len() < 2 {
+            continue;
+        }
+        let body = json!({ discovery::WINDOW_ID: w.window, "Filters": [filter] });
+        let req = request(&body);
+        let found = match send(client, &req, CheckId::ExecutionsValidation).await {
+            Err(Unanswered::Throttled(why)) => {
+                throttled.get_or_insert(why);
+                continue;
+            }
+            Err(Unanswered::Failed(f)) => vec![f],
+            Ok(resp) => {
+                if resp.status == 200 {
+                    seen.saw(&w.window, &resp);
+                }
+                if let Some(alternative) = judge::open_alternative(&resp) {
+                    choices.entry(rule).or_default().insert(alternative);
+                }
+                judge::judge_generated(&body, &resp, Some(&w.window))
+            }
+        };
+        judged += 1;
+        if !found.is_empty() {
+            repro.get_or_insert_with(|| client.repro(&req));
+            findings.extend(found);
+        }
+    }
+    if let (0, Some(why)) = (judged, throttled) {
+        return not_evaluated("open filters", CheckId::ExecutionsValidation, &why);
+    }
+    let note = format!("{judged} filters §9 leaves open (undocumented keys, a value that is no instant, two values)");
+    unit("open filters", CheckId::ExecutionsValidation, findings, note).with_repro(repro)
+}
+
+async fn unknown_window_unit(client: &Client, unknown: &str, choices: &mut Choices) -> CaseResult {
     let req = request(&json!({ discovery::WINDOW_ID: unknown }));
     let resp = match send(client, &req, CheckId::ExecutionsUnknownWindow).await {
         Ok(r) => r,
@@ -370,6 +443,9 @@ async fn unknown_window_unit(client: &Client, unknown: &str) -> CaseResult {
         }
     };
     let (findings, chose) = judge::judge_unknown_window(&resp);
+    if let Some(c) = &chose {
+        choices.entry(EitherRule::ExecutionsUnknownWindow).or_default().insert(c.to_string());
+    }
     let result = unit(
         "unknown window",
         CheckId::ExecutionsUnknownWindow,

@@ -136,7 +136,11 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError>
         if wanted(Operation::ExecutionTasks) { run_execution_tasks(client, plan).await? } else { RunReport::default() };
     if wanted(Operation::Executions) && !plan.stop.is_set() {
         let generated = plan.generated.cases.min(executions::GENERATED_MAX);
-        report.results.extend(executions::run(client, plan.seed, generated).await?);
+        let ran = executions::run(client, plan.seed, generated).await?;
+        report.results.extend(ran.results);
+        for (rule, alternatives) in ran.choices {
+            report.choices.entry(rule).or_default().extend(alternatives);
+        }
         report.interrupted = plan.stop.signal();
         report.traffic = Some(client.traffic());
     }

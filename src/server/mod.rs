@@ -11,6 +11,6 @@ mod http;
 pub use http::{spawn, ServerHandle};
 pub use ssm_conform_core::reference::{
     answer, choices, discovery, executions, fault, fixtures, habits, handler, token, validate, variant, Choices,
-    Deform, ExecutionsFault, ExecutionsFaultInfo, Fault, FaultInfo, Habits, Reference, Throttle, ThrottleOnce, Variant,
-    VariantInfo,
+    Deform, ExecutionsChoices, ExecutionsFault, ExecutionsFaultInfo, ExecutionsVariant, ExecutionsVariantInfo, Fault,
+    FaultInfo, Habits, Reference, Throttle, ThrottleOnce, Variant, VariantInfo,
 };

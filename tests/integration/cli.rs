@@ -103,6 +103,22 @@ fn serve_lists_faults_and_fixtures() {
 }
 
 #[test]
+fn serve_lists_the_variants_of_both_operations() {
+    use ssm_conform::server::{ExecutionsVariant, Variant};
+    let out = ssm_conform(&["serve", "--list-variants"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), Variant::ALL.len() + ExecutionsVariant::ALL.len());
+    for v in ExecutionsVariant::ALL {
+        let line = text.lines().find(|l| l.starts_with(&format!("{v} "))).unwrap_or_else(|| panic!("{v}: {text}"));
+        assert!(line.contains(v.description()) && line.contains(v.rule().description()), "{line}");
+    }
+    let typo = ssm_conform(&["serve", "--variant", "executions-unknown-window-notfound"]);
+    assert_eq!(typo.status.code(), Some(2), "{}", typo.text());
+    assert!(typo.text().contains("did you mean \"executions-unknown-window-not-found\"?"), "{}", typo.text());
+}
+
+#[test]
 fn serve_prints_its_url_and_answers() {
     let serving = TestCommand::new().args(["serve", "--port", "0"]).serve();
     let url = serving.url.clone();

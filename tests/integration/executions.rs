@@ -4,7 +4,7 @@
 //! passes, both operations run in one report, and the harness's own mistakes are exit 2.
 
 use ssm_conform::check::{CheckFamily, CheckId};
-use ssm_conform::server::{ExecutionsFault, Reference, Variant};
+use ssm_conform::server::{ExecutionsFault, ExecutionsVariant, Reference, Variant};
 
 use crate::util::{fail_lines, ssm_conform, stdout, TestServer};
 
@@ -68,19 +68,51 @@ fn every_fault_of_the_operation_fails_exactly_its_check() {
     assert_eq!(tripped, checks, "every check of the operation has a fault that trips it");
 }
 
-/// Each variant makes another choice the contract accepts (the last page's token, the error type
-/// of a wrong JSON type, integral floats...): the operation's checks accept it.
+/// Each variant makes another choice the contract accepts: the operation's own (§9: an unknown
+/// window, what "executed" compares, several values, undocumented filters) and those of the first
+/// operation's it shares (the last page's token, the order, an empty page's list, the error type
+/// of a wrong JSON type, integral floats...). The operation's checks accept every one.
 #[test]
 fn every_variant_passes() {
     let mut problems = Vec::new();
-    for &variant in Variant::ALL {
-        let server = TestServer::start(Reference::with_variant(variant));
+    let references = ExecutionsVariant::ALL
+        .iter()
+        .map(|&v| (v.to_string(), Reference::with_executions_variant(v)))
+        .chain(Variant::ALL.iter().map(|&v| (v.to_string(), Reference::with_variant(v))));
+    for (variant, reference) in references {
+        let server = TestServer::start(reference);
         let out = run_second_strictly(&server.url);
         if out.status.code() != Some(0) {
             problems.push(format!("{variant}: exit {:?}\n{}", out.status.code(), fail_lines(&out).join("\n")));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The JSON report's survey of EITHER choices says what the endpoint chose where §9 leaves it open.
+#[test]
+fn the_report_says_which_alternative_was_chosen() {
+    let chose = |reference: Reference| {
+        let server = TestServer::start(reference);
+        let dir = tempfile::tempdir().unwrap();
+        let json = dir.path().join("report.json");
+        let report_arg = format!("json:{}", json.display());
+        let args = ["run", "--endpoint", &server.url, "--no-sign", "--operation", OPERATION, "--report", &report_arg];
+        let out = ssm_conform(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", out.text());
+        let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+        report["choices"].clone()
+    };
+    let faithful = chose(Reference::new(None));
+    assert_eq!(faithful["executions-unknown-window"]["chose"], serde_json::json!(["HTTP 200"]));
+    assert_eq!(faithful["executions-undocumented-filter"]["chose"], serde_json::json!(["a 400 ValidationException"]));
+    assert_eq!(faithful["executions-several-values"]["chose"], serde_json::json!(["a 200"]));
+    let other = chose(Reference::with_executions_variant(ExecutionsVariant::UnknownWindowNotFound));
+    assert_eq!(other["executions-unknown-window"]["chose"], serde_json::json!(["DoesNotExistException"]));
+    let other = chose(Reference::with_executions_variant(ExecutionsVariant::UndocumentedFiltersApplied));
+    assert_eq!(other["executions-undocumented-filter"]["chose"], serde_json::json!(["a 200"]));
+    let other = chose(Reference::with_executions_variant(ExecutionsVariant::SeveralValuesRefused));
+    assert_eq!(other["executions-several-values"]["chose"], serde_json::json!(["a 400 ValidationException"]));
 }
 
 #[test]

@@ -167,8 +167,8 @@ pub fn judge_validation(body: &Value, resp: &WireResponse) -> Vec<Finding> {
 
 /// A generated request's answer: what the model says of its body, where the body is one the model
 /// accepts but the service may still refuse or find nothing for (EITHER, §9) — filters with an
-/// undocumented key or a value that is no instant: any 400 client error with a `__type`, or a 200;
-/// a window other than `known`: a 200 or `DoesNotExistException` — never a 5xx.
+/// undocumented key, a value that is no instant, or several values: any 400 client error with a
+/// `__type`, or a 200; a window other than `known`: a 200 or `DoesNotExistException` — never a 5xx.
 pub fn judge_generated(body: &Value, resp: &WireResponse, known: Option<&str>) -> Vec<Finding> {
     if !matches!(model_input::validate(input::SHAPE, body, IntegralFloats::AsIntegers), InputVerdict::Valid) {
         return judge_validation(body, resp);
@@ -178,7 +178,7 @@ pub fn judge_generated(body: &Value, resp: &WireResponse, known: Option<&str>) -
         let key = f.get(filter::KEY).and_then(Value::as_str).unwrap_or_default();
         let values = f.get(filter::VALUES).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
         semantics::DOCUMENTED_KEYS.contains(&key)
-            && !values.is_empty()
+            && values.len() == 1
             && values.iter().all(|v| v.as_str().and_then(semantics::filter_instant).is_some())
     });
     let shape = ErrorShape::of(resp);
@@ -214,6 +214,16 @@ pub fn judge_generated(body: &Value, resp: &WireResponse, known: Option<&str>) -
         "200, or a 400 client error with __type where the contract leaves the answer open (contract §9)",
         format!("{} {ty}", resp.status),
     )]
+}
+
+/// The alternative an answer §9 leaves open chose, for the report's survey of EITHER choices:
+/// `a 200` or `a 400 <type>`; `None` for any other answer (a finding, not a choice).
+pub fn open_alternative(resp: &WireResponse) -> Option<String> {
+    match (resp.status, ErrorShape::of(resp).resolved_type) {
+        (200, _) => Some("a 200".to_owned()),
+        (400, Some(ty)) => Some(format!("a 400 {}", excerpt(&ty, 60))),
+        _ => None,
+    }
 }
 
 /// A well-formed window id that names no window: 200 listing nothing, or `DoesNotExistException`

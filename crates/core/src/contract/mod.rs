@@ -422,6 +422,14 @@ catalogue! {
         TransientError = "transient-error", "§8 a transient 5xx that a retry does not repeat";
         Latency = "latency", "§8 answers that take their time";
         LiveExecution = "live-execution", "§8 an execution whose running tasks advance between walks";
+        ExecutionsUnknownWindow = "executions-unknown-window",
+            "§9 a well-formed WindowId naming no window: 200 with no execution or 400 DoesNotExistException";
+        ExecutionsExecutedReading = "executions-executed-reading",
+            "§9 what ExecutedBefore and ExecutedAfter compare: an execution's start or end, the instant itself in or out";
+        ExecutionsSeveralValues = "executions-several-values",
+            "§9 a time filter with several values: what any selects, what all select, or a 400";
+        ExecutionsUndocumentedFilter = "executions-undocumented-filter",
+            "§9 an undocumented filter key or a value that is no instant: a 400 with __type or a 200";
     }
 }
 

@@ -136,6 +136,8 @@ pub struct Choices {
     pub live_executions: bool,
     /// §8 and §1: the HTTP layer's habits (throttling, latency, transient 5xx, connections).
     pub habits: super::habits::Habits,
+    /// §9: the second operation's own EITHER rules (`executions/variant.rs`).
+    pub executions: super::executions::ExecutionsChoices,
 }
 
 impl Choices {
@@ -166,6 +168,7 @@ impl Choices {
         filters_after_cut: false,
         live_executions: false,
         habits: super::habits::Habits::NONE,
+        executions: super::executions::ExecutionsChoices::FAITHFUL,
     };
 }
 

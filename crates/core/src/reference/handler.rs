@@ -95,6 +95,12 @@ impl Reference {
         Reference { executions_fault: Some(fault), ..Reference::new(None) }
     }
 
+    /// A conformant reference whose second operation makes another of §9's accepted choices.
+    pub fn with_executions_variant(variant: super::executions::ExecutionsVariant) -> Reference {
+        let choices = Choices { executions: variant.choices(), ..Choices::FAITHFUL };
+        Reference { choices, ..Reference::new(None) }
+    }
+
     /// The second operation's fault it serves with, if any.
     pub fn executions_fault(&self) -> Option<super::executions::ExecutionsFault> {
         self.executions_fault

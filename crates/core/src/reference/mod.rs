@@ -36,7 +36,9 @@ pub mod variant;
 
 pub use choices::Choices;
 pub use deform::Deform;
-pub use executions::{ExecutionsFault, ExecutionsFaultInfo};
+pub use executions::{
+    ExecutionsChoices, ExecutionsFault, ExecutionsFaultInfo, ExecutionsVariant, ExecutionsVariantInfo,
+};
 pub use fault::{Fault, FaultInfo};
 pub use habits::{Habits, Throttle, ThrottleOnce};
 pub use handler::Reference;

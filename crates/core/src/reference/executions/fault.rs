@@ -35,6 +35,9 @@ catalogue! {
         FilterInverted = "executions-filter-inverted",
             "applies ExecutedBefore as ExecutedAfter and ExecutedAfter as ExecutedBefore"
             { check: CheckId::ExecutionsFilterTime };
+        UndocumentedFilter500 = "executions-undocumented-filter-500",
+            "fails with HTTP 500 on a filter key the documentation does not name (ExecutionId, Status, ...)"
+            { check: CheckId::ExecutionsValidation };
         UnknownWindow500 = "executions-unknown-window-500",
             "fails with HTTP 500 on a well-formed window id that names no window"
             { check: CheckId::ExecutionsUnknownWindow };

@@ -9,13 +9,16 @@
 //! answer for it.
 
 pub mod fault;
+pub mod variant;
 
 use serde_json::{json, Map, Value};
 
 pub use fault::{ExecutionsFault, ExecutionsFaultInfo};
+use variant::{ExecutedTime, SeveralValues, UndocumentedFilter, UnknownWindow};
+pub use variant::{ExecutionsChoices, ExecutionsVariant, ExecutionsVariantInfo};
 
 use super::answer::Reply;
-use super::choices::{Choices, LastPageToken};
+use super::choices::{Choices, LastPageToken, Order};
 use super::fixtures::ExecutionFixture;
 use super::token::{self, TokenState};
 use crate::contract::executions as semantics;
@@ -119,44 +122,121 @@ impl WindowExecutionFixture {
     }
 }
 
-/// The filters of a valid request, read: `(key, instants)` each.
-type Filters = Vec<(String, Vec<f64>)>;
+/// What one filter of a valid request selects.
+#[derive(Debug, Clone, PartialEq)]
+enum Test {
+    /// Executions run before (after) any or all of the instants, by the time the choices compare.
+    Time { before: bool, start_only: bool, instants: Vec<f64> },
+    /// Executions whose member is one of the values (an undocumented key applied as named).
+    Member { member: &'static str, values: Vec<String> },
+    /// Nothing (an undocumented key or a value that is no instant, accepted).
+    Nothing,
+}
 
-/// Reads the documented filters; a 400 for a key it does not know or a value that is no instant.
-fn read_filters(body: &Value, choices: &Choices) -> Result<Filters, Reply> {
+/// The filters of a valid request, read, each with how it reads several values.
+type Filters = Vec<Test>;
+
+/// What an undocumented filter selects when the choices apply it as its name says.
+fn applied_as_named(key: &str, values: &[&str]) -> Test {
+    let instants: Option<Vec<f64>> = values.iter().map(|v| semantics::filter_instant(v)).collect();
+    let owned = || values.iter().map(|v| (*v).to_owned()).collect();
+    match (key, instants) {
+        ("ExecutionId", _) => Test::Member { member: item::WINDOW_EXECUTION_ID, values: owned() },
+        ("Status", _) => Test::Member { member: item::STATUS, values: owned() },
+        ("StartTimeBefore" | "StartTimeAfter", Some(instants)) if !instants.is_empty() => {
+            Test::Time { before: key == "StartTimeBefore", start_only: true, instants }
+        }
+        _ => Test::Nothing,
+    }
+}
+
+/// Reads the filters; under the faithful choices a 400 for a key the documentation does not name,
+/// a value that is no instant, or no value.
+fn read_filters(body: &Value, choices: &Choices, fault: Option<ExecutionsFault>) -> Result<Filters, Reply> {
     let invalid = |message: String| Reply::error(choices, 400, error_type::VALIDATION, Some(message));
+    let ours = &choices.executions;
     let listed = body.get(input::FILTERS).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
     let mut out = Vec::new();
     for f in listed {
         let key = f.get(filter::KEY).and_then(Value::as_str).unwrap_or_default();
-        if !semantics::DOCUMENTED_KEYS.contains(&key) {
-            let valid = semantics::DOCUMENTED_KEYS.join(", ");
-            return Err(invalid(format!("Filter key '{key}' is not valid. Valid filter keys: {valid}.")));
+        let values: Vec<&str> = f
+            .get(filter::VALUES)
+            .and_then(Value::as_array)
+            .map(|vs| vs.iter().map(|v| v.as_str().unwrap_or_default()).collect())
+            .unwrap_or_default();
+        let documented = semantics::DOCUMENTED_KEYS.contains(&key);
+        if !documented && fault == Some(ExecutionsFault::UndocumentedFilter500) {
+            return Err(Reply::internal_error());
         }
-        let values = f.get(filter::VALUES).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
-        if values.is_empty() {
-            return Err(invalid(format!("Filter '{key}' has no value.")));
+        if documented && values.len() > 1 && ours.several_values == SeveralValues::Refused {
+            return Err(invalid(format!("Filter '{key}' takes one value.")));
         }
-        let mut instants = Vec::new();
-        for v in values {
-            let text = v.as_str().unwrap_or_default();
-            let instant = semantics::filter_instant(text)
-                .ok_or_else(|| invalid(format!("Filter value '{text}' is not an ISO 8601 date-time.")))?;
-            instants.push(instant);
-        }
-        out.push((key.to_owned(), instants));
+        let instants: Option<Vec<f64>> = values.iter().map(|v| semantics::filter_instant(v)).collect();
+        let test = match (documented, instants) {
+            (true, Some(instants)) if !instants.is_empty() => {
+                Test::Time { before: key == semantics::EXECUTED_BEFORE, start_only: false, instants }
+            }
+            _ if ours.undocumented_filter == UndocumentedFilter::Applied => {
+                if documented {
+                    Test::Nothing
+                } else {
+                    applied_as_named(key, &values)
+                }
+            }
+            (false, _) => {
+                let valid = semantics::DOCUMENTED_KEYS.join(", ");
+                return Err(invalid(format!("Filter key '{key}' is not valid. Valid filter keys: {valid}.")));
+            }
+            (true, _) if values.is_empty() => return Err(invalid(format!("Filter '{key}' has no value."))),
+            (true, _) => {
+                let text = values.iter().find(|v| semantics::filter_instant(v).is_none()).unwrap_or(&"");
+                return Err(invalid(format!("Filter value '{text}' is not an ISO 8601 date-time.")));
+            }
+        };
+        out.push(test);
     }
     Ok(out)
 }
 
-/// Whether the reference selects `e` under `filters`: its start before (after) an instant; the
-/// values of one filter ORed, the filters ANDed. An execution that has not started is in no
-/// filter's selection.
-fn selected(e: &WindowExecutionFixture, filters: &Filters, fault: Option<ExecutionsFault>) -> bool {
+/// Whether `e` ran before (after) `instant` by the time the choices compare. One that has not
+/// started ran at no time; by its end, one that has started and not ended is after every instant.
+fn ran(e: &WindowExecutionFixture, before: bool, instant: f64, by_end: bool, included: bool) -> bool {
+    let time = match (by_end, e.start_time, e.end_time) {
+        (_, None, _) => return false,
+        (false, Some(s), _) => s,
+        (true, Some(_), end) => end.unwrap_or(f64::INFINITY),
+    };
+    match (before, included) {
+        (true, false) => time < instant,
+        (true, true) => time <= instant,
+        (false, false) => time > instant,
+        (false, true) => time >= instant,
+    }
+}
+
+/// Whether the reference selects `e` under `filters`: the filters ANDed, a filter's values ORed
+/// (or ANDed, as the choices say).
+fn selected(
+    e: &WindowExecutionFixture,
+    filters: &Filters,
+    ours: &ExecutionsChoices,
+    fault: Option<ExecutionsFault>,
+) -> bool {
     let inverted = fault == Some(ExecutionsFault::FilterInverted);
-    filters.iter().all(|(key, instants)| {
-        let before = (key == semantics::EXECUTED_BEFORE) != inverted;
-        e.start_time.is_some_and(|s| instants.iter().any(|t| if before { s < *t } else { s > *t }))
+    filters.iter().all(|test| match test {
+        Test::Time { before, start_only, instants } => {
+            let by_end = !start_only && ours.executed_time == ExecutedTime::End;
+            let one = |t: &f64| ran(e, *before != inverted, *t, by_end, ours.instant_included);
+            match ours.several_values {
+                SeveralValues::All => instants.iter().all(one),
+                SeveralValues::Any | SeveralValues::Refused => instants.iter().any(one),
+            }
+        }
+        Test::Member { member, values } => {
+            let value = if *member == item::STATUS { e.status } else { e.window_execution_id.as_str() };
+            values.iter().any(|v| v == value)
+        }
+        Test::Nothing => false,
     })
 }
 
@@ -184,27 +264,36 @@ struct Listing<'a> {
     executions: Vec<&'a WindowExecutionFixture>,
 }
 
-/// The executions listed for `window_id` under `filters`; `Err` for the answer a fault gives
-/// instead.
+/// The executions listed for `window_id` under `filters`, in the choices' order; `Err` for an
+/// error the choices or a fault answer instead.
 fn listing<'a>(
     windows: &'a [WindowFixture],
     window_id: &'a str,
     filters: &Filters,
+    choices: &Choices,
     fault: Option<ExecutionsFault>,
 ) -> Result<Listing<'a>, Reply> {
     let Some(window) = windows.iter().find(|w| w.window_id == window_id) else {
         if fault == Some(ExecutionsFault::UnknownWindow500) {
             return Err(Reply::internal_error());
         }
-        // A well-formed id naming no window lists nothing (the model gives this operation no
-        // DoesNotExistException; contract §9: EITHER).
+        // A well-formed id naming no window lists nothing, or does not exist (the model gives
+        // this operation no DoesNotExistException; contract §9: EITHER).
+        if choices.executions.unknown_window == UnknownWindow::DoesNotExist {
+            let message = format!("Maintenance window {window_id} does not exist");
+            return Err(Reply::error(choices, 400, error_type::DOES_NOT_EXIST, Some(message)));
+        }
         return Ok(Listing { window_id, items_window: window_id, executions: Vec::new() });
     };
     let window = match windows.first() {
         Some(first) if window.executions.is_empty() && fault == Some(ExecutionsFault::OtherWindowItems) => first,
         _ => window,
     };
-    let executions = window.executions.iter().filter(|e| selected(e, filters, fault)).collect();
+    let mut executions: Vec<&WindowExecutionFixture> =
+        window.executions.iter().filter(|e| selected(e, filters, &choices.executions, fault)).collect();
+    if choices.order == Order::Reversed {
+        executions.reverse();
+    }
     Ok(Listing { window_id, items_window: window.window_id, executions })
 }
 
@@ -227,12 +316,12 @@ pub fn answer(raw: &[u8], choices: &Choices, windows: &[WindowFixture], fault: O
         }
         Ok(_) => {}
     }
-    let filters = match read_filters(&body, choices) {
+    let filters = match read_filters(&body, choices, fault) {
         Ok(f) => f,
         Err(reply) => return reply,
     };
     let window_id = body[input::WINDOW_ID].as_str().unwrap_or_default();
-    match listing(windows, window_id, &filters, fault) {
+    match listing(windows, window_id, &filters, choices, fault) {
         Ok(listing) => page(&listing, &body, &filters, choices, fault),
         Err(reply) => reply,
     }
@@ -263,7 +352,9 @@ fn page(
     let items: Vec<Value> =
         all.get(offset..end).unwrap_or_default().iter().map(|e| e.to_item(listing.items_window, fault)).collect();
     let mut out = Map::new();
-    out.insert(output::WINDOW_EXECUTIONS.into(), Value::Array(items));
+    if !(items.is_empty() && choices.empty_list_omitted) {
+        out.insert(output::WINDOW_EXECUTIONS.into(), Value::Array(items));
+    }
     if end < all.len() {
         // Under its fault, a small page's token skips the execution after the page's last.
         let drops = fault == Some(ExecutionsFault::PaginationDropsItem) && size < 100;

@@ -140,3 +140,58 @@ fn the_first_operation_knows_every_listed_execution() {
         reference.handle(&WireRequest::json(&json!({"WindowExecutionId": "00000000-0000-4000-8000-000000000000"})));
     assert_eq!(unknown.status, 400);
 }
+
+/// What the faithful reference and each variant answer to requests where §9 says EITHER: the
+/// window no listing names, filters at an execution's own start and while some still run, a time
+/// filter with two values, undocumented keys and a value that is no instant.
+fn either_transcript(reference: &Reference) -> Vec<(u16, Value)> {
+    let w = WINDOW_IDS[2];
+    let newest_start = reference.windows()[2].executions[1].start_time.unwrap();
+    let at = |t: f64| crate::clock::rfc3339(t as i64, 0);
+    let filter = |key: &str, values: Vec<String>| json!({"WindowId": w, "MaxResults": 100, "Filters": [{"Key": key, "Values": values}]});
+    let bodies = [
+        json!({"WindowId": "mw-fedcba9876543210f"}),
+        filter(EXECUTED_BEFORE, vec![at(newest_start)]),
+        filter(EXECUTED_AFTER, vec![at(newest_start)]),
+        filter(EXECUTED_AFTER, vec![at(newest_start - 1.0)]),
+        filter(EXECUTED_AFTER, vec![at(newest_start - 7200.0), at(newest_start - 36_000.0)]),
+        filter("Status", vec!["SUCCESS".to_owned()]),
+        filter(EXECUTED_BEFORE, vec!["yesterday".to_owned()]),
+    ];
+    bodies.iter().map(|b| call(reference, b)).collect()
+}
+
+#[test]
+fn every_variant_changes_some_answer() {
+    let faithful = either_transcript(&Reference::new(None));
+    for &variant in ExecutionsVariant::ALL {
+        let answers = either_transcript(&Reference::with_executions_variant(variant));
+        assert_ne!(answers, faithful, "{variant} answers exactly as the faithful reference");
+    }
+}
+
+/// Whatever each variant selects, it selects what every reading of §9 agrees on.
+#[test]
+fn every_variant_selects_what_every_reading_agrees_on() {
+    for &variant in ExecutionsVariant::ALL {
+        let reference = Reference::with_executions_variant(variant);
+        let executions = &reference.windows()[2].executions;
+        for e in executions.iter().take(8) {
+            for t in [e.start_time, e.end_time].into_iter().flatten() {
+                for key in [EXECUTED_BEFORE, EXECUTED_AFTER] {
+                    let instant = crate::clock::rfc3339(t as i64, 0);
+                    let body = json!({"WindowId": WINDOW_IDS[2], "MaxResults": 100, "Filters": [{"Key": key, "Values": [instant]}]});
+                    let (ids, _) = walk(&reference, body);
+                    for e in executions {
+                        let returned = ids.contains(&e.window_execution_id);
+                        match select(key, t, e.start_time, e.end_time).unwrap() {
+                            Selection::Must => assert!(returned, "{variant}: {key} {instant}: {e:?} left out"),
+                            Selection::MustNot => assert!(!returned, "{variant}: {key} {instant}: {e:?} returned"),
+                            Selection::Either => {}
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
