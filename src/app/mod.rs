@@ -434,7 +434,8 @@ fn discovery_wanted(args: &RunArgs, target: &Target) -> bool {
 fn warn_of_data_gap(report: &RunReport) {
     if let Some(gap) = report.data_gap() {
         eprintln!(
-            "ssm-conform: warning: {gap}: the checks that need one were skipped; give --execution-id{}",
+            "ssm-conform: warning: {gap}: the checks that need one were skipped; {}{}",
+            report.data_hint(),
             if report.data_required { "" } else { " (--require-data fails such a run)" }
         );
     }

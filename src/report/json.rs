@@ -120,6 +120,7 @@ pub fn write_json(ctx: &RunContext<'_>) -> String {
         })),
         "summary": { "passed": s.passed, "failed": s.failed, "blocked": s.blocked, "skipped": s.skipped, "accepted": s.accepted },
         "executions_known": ctx.report.executions_known,
+        "windows_known": ctx.report.windows_known,
         "data_required": ctx.report.data_required,
         "data_gap": ctx.report.data_gap(),
         // One entry per rule the endpoint breaks, most damaging first: what to fix.

@@ -199,6 +199,8 @@ pub struct Ran {
     pub results: Vec<CaseResult>,
     /// The alternatives of §9's EITHER rules it was seen to choose.
     pub choices: Choices,
+    /// How many windows with executions it walked; `None` when the operation is not implemented.
+    pub windows_with_executions: Option<usize>,
 }
 
 /// Runs the operation's units against `client`'s endpoint, with `generated_cases` generated
@@ -257,7 +259,8 @@ pub async fn run(client: &Client, seed: u64, generated_cases: u32) -> Result<Ran
         results.push(in_unit(format!("{UNIT}: generated requests"), run).await);
     }
     results.extend(over_every_page(seen));
-    Ok(Ran { results, choices })
+    let windows_with_executions = Some(walked.iter().filter(|w| !w.items.is_empty()).count());
+    Ok(Ran { results, choices, windows_with_executions })
 }
 
 /// A well-formed window id none of `listed` is, from the run's seed.

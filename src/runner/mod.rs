@@ -138,6 +138,7 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError>
         let generated = plan.generated.cases.min(executions::GENERATED_MAX);
         let ran = executions::run(client, plan.seed, generated).await?;
         report.results.extend(ran.results);
+        report.windows_known = ran.windows_with_executions;
         for (rule, alternatives) in ran.choices {
             report.choices.entry(rule).or_default().extend(alternatives);
         }

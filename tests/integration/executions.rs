@@ -191,3 +191,41 @@ fn throttles_and_transient_errors_are_no_finding() {
     let out = run_second(&server.url);
     assert_eq!(failed(&out), [fault.check()].into(), "{}", stdout(&out));
 }
+
+/// An endpoint that lists no maintenance window: the units that need one are skipped, the run
+/// says why on its last line, and `--require-data` fails it (a gate must not pass on no data).
+#[test]
+fn a_run_that_found_no_window_says_so_and_require_data_fails_it() {
+    let reference = std::sync::Arc::new(Reference::new(None));
+    let server = TestServer::router(axum::Router::new().fallback(
+        move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
+            let reference = reference.clone();
+            async move {
+                let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or_default();
+                if target == "AmazonSSM.DescribeMaintenanceWindows" {
+                    return crate::util::answer(200, r#"{"WindowIdentities":[]}"#);
+                }
+                let mut req = ssm_conform::request::WireRequest::operation(body.to_vec());
+                req.set_header("X-Amz-Target", target);
+                let resp = reference.handle(&req);
+                let mut out = axum::response::Response::new(axum::body::Body::from(resp.body));
+                *out.status_mut() = axum::http::StatusCode::from_u16(resp.status).unwrap();
+                out
+            }
+        },
+    ));
+    let gap = "no maintenance window with executions listed";
+    let out = run_second(&server.url);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let last = stdout(&out).lines().last().unwrap_or_default().to_owned();
+    assert!(last.contains(&format!("skipped ({gap}: the checks that need one were skipped;")), "{last}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains(gap), "{}", String::from_utf8_lossy(&out.stderr));
+    let args = ["run", "--endpoint", &server.url, "--no-sign", "--operation", OPERATION, "--require-data"];
+    let out = ssm_conform(&args);
+    assert_eq!(out.status.code(), Some(1), "{}", out.text());
+    assert!(out.stdout().trim_end().ends_with(&format!("({gap}: --require-data fails the run)")), "{}", out.text());
+    // With a window that has run, --require-data changes nothing.
+    let server = TestServer::start(Reference::new(None));
+    let args = ["run", "--endpoint", &server.url, "--no-sign", "--operation", OPERATION, "--require-data"];
+    assert_eq!(ssm_conform(&args).status.code(), Some(0));
+}

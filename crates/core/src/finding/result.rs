@@ -197,10 +197,27 @@ impl RunSummary {
 }
 
 impl RunReport {
-    /// Why the checks that need data could not run, if they could not: the run knew no execution.
-    /// An interrupted run says so instead (it may have stopped before it could know one).
+    /// Why the checks that need data could not run, if they could not: the run knew no execution
+    /// (the first operation), or the endpoint listed no window with executions (the second). An
+    /// interrupted run says so instead (it may have stopped before it could know one).
     pub fn data_gap(&self) -> Option<&'static str> {
-        (self.executions_known == Some(0) && self.interrupted.is_none()).then_some("no execution known")
+        if self.interrupted.is_some() {
+            None
+        } else if self.executions_known == Some(0) {
+            Some(NO_EXECUTION)
+        } else if self.windows_known == Some(0) {
+            Some(NO_WINDOW)
+        } else {
+            None
+        }
+    }
+
+    /// What the user can do about the data gap, if there is one.
+    pub fn data_hint(&self) -> &'static str {
+        match self.data_gap() {
+            Some(NO_WINDOW) => "the endpoint must list a maintenance window that has run",
+            _ => "give --execution-id",
+        }
     }
 
     /// Whether `--require-data` fails this run: it was required and there was none.
@@ -213,7 +230,7 @@ impl RunReport {
     pub fn last_line(&self, summary: &RunSummary) -> String {
         let gap = match self.data_gap() {
             Some(gap) if self.data_required => format!(" ({gap}: --require-data fails the run)"),
-            Some(gap) => format!(" ({gap}: the checks that need one were skipped; give --execution-id)"),
+            Some(gap) => format!(" ({gap}: the checks that need one were skipped; {})", self.data_hint()),
             None => String::new(),
         };
         format!("{} units: {summary}{gap}", self.results.len())
@@ -329,10 +346,18 @@ pub struct RunReport {
     /// How many executions the run knew (given or discovered); `None` where that does not apply
     /// (the operation is not implemented, a proxy session).
     pub executions_known: Option<usize>,
+    /// How many windows with executions the second operation walked; `None` where it did not run
+    /// (not asked for, not implemented).
+    pub windows_known: Option<usize>,
     /// Whether the run must have data to pass (`--require-data`): then a run that knew no
-    /// execution fails, however its units went.
+    /// execution, or listed no window with executions, fails, however its units went.
     pub data_required: bool,
 }
+
+/// The data gap of a run that knew no execution.
+const NO_EXECUTION: &str = "no execution known";
+/// The data gap of a run of the second operation that listed no window with executions.
+const NO_WINDOW: &str = "no maintenance window with executions listed";
 
 /// The start of the reason of a unit that was not evaluated because the endpoint throttled
 /// The unit the generated phase's exchanges are recorded under (`--record`), which a replay
