@@ -204,8 +204,9 @@ pub struct Ran {
 }
 
 /// Runs the operation's units against `client`'s endpoint, with `generated_cases` generated
-/// requests (0: none).
-pub async fn run(client: &Client, seed: u64, generated_cases: u32) -> Result<Ran, RunError> {
+/// requests (0: none); `strict` (`--strict-messages`) compares validation messages with AWS's
+/// wording.
+pub async fn run(client: &Client, seed: u64, generated_cases: u32, strict: bool) -> Result<Ran, RunError> {
     let listed = in_unit(format!("{UNIT}: windows"), windows(client)).await?;
     let mut seen = Seen::default();
     let mut walked = Vec::new();
@@ -231,7 +232,10 @@ pub async fn run(client: &Client, seed: u64, generated_cases: u32) -> Result<Ran
         return Ok(Ran { results: vec![result], ..Ran::default() });
     }
     let (mut results, mut choices) = (Vec::new(), Choices::new());
-    results.extend(in_unit(format!("{UNIT}: validation"), validation(client, &walked, &unknown)).await);
+    let mut wording = strict.then(Wording::default);
+    let cases = validation(client, &walked, &unknown, wording.as_mut());
+    results.extend(in_unit(format!("{UNIT}: validation"), cases).await);
+    results.extend(wording.map(Wording::unit));
     let chosen = walked
         .iter()
         .filter(|w| w.walk.ended && w.walk.broken.is_none() && w.items.len() <= MAX_WALKED)
@@ -274,24 +278,48 @@ fn unknown_window(seed: u64, listed: &[String]) -> String {
     }
 }
 
+/// What `--strict-messages` compared of the validation cases' messages (STRICT, §9).
+#[derive(Default)]
+struct Wording {
+    /// How many messages were compared.
+    compared: usize,
+    /// The wording's findings.
+    findings: Vec<Finding>,
+    /// The first request whose message was not AWS's wording.
+    repro: Option<String>,
+}
+
+impl Wording {
+    /// One unit over every message compared: one finding per deviation of the wording.
+    fn unit(self) -> CaseResult {
+        let check = CheckId::ExecutionsValidationMessage;
+        if self.compared == 0 {
+            return skipped("validation messages", check, "no validation case was answered with a message to compare");
+        }
+        let note = format!("{} validation messages compared with AWS's wording", self.compared);
+        unit("validation messages", check, deviations(self.findings), note).with_repro(self.repro)
+    }
+}
+
 /// The model's validation cases around a valid request for the largest listed window (or, with
 /// none listed, an unknown one: then only the cases that break a constraint, whose answer does not
-/// depend on the window).
-async fn validation(client: &Client, walked: &[Walked], unknown: &str) -> Vec<CaseResult> {
+/// depend on the window). The wording of their messages goes to `wording` (`None`: not compared).
+async fn validation(
+    client: &Client,
+    walked: &[Walked],
+    unknown: &str,
+    mut wording: Option<&mut Wording>,
+) -> Vec<CaseResult> {
     let known = walked.iter().max_by_key(|w| w.items.len()).map(|w| w.window.clone());
     let window = known.clone().unwrap_or_else(|| unknown.to_owned());
     let mut base = Map::new();
     base.insert(discovery::WINDOW_ID.to_owned(), json!(window));
     let mut out = Vec::new();
     for (what, body) in judge::model_cases(&base) {
-        let valid = matches!(
-            crate::oracle::model_input::validate(
-                crate::model::shape::describe_maintenance_window_executions_request::SHAPE,
-                &body,
-                crate::oracle::model_input::IntegralFloats::AsIntegers
-            ),
-            crate::oracle::model_input::InputVerdict::Valid
-        );
+        use crate::oracle::model_input::{validate, InputVerdict, IntegralFloats};
+        let input = crate::model::shape::describe_maintenance_window_executions_request::SHAPE;
+        let verdict = validate(input, &body, IntegralFloats::AsIntegers);
+        let (valid, invalid) = (verdict == InputVerdict::Valid, matches!(verdict, InputVerdict::Invalid(_)));
         let name = format!("validation: {what}");
         if valid && known.is_none() {
             out.push(skipped(&name, CheckId::ExecutionsValidation, "needs a window the endpoint lists"));
@@ -304,7 +332,19 @@ async fn validation(client: &Client, walked: &[Walked], unknown: &str) -> Vec<Ca
                 continue;
             }
             Ok(resp) => {
-                let findings = judge::judge_validation(&body, &resp);
+                let (findings, worded): (Vec<Finding>, Vec<Finding>) =
+                    judge::judge_validation(&body, &resp, wording.is_some())
+                        .into_iter()
+                        .partition(|f| f.check != CheckId::ExecutionsValidationMessage);
+                // A message is compared where the case earned a ValidationException and got one
+                // naming every violated member.
+                if let Some(w) = wording.as_deref_mut().filter(|_| invalid && findings.is_empty()) {
+                    w.compared += 1;
+                    if !worded.is_empty() {
+                        w.repro.get_or_insert_with(|| client.repro(&req));
+                        w.findings.extend(worded);
+                    }
+                }
                 let result =
                     unit(&name, CheckId::ExecutionsValidation, findings, "answered as the model says".to_owned());
                 out.push(
@@ -418,7 +458,7 @@ async fn open_filters(client: &Client, seen: &mut Seen, w: &Walked, choices: &mu
                 if let Some(alternative) = judge::open_alternative(&resp) {
                     choices.entry(rule).or_default().insert(alternative);
                 }
-                judge::judge_generated(&body, &resp, Some(&w.window))
+                judge::judge_generated(&body, &resp, Some(&w.window), false)
             }
         };
         judged += 1;
@@ -486,7 +526,8 @@ async fn generated(client: &Client, seen: &mut Seen, window: &str, known: bool, 
             Err(Unanswered::Throttled(_)) => continue,
             Ok(resp) => {
                 sent += 1;
-                let found = judge::judge_generated(&body, &resp, known.then_some(window));
+                // The wording is judged on the validation cases alone (one unit, `Wording`).
+                let found = judge::judge_generated(&body, &resp, known.then_some(window), false);
                 if resp.status == 200 {
                     seen.saw(body.get(discovery::WINDOW_ID).and_then(Value::as_str).unwrap_or_default(), &resp);
                 }

@@ -136,7 +136,7 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError>
         if wanted(Operation::ExecutionTasks) { run_execution_tasks(client, plan).await? } else { RunReport::default() };
     if wanted(Operation::Executions) && !plan.stop.is_set() {
         let generated = plan.generated.cases.min(executions::GENERATED_MAX);
-        let ran = executions::run(client, plan.seed, generated).await?;
+        let ran = executions::run(client, plan.seed, generated, plan.check.strict_messages).await?;
         report.results.extend(ran.results);
         report.windows_known = ran.windows_with_executions;
         for (rule, alternatives) in ran.choices {

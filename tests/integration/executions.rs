@@ -21,6 +21,13 @@ fn run_second_strictly(url: &str) -> std::process::Output {
     ssm_conform(&args).output
 }
 
+/// The same run, verbose, with `--strict-messages`.
+fn run_second_strictly_verbose(url: &str) -> std::process::Output {
+    let args =
+        ["run", "--endpoint", url, "--no-sign", "--operation", OPERATION, "--seed", "1", "--strict-messages", "-v"];
+    ssm_conform(&args).output
+}
+
 /// The checks a run's FAIL lines name.
 fn failed(out: &std::process::Output) -> std::collections::BTreeSet<CheckId> {
     fail_lines(out)
@@ -37,12 +44,17 @@ fn the_faithful_reference_passes_every_unit_and_every_check_runs() {
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(text.starts_with(&format!("ssm-conform: {OPERATION} against")), "{text}");
     assert!(text.contains(" 0 failed, 0 skipped"), "{text}");
+    let strict = stdout(&run_second_strictly_verbose(&server.url));
     for check in CheckId::ALL.iter().filter(|c| c.family() == CheckFamily::Executions) {
+        // The wording is compared only under --strict-messages (a STRICT rule).
+        let text = if *check == CheckId::ExecutionsValidationMessage { &strict } else { &text };
         assert!(
-            text.contains(&format!("PASS {OPERATION}: ")) && text.contains(&format!("[{check}]")),
+            text.lines().any(|l| l.starts_with(&format!("PASS {OPERATION}: ")) && l.contains(&format!("[{check}]"))),
             "{check} did not run:\n{text}"
         );
     }
+    assert!(!text.contains("[executions-validation-message]"), "{text}");
+    assert!(strict.contains("validation messages compared with AWS's wording"), "{strict}");
 }
 
 #[test]
@@ -50,7 +62,7 @@ fn every_fault_of_the_operation_fails_exactly_its_check() {
     let mut problems = Vec::new();
     for &fault in ExecutionsFault::ALL {
         let server = TestServer::start(Reference::with_executions_fault(fault));
-        let out = run_second(&server.url);
+        let out = if fault.strict_only() { run_second_strictly(&server.url) } else { run_second(&server.url) };
         let failed = failed(&out);
         if out.status.code() != Some(1) || failed != [fault.check()].into() {
             problems.push(format!(
@@ -66,6 +78,16 @@ fn every_fault_of_the_operation_fails_exactly_its_check() {
     let checks: std::collections::BTreeSet<CheckId> =
         CheckId::ALL.iter().filter(|c| c.family() == CheckFamily::Executions).copied().collect();
     assert_eq!(tripped, checks, "every check of the operation has a fault that trips it");
+}
+
+/// A STRICT rule is checked only under `--strict-messages`: without it, a wording-only fault passes.
+#[test]
+fn wording_faults_pass_without_strict_messages() {
+    for &fault in ExecutionsFault::ALL.iter().filter(|f| f.strict_only()) {
+        let server = TestServer::start(Reference::with_executions_fault(fault));
+        let out = run_second(&server.url);
+        assert_eq!(out.status.code(), Some(0), "{fault}:\n{}", stdout(&out));
+    }
 }
 
 /// Each variant makes another choice the contract accepts: the operation's own (§9: an unknown

@@ -124,6 +124,8 @@ catalogue! {
             { family: CheckFamily::Generated };
         ExecutionsValidation = "executions-validation", "DescribeMaintenanceWindowExecutions: a request breaking a constraint of the model is a 400 `ValidationException` naming every violated member; values at the bounds are accepted."
             { family: CheckFamily::Executions };
+        ExecutionsValidationMessage = "executions-validation-message", "DescribeMaintenanceWindowExecutions: the validation message is AWS's wording exactly, item for item (`--strict-messages`)."
+            { family: CheckFamily::Executions };
         ExecutionsResponseShape = "executions-response-shape", "DescribeMaintenanceWindowExecutions: a success is the model's output, each execution carrying `WindowId`, `WindowExecutionId` and `Status`, every member of its type, enum, pattern and length, `EndTime` not before `StartTime`."
             { family: CheckFamily::Executions };
         ExecutionsItemWindow = "executions-item-window", "DescribeMaintenanceWindowExecutions: every execution returned belongs to the requested window."
@@ -171,6 +173,7 @@ impl CheckId {
             Snapshot => "snapshots (recorded answers, not the contract)",
             GeneratedRequests => "§1–§6 (the oracle)",
             ExecutionsValidation
+            | ExecutionsValidationMessage
             | ExecutionsResponseShape
             | ExecutionsItemWindow
             | ExecutionsPagination

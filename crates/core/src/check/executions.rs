@@ -21,6 +21,7 @@ use crate::model::shape::{
 use crate::model::{self, Kind, Shape};
 use crate::oracle::model_input::{self, InputVerdict, IntegralFloats};
 use crate::response::{excerpt, ErrorShape, WireResponse};
+use crate::source::ViolationSpec;
 
 /// A success page, read.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -121,8 +122,10 @@ pub fn judge_items_window(items: &[Value], window_id: &str) -> Vec<Finding> {
     )]
 }
 
-/// The answer to a request of the model's validation cases, against what the model says of it.
-pub fn judge_validation(body: &Value, resp: &WireResponse) -> Vec<Finding> {
+/// The answer to a request of the model's validation cases, against what the model says of it;
+/// with `strict` (`--strict-messages`), its message against AWS's wording too
+/// ([`CheckId::ExecutionsValidationMessage`]).
+pub fn judge_validation(body: &Value, resp: &WireResponse, strict: bool) -> Vec<Finding> {
     let finding =
         |expected: String, actual: String| vec![Finding::new(CheckId::ExecutionsValidation, expected, actual)];
     let shape = ErrorShape::of(resp);
@@ -158,6 +161,11 @@ pub fn judge_validation(body: &Value, resp: &WireResponse) -> Vec<Finding> {
                 let message =
                     shape.message.as_deref().map_or("no message".to_owned(), |m| format!("{:?}", excerpt(m, 300)));
                 finding(expected, format!("a message not naming {}: {message}", missing.join(", ")))
+            } else if strict {
+                let specs: Vec<ViolationSpec> =
+                    items.iter().map(|i| ViolationSpec { path: i.path.clone(), constraint: i.constraint }).collect();
+                let message = shape.message.as_deref().unwrap_or_default();
+                super::expectation::strict_message(CheckId::ExecutionsValidationMessage, Some(body), &specs, message)
             } else {
                 Vec::new()
             }
@@ -169,9 +177,9 @@ pub fn judge_validation(body: &Value, resp: &WireResponse) -> Vec<Finding> {
 /// accepts but the service may still refuse or find nothing for (EITHER, §9) — filters with an
 /// undocumented key, a value that is no instant, or several values: any 400 client error with a
 /// `__type`, or a 200; a window other than `known`: a 200 or `DoesNotExistException` — never a 5xx.
-pub fn judge_generated(body: &Value, resp: &WireResponse, known: Option<&str>) -> Vec<Finding> {
+pub fn judge_generated(body: &Value, resp: &WireResponse, known: Option<&str>, strict: bool) -> Vec<Finding> {
     if !matches!(model_input::validate(input::SHAPE, body, IntegralFloats::AsIntegers), InputVerdict::Valid) {
-        return judge_validation(body, resp);
+        return judge_validation(body, resp, strict);
     }
     let filters = body.get(input::FILTERS).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
     let documented = filters.iter().all(|f| {
@@ -203,7 +211,7 @@ pub fn judge_generated(body: &Value, resp: &WireResponse, known: Option<&str>) -
             resp.status == 200
                 || shape.resolved_type.as_deref() == Some(error_type::DOES_NOT_EXIST) && resp.status == 400
         }
-        (true, false) => return judge_validation(body, resp),
+        (true, false) => return judge_validation(body, resp, strict),
     };
     if accepted {
         return Vec::new();

@@ -163,7 +163,7 @@ fn check_violations(case: &Case, request_body: Option<&Value>, message: &str, op
         out.push(if check == CheckId::ValidationAggregation { f.deviating("validation-first-only") } else { f });
     }
     if opts.strict_messages {
-        out.extend(check_strict(request_body, specs, message));
+        out.extend(strict_message(CheckId::ValidationMessage, request_body, specs, message));
     }
     out
 }
@@ -178,7 +178,8 @@ fn expected_items(request_body: Option<&Value>, specs: &[ViolationSpec]) -> Vec<
                 _ => Some(value_at(request_body, &s.path).unwrap_or_default()),
             };
             // List values render in an unknown way; STRICT does not compare them (contract §2).
-            let compare_value = s.constraint != Constraint::FilterValueLengths && s.path != "filters";
+            let list = matches!(s.constraint, Constraint::FilterValueLengths | Constraint::MemberLengths { .. });
+            let compare_value = !list && s.path != "filters";
             (ValidationItem { value, path: s.path.clone(), constraint: s.constraint }, compare_value)
         })
         .collect()
@@ -231,13 +232,21 @@ fn without_value(item: &str) -> &str {
     item.find(" at '").map_or(item, |i| &item[i..])
 }
 
-fn check_strict(request_body: Option<&Value>, specs: &[ViolationSpec], message: &str) -> Vec<Finding> {
+/// A validation message against AWS's wording of the violations `specs` (STRICT, contract §2):
+/// the count, then every item exactly, in any order, with or without a trailing period; a
+/// finding of `check` for each way it is not.
+pub fn strict_message(
+    check: CheckId,
+    request_body: Option<&Value>,
+    specs: &[ViolationSpec],
+    message: &str,
+) -> Vec<Finding> {
     let expected = expected_items(request_body, specs);
     let n = expected.len();
     let prefix = format!("{n} validation {} detected: ", if n == 1 { "error" } else { "errors" });
     let Some(rest) = message.strip_prefix(&prefix) else {
         return vec![Finding::new(
-            CheckId::ValidationMessage,
+            check,
             format!("a message starting {prefix:?}"),
             format!("{:?}", crate::response::excerpt(message, 300)),
         )];
@@ -273,11 +282,7 @@ fn check_strict(request_body: Option<&Value>, specs: &[ViolationSpec], message: 
         actual_desc
             .push(format!("unexpected {}", unmatched.iter().map(|m| format!("{m:?}")).collect::<Vec<_>>().join(", ")));
     }
-    vec![Finding::new(
-        CheckId::ValidationMessage,
-        "AWS's validation items exactly (order-insensitive)",
-        actual_desc.join("; "),
-    )]
+    vec![Finding::new(check, "AWS's validation items exactly (order-insensitive)", actual_desc.join("; "))]
 }
 
 #[cfg(test)]

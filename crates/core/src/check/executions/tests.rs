@@ -55,17 +55,42 @@ fn validation_answers() {
         400,
         json!({"__type": "ValidationException", "message": "1 validation error detected: Value 'mw-1' at 'windowId' failed"}),
     );
-    assert!(judge_validation(&invalid, &named).is_empty());
+    assert!(judge_validation(&invalid, &named, false).is_empty());
     let unnamed = resp(400, json!({"__type": "ValidationException", "message": "bad"}));
-    assert_eq!(judge_validation(&invalid, &unnamed).len(), 1);
-    assert_eq!(judge_validation(&invalid, &resp(200, json!({}))).len(), 1);
+    assert_eq!(judge_validation(&invalid, &unnamed, false).len(), 1);
+    assert_eq!(judge_validation(&invalid, &resp(200, json!({})), false).len(), 1);
     let valid = json!({"WindowId": W, "MaxResults": 100});
-    assert!(judge_validation(&valid, &resp(200, json!({}))).is_empty());
-    assert_eq!(judge_validation(&valid, &named).len(), 1);
+    assert!(judge_validation(&valid, &resp(200, json!({})), false).is_empty());
+    assert_eq!(judge_validation(&valid, &named, false).len(), 1);
     let wrong = json!({"WindowId": W, "MaxResults": "10"});
-    assert!(judge_validation(&wrong, &resp(400, json!({"__type": "SerializationException"}))).is_empty());
-    assert!(judge_validation(&wrong, &named).is_empty());
-    assert_eq!(judge_validation(&wrong, &resp(500, json!({}))).len(), 1);
+    assert!(judge_validation(&wrong, &resp(400, json!({"__type": "SerializationException"})), false).is_empty());
+    assert!(judge_validation(&wrong, &named, false).is_empty());
+    assert_eq!(judge_validation(&wrong, &resp(500, json!({})), false).len(), 1);
+}
+
+/// With `--strict-messages`, the message is AWS's items exactly, in any order, a trailing period
+/// or not; a message that names every path in other words passes only without it.
+#[test]
+fn strict_validation_wording() {
+    let body = json!({"WindowId": "mw-0123456789ABCDEF0", "MaxResults": 9});
+    let pattern = "Value 'mw-0123456789ABCDEF0' at 'windowId' failed to satisfy constraint: Member must satisfy regular expression pattern: ^mw-[0-9a-f]{17}$";
+    let max =
+        "Value '9' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 10";
+    let answer = |message: String| resp(400, json!({"__type": "ValidationException", "message": message}));
+    let exact = answer(format!("2 validation errors detected: {pattern}; {max}"));
+    assert!(judge_validation(&body, &exact, true).is_empty());
+    let reordered = answer(format!("2 validation errors detected: {max}.; {pattern}."));
+    assert!(judge_validation(&body, &reordered, true).is_empty());
+    let reworded = answer(format!(
+        "2 validation errors detected: {}; {max}",
+        pattern.replace("satisfy regular expression pattern", "match pattern")
+    ));
+    assert!(judge_validation(&body, &reworded, false).is_empty());
+    let found = judge_validation(&body, &reworded, true);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].check, CheckId::ExecutionsValidationMessage);
+    let miscounted = answer(format!("1 validation error detected: {pattern}; {max}"));
+    assert_eq!(judge_validation(&body, &miscounted, true)[0].check, CheckId::ExecutionsValidationMessage);
 }
 
 #[test]
@@ -167,17 +192,17 @@ fn time_filters() {
 fn generated_answers_where_the_contract_leaves_them_open() {
     let undocumented = json!({"WindowId": W, "Filters": [{"Key": "Status", "Values": ["SUCCESS"]}]});
     let refused = resp(400, json!({"__type": "ValidationException", "message": "bad key"}));
-    assert!(judge_generated(&undocumented, &refused, Some(W)).is_empty());
-    assert!(judge_generated(&undocumented, &resp(200, json!({})), Some(W)).is_empty());
-    assert_eq!(judge_generated(&undocumented, &resp(500, json!({})), Some(W)).len(), 1);
+    assert!(judge_generated(&undocumented, &refused, Some(W), false).is_empty());
+    assert!(judge_generated(&undocumented, &resp(200, json!({})), Some(W), false).is_empty());
+    assert_eq!(judge_generated(&undocumented, &resp(500, json!({})), Some(W), false).len(), 1);
     let other = json!({"WindowId": "mw-0123456789abcdef1"});
     let dne = resp(400, json!({"__type": "DoesNotExistException", "Message": "no"}));
-    assert!(judge_generated(&other, &dne, Some(W)).is_empty());
-    assert_eq!(judge_generated(&json!({"WindowId": W}), &dne, Some(W)).len(), 1);
+    assert!(judge_generated(&other, &dne, Some(W), false).is_empty());
+    assert_eq!(judge_generated(&json!({"WindowId": W}), &dne, Some(W), false).len(), 1);
     let garbage = json!({"WindowId": W, "NextToken": "x"});
-    assert!(judge_generated(&garbage, &resp(400, json!({"__type": "InvalidNextToken"})), Some(W)).is_empty());
-    let first_page = judge_generated(&garbage, &resp(200, json!({})), Some(W));
+    assert!(judge_generated(&garbage, &resp(400, json!({"__type": "InvalidNextToken"})), Some(W), false).is_empty());
+    let first_page = judge_generated(&garbage, &resp(200, json!({})), Some(W), false);
     assert_eq!(first_page.len(), 1);
     assert_eq!(first_page[0].check, CheckId::ExecutionsPagination);
-    assert!(judge_generated(&json!({"WindowId": W, "NextToken": ""}), &resp(200, json!({})), Some(W)).is_empty());
+    assert!(judge_generated(&json!({"WindowId": W, "NextToken": ""}), &resp(200, json!({})), Some(W), false).is_empty());
 }

@@ -312,7 +312,11 @@ pub fn answer(raw: &[u8], choices: &Choices, windows: &[WindowFixture], fault: O
     match violations(&body, floats, fault) {
         Err(()) => return Reply::error(choices, 400, choices.wrong_type_error, None),
         Ok(items) if !items.is_empty() => {
-            return Reply::error(choices, 400, error_type::VALIDATION, Some(validation_message(&items)))
+            let mut message = validation_message(&items);
+            if fault == Some(ExecutionsFault::ValidationMessageReworded) {
+                message = message.replace("satisfy regular expression pattern", "match pattern");
+            }
+            return Reply::error(choices, 400, error_type::VALIDATION, Some(message));
         }
         Ok(_) => {}
     }
