@@ -22,7 +22,7 @@ use super::choices::{Choices, LastPageToken, Order};
 use super::fixtures::ExecutionFixture;
 use super::token::{self, TokenState};
 use crate::contract::executions as semantics;
-use crate::contract::{error_type, validation_message, Constraint, ValidationItem};
+use crate::contract::{error_type, Constraint, ValidationItem};
 use crate::model::shape::{
     describe_maintenance_window_executions_request as input, maintenance_window_execution as item,
 };
@@ -312,7 +312,7 @@ pub fn answer(raw: &[u8], choices: &Choices, windows: &[WindowFixture], fault: O
     match violations(&body, floats, fault) {
         Err(()) => return Reply::error(choices, 400, choices.wrong_type_error, None),
         Ok(items) if !items.is_empty() => {
-            let mut message = validation_message(&items);
+            let mut message = super::validate::message(&items, None, choices.validation_items);
             if fault == Some(ExecutionsFault::ValidationMessageReworded) {
                 message = message.replace("satisfy regular expression pattern", "match pattern");
             }

@@ -8,7 +8,7 @@
 //! reason its faults are: the first operation's variant table runs each variant through the SDK
 //! probes' measured rows, which do not cover this operation yet. The first operation's variants
 //! whose rule both operations share (the last page's token, the order, an empty page's list, the
-//! error body's form) are honoured by this operation too.
+//! validation items' order, the error body's form) are honoured by this operation too.
 //!
 //! Adding one: a field of [`ExecutionsChoices`] if its rule is new (read where `mod.rs` answers
 //! that rule), and a line below naming the rule.
