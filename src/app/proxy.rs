@@ -89,7 +89,7 @@ pub(super) async fn proxy(args: ProxyArgs) -> Result<u8, HarnessError> {
     // A gate that judged nothing must not pass: the client most likely talked to another endpoint.
     if judged == 0 {
         return Err(HarnessError::Usage(
-            "no DescribeMaintenanceWindowExecutionTasks exchange came through the proxy: does the client's endpoint URL point at it (AWS_ENDPOINT_URL_SSM)?".to_owned(),
+            "no DescribeMaintenanceWindowExecutionTasks or DescribeMaintenanceWindowExecutions exchange came through the proxy: does the client's endpoint URL point at it (AWS_ENDPOINT_URL_SSM)?".to_owned(),
         ));
     }
     Ok(status)

@@ -12,6 +12,11 @@
 //! followed to the end goes through the pagination checks on its own (items once, page counts,
 //! tokens that repeat); walks are never compared with each other, since the data may change
 //! between them.
+//!
+//! Each `DescribeMaintenanceWindowExecutions` exchange goes through the second operation's
+//! checks one by one (`check::executions::judge_traffic`: validation, the output's shape, the
+//! window asked for; any window may be unknown, any token stale). Its walks and filters are not
+//! judged from traffic: they need the unfiltered listing beside them, which only a run makes.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -53,6 +58,8 @@ pub struct Traffic {
     opts: CheckOptions,
     /// Exchanges of the operation, judged.
     judged: usize,
+    /// Exchanges of `DescribeMaintenanceWindowExecutions`, judged.
+    judged_second: usize,
     /// Exchanges of other operations, passed on unjudged.
     others: usize,
     observations: Observations,
@@ -92,6 +99,7 @@ impl Traffic {
             client,
             opts,
             judged: 0,
+            judged_second: 0,
             others: 0,
             observations: Observations::default(),
             units: Vec::new(),
@@ -140,7 +148,8 @@ impl Traffic {
     /// Judges one exchange: `response` is what the upstream sent, or why nothing came.
     pub fn record(&mut self, request: WireRequest, response: Result<WireResponse, String>) {
         let target = request.header(contract::TARGET_HEADER).unwrap_or_default();
-        if !target.eq_ignore_ascii_case(contract::TARGET) {
+        let second = target.eq_ignore_ascii_case(contract::executions::TARGET);
+        if !target.eq_ignore_ascii_case(contract::TARGET) && !second {
             self.others += 1;
             return;
         }
@@ -149,7 +158,51 @@ impl Traffic {
                 return;
             }
         }
-        self.grade_final_answer(request, response);
+        self.grade(request, response);
+    }
+
+    /// Judges one final answer by the checks of the operation its request targets.
+    fn grade(&mut self, request: WireRequest, response: Result<WireResponse, String>) {
+        let target = request.header(contract::TARGET_HEADER).unwrap_or_default();
+        if target.eq_ignore_ascii_case(contract::executions::TARGET) {
+            self.grade_second_operation(request, response);
+        } else {
+            self.grade_final_answer(request, response);
+        }
+    }
+
+    /// Judges one exchange of `DescribeMaintenanceWindowExecutions` as its final answer
+    /// (`check::executions::judge_traffic`: windows and tokens read the lenient way).
+    fn grade_second_operation(&mut self, request: WireRequest, response: Result<WireResponse, String>) {
+        self.judged_second += 1;
+        let name = format!("{}: proxied exchange {}", contract::executions::OPERATION, self.judged_second);
+        let findings = match &response {
+            Err(why) => vec![Finding::new(CheckId::ExecutionsValidation, "an HTTP answer", why.clone())],
+            Ok(resp) => match crate::check::implemented::not_implemented(resp) {
+                Some(how) => {
+                    let expected = format!("the endpoint to implement {}", contract::executions::OPERATION);
+                    vec![Finding::new(CheckId::OperationImplemented, expected, how.why).deviating(how.deviation)]
+                }
+                None => check::executions::judge_traffic(request.json_body().as_ref(), resp, self.opts.strict_messages),
+            },
+        };
+        let check = findings.first().map_or(CheckId::ExecutionsValidation, |f| f.check);
+        // "Not implemented" is one finding however often a client asks.
+        let prefix = contract::executions::OPERATION;
+        let reported = |u: &CaseResult| {
+            u.check == CheckId::OperationImplemented && u.name.starts_with(prefix) && u.outcome.fails()
+        };
+        if check == CheckId::OperationImplemented && self.units.iter().any(reported) {
+            return;
+        }
+        let outcome = Outcome::of(findings, None);
+        if !outcome.fails() && self.units.len() >= MAX_PASSING_UNITS {
+            return;
+        }
+        let unit = CaseResult::new(name, check, Origin::Builtin, outcome)
+            .with_repro(Some(crate::repro::captured(self.client.url(), &request)))
+            .with_exchange(Some(Exchange::capped(request, response)));
+        self.units.push(unit);
     }
 
     /// Judges one exchange of the operation as its final answer.
@@ -175,7 +228,11 @@ impl Traffic {
         self.observations.record(&|r| crate::repro::captured(&url, r), &name, &request, &received);
         let (check, outcome) = self.verdict_in_possible_worlds(&request, body.as_ref(), &received);
         // "Not implemented" is one finding however often a client retries it.
-        let reported = |u: &CaseResult| u.check == CheckId::OperationImplemented && u.outcome.fails();
+        let reported = |u: &CaseResult| {
+            u.check == CheckId::OperationImplemented
+                && u.outcome.fails()
+                && !u.name.starts_with(contract::executions::OPERATION)
+        };
         if check == CheckId::OperationImplemented && self.units.iter().any(reported) {
             return;
         }
@@ -296,9 +353,9 @@ impl Traffic {
         self.finished.push(PaginationWalk { page_size: walk.size, varied, pages: walk.progress.pages, end, listing });
     }
 
-    /// How many exchanges of the operation were judged so far.
+    /// How many exchanges of either operation were judged so far.
     pub fn judged(&self) -> usize {
-        self.judged
+        self.judged + self.judged_second
     }
 
     /// The session's report: one unit per exchange (failing ones always), the walks' unit, and the
@@ -307,11 +364,12 @@ impl Traffic {
         // A transient 5xx no retry followed is what the client finally saw.
         let pending: Vec<(WireRequest, WireResponse)> = self.pending_transient.drain().map(|(_, e)| e).collect();
         for (request, resp) in pending {
-            self.grade_final_answer(request, Ok(resp));
+            self.grade(request, Ok(resp));
         }
         let notes = vec![format!(
-            "proxied {} DescribeMaintenanceWindowExecutionTasks exchanges (judged) and {} of other operations (passed on unjudged); learned {} execution ids from the answers; {} throttles and {} transient errors the client retried past",
+            "proxied {} DescribeMaintenanceWindowExecutionTasks and {} DescribeMaintenanceWindowExecutions exchanges (judged) and {} of other operations (passed on unjudged); learned {} execution ids from the answers; {} throttles and {} transient errors the client retried past",
             self.judged,
+            self.judged_second,
             self.others,
             self.learned.len(),
             self.throttled,

@@ -9,12 +9,13 @@
 use std::collections::BTreeSet;
 use std::net::{Ipv4Addr, SocketAddr};
 
-use ssm_conform::check::{CheckId, CheckOptions};
+use ssm_conform::check::{CheckFamily, CheckId, CheckOptions};
+use ssm_conform::contract::Operation;
 use ssm_conform::finding::{Outcome, RunReport};
 use ssm_conform::proxy::{Proxy, ProxyPlan};
 use ssm_conform::request::WireRequest;
 use ssm_conform::runner;
-use ssm_conform::server::{self, Fault, Reference, Variant};
+use ssm_conform::server::{self, ExecutionsFault, ExecutionsVariant, Fault, Reference, Variant};
 use ssm_conform::transport::{Client, ClientConfig, TransportOptions};
 
 /// Faults the proxy cannot see in the harness's traffic, and why: it judges exchanges one by one
@@ -142,7 +143,9 @@ fn the_proxy_changes_no_byte_of_an_answer() {
         let (report, judged) = proxy.finish().await;
         assert_eq!(judged, 3);
         assert!(
-            report.notes[0].contains("proxied 3 DescribeMaintenanceWindowExecutionTasks exchanges"),
+            report.notes[0].contains(
+                "proxied 3 DescribeMaintenanceWindowExecutionTasks and 0 DescribeMaintenanceWindowExecutions exchanges"
+            ),
             "{:?}",
             report.notes
         );
@@ -234,7 +237,7 @@ fn what_the_proxy_cannot_use_is_one_line_and_exit_2() {
         ),
         (
             &["proxy", "--upstream", "http://127.0.0.1:9", "--until-idle", "0.3"],
-            "no DescribeMaintenanceWindowExecutionTasks exchange came through the proxy",
+            "no DescribeMaintenanceWindowExecutionTasks or DescribeMaintenanceWindowExecutions exchange came through the proxy",
         ),
     ];
     for (args, message) in cases {
@@ -267,4 +270,75 @@ fn ctrl_c_ends_the_session_and_the_reports_are_written() {
     assert!(out.stdout().contains("note: the session ended on Ctrl-C"), "{}", out.text());
     let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
     assert!(doc["results"].as_array().is_some_and(|r| !r.is_empty()), "{doc}");
+}
+
+/// The second operation's faults the proxy cannot see, and why: its walks and filters are judged
+/// only by a run, which has the unfiltered listing beside them.
+const BLIND_SECOND: &[(ExecutionsFault, &str)] = &[
+    (ExecutionsFault::PaginationDropsItem, "compares walks of different page sizes"),
+    (ExecutionsFault::FilterInverted, "needs the unfiltered listing to compare with"),
+];
+
+/// A run of the second operation through a proxy to `reference`: (the run's report, the proxy's).
+async fn second_through_proxy(reference: Reference, strict: bool) -> (RunReport, RunReport) {
+    let upstream = server::spawn(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), reference).await.unwrap();
+    let check = CheckOptions { strict_messages: strict };
+    let listen = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+    let plan = ProxyPlan { upstream: upstream.url(), listen, options: TransportOptions::default(), check };
+    let proxy = Proxy::start(&plan).await.unwrap();
+    let client = Client::new(proxy.url(), ClientConfig::default()).unwrap();
+    let mut run_plan = crate::util::suite_plan(Vec::new(), check, GENERATED);
+    run_plan.operations = vec![Operation::Executions];
+    let run = runner::run(&client, &run_plan).await.unwrap();
+    let (proxied, _) = proxy.finish().await;
+    upstream.stop().await;
+    (run, proxied)
+}
+
+/// The second operation's exchanges go through its checks in the proxy too: the faithful
+/// reference and every variant (its own and the shared ones) give it nothing to report.
+#[test]
+fn the_second_operations_traffic_is_judged_without_a_false_finding() {
+    let references: Vec<(String, Reference)> = std::iter::once(("faithful".to_owned(), Reference::new(None)))
+        .chain(ExecutionsVariant::ALL.iter().map(|&v| (format!("variant {v}"), Reference::with_executions_variant(v))))
+        .chain(Variant::ALL.iter().map(|&v| (format!("variant {v}"), Reference::with_variant(v))))
+        .collect();
+    let problems = crate::util::problems(references, |(name, reference)| async move {
+        let (_, proxied) = second_through_proxy(reference, true).await;
+        let prefix = "DescribeMaintenanceWindowExecutions: proxied exchange";
+        let judged = proxied.results.iter().filter(|r| r.name.starts_with(prefix)).count();
+        match failing(&proxied) {
+            f if !f.is_empty() => {
+                let first = proxied.results.iter().find(|r| r.outcome.fails()).map(|r| r.outcome.findings().to_vec());
+                Some(format!("{name}: the proxy reports {f:?}: {first:?}"))
+            }
+            _ if judged < 100 => Some(format!("{name}: only {judged} exchanges judged")),
+            _ => None,
+        }
+    });
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Every fault of the second operation the traffic shows fails the proxy, under the second
+/// operation's checks alone (without the run's knowledge of which window exists, a 5xx for an
+/// unknown one is `executions-validation`'s: no answer may be a 5xx); the ones listed blind stay
+/// unseen (a list that says so must be true).
+#[test]
+fn every_fault_of_the_second_operation_the_traffic_shows_fails_the_proxy() {
+    let problems = crate::util::problems(ExecutionsFault::ALL.iter().copied(), |fault| async move {
+        let (_, proxied) = second_through_proxy(Reference::with_executions_fault(fault), fault.strict_only()).await;
+        let failing = failing(&proxied);
+        let foreign: Vec<&CheckId> = failing.iter().filter(|c| c.family() != CheckFamily::Executions).collect();
+        match BLIND_SECOND.iter().find(|(f, _)| *f == fault) {
+            _ if !foreign.is_empty() => {
+                Some(format!("{fault}: the proxy reports {foreign:?}, not checks of the operation"))
+            }
+            None if failing.is_empty() => Some(format!("{fault}: the proxy saw nothing")),
+            Some((_, why)) if !failing.is_empty() => {
+                Some(format!("{fault} is listed as blind ({why}) but the proxy reports {failing:?}"))
+            }
+            _ => None,
+        }
+    });
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -224,6 +224,46 @@ pub fn judge_generated(body: &Value, resp: &WireResponse, known: Option<&str>, s
     )]
 }
 
+/// One exchange of the operation seen in a client's traffic (the proxy), judged as a run judges
+/// it but knowing neither which windows exist nor which tokens are real, so both are read the
+/// lenient way (EITHER wins over a guess): any window may be unknown (a 200 or
+/// `DoesNotExistException`), and a request with a token may get any 400 client error with a
+/// `__type` (the token may be stale or foreign). A 200 is held to the output's shape and to the
+/// window asked for. `body` is `None` when the request was not JSON.
+pub fn judge_traffic(body: Option<&Value>, resp: &WireResponse, strict: bool) -> Vec<Finding> {
+    let shape = ErrorShape::of(resp);
+    let client_error = resp.status == 400 && shape.resolved_type.is_some();
+    let Some(body) = body else {
+        if client_error {
+            return Vec::new();
+        }
+        let actual = format!("{} {}", resp.status, shape.resolved_type.unwrap_or_else(|| "no __type".to_owned()));
+        return vec![Finding::new(
+            CheckId::ExecutionsValidation,
+            "a 400 client error for a body that is no JSON",
+            actual,
+        )];
+    };
+    let with_token = body.get(input::NEXT_TOKEN).and_then(Value::as_str).is_some_and(|t| !t.is_empty());
+    if with_token && client_error {
+        return Vec::new();
+    }
+    // A string token is judged apart (above); anything else in its place stays for validation.
+    let mut without_token = body.clone();
+    if let (true, Value::Object(map)) = (with_token, &mut without_token) {
+        map.remove(input::NEXT_TOKEN);
+    }
+    let mut findings = judge_generated(&without_token, resp, None, strict);
+    if resp.status == 200 {
+        let (page, shape_findings) = read_page(resp);
+        findings.extend(shape_findings);
+        if let Some(window) = body.get(input::WINDOW_ID).and_then(Value::as_str) {
+            findings.extend(judge_items_window(&page.unwrap_or_default().items, window));
+        }
+    }
+    findings
+}
+
 /// The alternative an answer §9 leaves open chose, for the report's survey of EITHER choices:
 /// `a 200` or `a 400 <type>`; `None` for any other answer (a finding, not a choice).
 pub fn open_alternative(resp: &WireResponse) -> Option<String> {
