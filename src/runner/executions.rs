@@ -516,35 +516,93 @@ async fn generated(client: &Client, seen: &mut Seen, window: &str, known: bool, 
     let mut bytes = [0u8; 32];
     bytes[..8].copy_from_slice(&seed.to_le_bytes());
     let mut runner = TestRunner::new_with_rng(Config::default(), TestRng::from_seed(RngAlgorithm::ChaCha, &bytes));
+    let known = known.then_some(window);
     let (mut findings, mut repro, mut sent) = (Vec::new(), None, 0);
     for _ in 0..cases {
-        let Ok(tree) = strategy.new_tree(&mut runner) else { break };
-        let body = tree.current();
-        let req = request(&body);
-        let found = match send(client, &req, CheckId::ExecutionsValidation).await {
-            // Throttled on every attempt: not judged, not counted.
-            Err(Unanswered::Throttled(_)) => continue,
-            Ok(resp) => {
-                sent += 1;
-                // The wording is judged on the validation cases alone (one unit, `Wording`).
-                let found = judge::judge_generated(&body, &resp, known.then_some(window), false);
-                if resp.status == 200 {
-                    seen.saw(body.get(discovery::WINDOW_ID).and_then(Value::as_str).unwrap_or_default(), &resp);
-                }
-                found
-            }
-            Err(Unanswered::Failed(f)) => {
-                sent += 1;
-                vec![f]
-            }
-        };
-        if !found.is_empty() {
-            repro.get_or_insert_with(|| client.repro(&req));
-            findings.extend(found);
+        let Ok(mut tree) = strategy.new_tree(&mut runner) else { break };
+        // Throttled on every attempt: not judged, not counted.
+        let Some(mut found) = try_generated(client, seen, &tree.current(), known).await else { continue };
+        sent += 1;
+        if found.is_empty() {
+            continue;
         }
+        if repro.is_none() {
+            // The first failure, shrunk: its simplest body is the repro (one per unit).
+            let drawn = tree.current().to_string().len();
+            let shrinking = shrink(client, seen, tree.as_mut(), found, known).await;
+            repro = Some(client.repro(&request(&shrinking.body)));
+            found = shrinking.findings;
+            let said = format!(
+                "shrunk in {} requests from {drawn} to {} bytes: the repro is the simplest request found that fails this way",
+                shrinking.requests,
+                shrinking.body.to_string().len()
+            );
+            if let Some(first) = found.first_mut().filter(|f| f.detail.is_none()) {
+                first.detail = Some(said);
+            }
+        }
+        findings.extend(found);
     }
     let note = format!("{sent} requests generated from the model's input shape, seed {seed}");
     unit("generated requests", CheckId::ExecutionsValidation, deviations(findings), note).with_repro(repro)
+}
+
+/// Sends one generated body and judges its answer by what the model says of it; `None` when every
+/// attempt was throttled (not judged).
+async fn try_generated(client: &Client, seen: &mut Seen, body: &Value, known: Option<&str>) -> Option<Vec<Finding>> {
+    let req = request(body);
+    match send(client, &req, CheckId::ExecutionsValidation).await {
+        Err(Unanswered::Throttled(_)) => None,
+        Err(Unanswered::Failed(f)) => Some(vec![f]),
+        Ok(resp) => {
+            if resp.status == 200 {
+                seen.saw(body.get(discovery::WINDOW_ID).and_then(Value::as_str).unwrap_or_default(), &resp);
+            }
+            // The wording is judged on the validation cases alone (one unit, `Wording`).
+            Some(judge::judge_generated(body, &resp, known, false))
+        }
+    }
+}
+
+/// The most requests shrinking one failing generated request may send.
+const SHRINK_BUDGET: usize = 64;
+
+/// A failing generated request, shrunk.
+struct Shrunk {
+    /// The simplest body found that still fails the same way.
+    body: Value,
+    /// Its findings.
+    findings: Vec<Finding>,
+    /// How many requests the shrinking sent.
+    requests: usize,
+}
+
+/// Shrinks a failing generated request as proptest does — simpler while it still fails with the
+/// same expectation, back towards the failure when it stops — within [`SHRINK_BUDGET`] requests.
+async fn shrink(
+    client: &Client,
+    seen: &mut Seen,
+    tree: &mut dyn proptest::strategy::ValueTree<Value = Value>,
+    findings: Vec<Finding>,
+    known: Option<&str>,
+) -> Shrunk {
+    let expected = findings.first().map(|f| f.expected.clone()).unwrap_or_default();
+    let mut best = Shrunk { body: tree.current(), findings, requests: 0 };
+    let mut failing = true;
+    while best.requests < SHRINK_BUDGET {
+        let moved = if failing { tree.simplify() } else { tree.complicate() };
+        if !moved {
+            break;
+        }
+        let body = tree.current();
+        best.requests += 1;
+        let Some(found) = try_generated(client, seen, &body, known).await else { break };
+        failing = found.iter().any(|f| f.expected == expected);
+        if failing {
+            (best.body, best.findings) = (body, found);
+        }
+    }
+    best
 }
 
 /// One finding per deviation, however many executions and pages show it: findings whose texts

@@ -251,3 +251,42 @@ fn a_run_that_found_no_window_says_so_and_require_data_fails_it() {
     let args = ["run", "--endpoint", &server.url, "--no-sign", "--operation", OPERATION, "--require-data"];
     assert_eq!(ssm_conform(&args).status.code(), Some(0));
 }
+
+/// A failing generated request is shrunk before it is reported: its repro is the simplest body
+/// that still fails the same way (proptest's shrinking, one request per step, bounded).
+#[test]
+fn a_failing_generated_request_is_shrunk_to_its_simplest_body() {
+    let server = TestServer::start(Reference::with_executions_fault(ExecutionsFault::UndocumentedFilter500));
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("report.json");
+    let report_arg = format!("json:{}", json.display());
+    let args = [
+        "run",
+        "--endpoint",
+        &server.url,
+        "--no-sign",
+        "--operation",
+        OPERATION,
+        "--seed",
+        "1",
+        "--report",
+        &report_arg,
+    ];
+    assert_eq!(ssm_conform(&args).status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let unit = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == format!("{OPERATION}: generated requests"))
+        .unwrap()
+        .clone();
+    let detail = unit["findings"][0]["detail"].as_str().unwrap_or_default();
+    assert!(detail.starts_with("shrunk in ") && detail.contains("the repro is the simplest request"), "{unit}");
+    let repro = unit["repro"].as_str().unwrap();
+    let body = repro.rsplit("--data-binary '").next().unwrap().trim_end_matches('\'');
+    let body: serde_json::Value = serde_json::from_str(body).unwrap();
+    let members: std::collections::BTreeSet<&str> = body.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(members, ["Filters", "WindowId"].into(), "{repro}");
+    assert_eq!(body["Filters"].as_array().unwrap().len(), 1, "{repro}");
+}
