@@ -137,7 +137,9 @@ pub async fn run(client: &Client, plan: &RunPlan) -> Result<RunReport, RunError>
     if wanted(Operation::Executions) && !plan.stop.is_set() {
         let generated = plan.generated.cases.min(executions::GENERATED_MAX);
         let ran = executions::run(client, plan.seed, generated, plan.check.strict_messages).await?;
+        let first = report.results.len();
         report.results.extend(ran.results);
+        crate::check::attribution::attribute_executions(&mut report.results[first..]);
         report.windows_known = ran.windows_with_executions;
         for (rule, alternatives) in ran.choices {
             report.choices.entry(rule).or_default().extend(alternatives);

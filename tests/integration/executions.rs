@@ -290,3 +290,46 @@ fn a_failing_generated_request_is_shrunk_to_its_simplest_body() {
     assert_eq!(members, ["Filters", "WindowId"].into(), "{repro}");
     assert_eq!(body["Filters"].as_array().unwrap().len(), 1, "{repro}");
 }
+
+/// An answer that breaks a rule the others rely on is one problem: executions without a
+/// `WindowExecutionId` fail `executions-response-shape`, and the walks and filters that could not
+/// tell them apart are blocked by it, not failed under rules of their own.
+#[test]
+fn executions_without_ids_are_one_problem_and_block_the_walks() {
+    let reference = std::sync::Arc::new(Reference::new(None));
+    let server = TestServer::router(axum::Router::new().fallback(
+        move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
+            let reference = reference.clone();
+            async move {
+                let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or_default();
+                let mut req = ssm_conform::request::WireRequest::operation(body.to_vec());
+                req.set_header("X-Amz-Target", target);
+                let resp = reference.handle(&req);
+                let mut answer: serde_json::Value = serde_json::from_slice(&resp.body).unwrap_or_default();
+                if let Some(items) = answer.get_mut("WindowExecutions").and_then(|v| v.as_array_mut()) {
+                    for item in items.iter_mut().filter_map(|i| i.as_object_mut()) {
+                        item.remove("WindowExecutionId");
+                    }
+                }
+                let mut out = axum::response::Response::new(axum::body::Body::from(answer.to_string()));
+                *out.status_mut() = axum::http::StatusCode::from_u16(resp.status).unwrap();
+                out
+            }
+        },
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("report.json");
+    let report_arg = format!("json:{}", json.display());
+    let args = ["run", "--endpoint", &server.url, "--no-sign", "--operation", OPERATION, "--report", &report_arg];
+    let out = ssm_conform(&args);
+    assert_eq!(out.status.code(), Some(1), "{}", out.text());
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let verdict = |name: &str| {
+        let unit = report["results"].as_array().unwrap().iter().find(|r| r["name"] == format!("{OPERATION}: {name}"));
+        unit.map(|u| u["verdict"].as_str().unwrap().to_owned()).unwrap_or_default()
+    };
+    assert_eq!(verdict("response shape"), "failed", "{}", out.text());
+    assert_eq!(verdict("pagination"), "blocked", "{}", out.text());
+    let failed: std::collections::BTreeSet<CheckId> = failed(&out.output);
+    assert_eq!(failed, [CheckId::ExecutionsResponseShape].into(), "{}", out.text());
+}

@@ -29,6 +29,8 @@
 //! as it was: the requests that break `id-length` also break `id-pattern` (no id of another
 //! length matches the pattern), so an endpoint that breaks both is two deviations.
 //!
+//! The second operation's units are attributed among themselves ([`attribute_executions`]).
+//!
 //! [`rules_touched`]: crate::oracle::rules_touched
 
 use crate::check_id::CheckId;
@@ -157,7 +159,36 @@ pub fn attribute_run(results: &mut [CaseResult]) {
 /// phase's own unit or a replay's (many requests), not a throttle, not the implemented probe.
 fn attributable(r: &CaseResult) -> bool {
     let alone = [CheckId::GeneratedRequests, CheckId::ThrottleShape, CheckId::OperationImplemented].contains(&r.check);
-    !alone && r.outcome.fails()
+    // The second operation's units answer to its own rules ([`attribute_executions`]): the first
+    // operation's shape rules say nothing of its answers.
+    let second = r.check.family() == crate::check_id::CheckFamily::Executions;
+    !alone && !second && r.outcome.fails()
+}
+
+/// The second operation's units (contract §9), attributed among themselves: its walks and time
+/// filters compare executions by their ids and times, so when the run's answers were unreadable
+/// for that — a page not an object, the list not a list, an execution not an object, or its
+/// `WindowExecutionId`, `StartTime` or `EndTime` absent, of the wrong type or out of order — the
+/// failed `executions-pagination` and `executions-filter-time` units are blocked by
+/// `executions-response-shape`, which fails on its own.
+pub fn attribute_executions(results: &mut [CaseResult]) {
+    let unreadable = |f: &Finding| {
+        f.check == CheckId::ExecutionsResponseShape
+            && (f.expected.contains("a JSON object {")
+                || f.expected.contains("`WindowExecutions` a list")
+                || f.expected.contains("each execution a JSON object")
+                || [".WindowExecutionId", ".StartTime", ".EndTime", ": EndTime "].iter().any(|m| f.actual.contains(m)))
+    };
+    let shape_broken = results
+        .iter()
+        .any(|r| r.check == CheckId::ExecutionsResponseShape && r.outcome.findings().iter().any(unreadable));
+    if !shape_broken {
+        return;
+    }
+    let compares = [CheckId::ExecutionsPagination, CheckId::ExecutionsFilterTime];
+    for r in results.iter_mut().filter(|r| compares.contains(&r.check) && matches!(r.outcome, Outcome::Failed(_))) {
+        block(r, CheckId::ExecutionsResponseShape);
+    }
 }
 
 /// Whether a unit is a built-in unit that walks pages: a walk or relation, named `<check>
