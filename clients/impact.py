@@ -657,9 +657,11 @@ def main():
         DOC.write_text(render(data))
         return 0
     targets = args.only or [
-        # The second operation's faults (`executions-…`) are left out: no probe calls it yet.
+        # The second operation's faults and variants (`executions-…`) are left out: the probes'
+        # scenario here calls the first operation only (clients/executions_check.py reads the
+        # second's faithful answers).
         t for t in [f"fault:{f}" for f in catalogue(args.bin, "--list-faults") if not f.startswith("executions-")]
-        + [f"variant:{v}" for v in catalogue(args.bin, "--list-variants")]
+        + [f"variant:{v}" for v in catalogue(args.bin, "--list-variants") if not v.startswith("executions-")]
         + [f"throttle-form:{f}" for f in catalogue(args.bin, "--list-throttle-forms")]
         if t not in UNMEASURED
     ]

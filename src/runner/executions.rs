@@ -426,12 +426,14 @@ async fn filters(client: &Client, seen: &mut Seen, w: &Walked) -> CaseResult {
 async fn open_filters(client: &Client, seen: &mut Seen, w: &Walked, choices: &mut Choices) -> CaseResult {
     let instants = judge::filter_instants(&w.items, 2);
     let instant = instants.first().cloned().unwrap_or_else(|| "2025-01-01T00:00:00Z".to_owned());
-    let execution = w.items.iter().find_map(|e| e["WindowExecutionId"].as_str()).unwrap_or_default().to_owned();
+    let item_id = crate::model::shape::maintenance_window_execution::WINDOW_EXECUTION_ID;
+    let execution = w.items.iter().find_map(|e| e[item_id].as_str()).unwrap_or_default().to_owned();
+    let [execution_id, status, start_before, start_after] = semantics::UNDOCUMENTED_KEYS;
     let cases = [
-        (EitherRule::ExecutionsUndocumentedFilter, json!({ "Key": "ExecutionId", "Values": [execution] })),
-        (EitherRule::ExecutionsUndocumentedFilter, json!({ "Key": "Status", "Values": ["SUCCESS"] })),
-        (EitherRule::ExecutionsUndocumentedFilter, json!({ "Key": "StartTimeBefore", "Values": [instant] })),
-        (EitherRule::ExecutionsUndocumentedFilter, json!({ "Key": "StartTimeAfter", "Values": [instant] })),
+        (EitherRule::ExecutionsUndocumentedFilter, json!({ "Key": execution_id, "Values": [execution] })),
+        (EitherRule::ExecutionsUndocumentedFilter, json!({ "Key": status, "Values": ["SUCCESS"] })),
+        (EitherRule::ExecutionsUndocumentedFilter, json!({ "Key": start_before, "Values": [instant] })),
+        (EitherRule::ExecutionsUndocumentedFilter, json!({ "Key": start_after, "Values": [instant] })),
         (
             EitherRule::ExecutionsUndocumentedFilter,
             json!({ "Key": semantics::EXECUTED_BEFORE, "Values": ["yesterday"] }),
@@ -537,7 +539,7 @@ async fn generated(client: &Client, seen: &mut Seen, window: &str, known: bool, 
                 shrinking.requests,
                 shrinking.body.to_string().len()
             );
-            if let Some(first) = found.first_mut().filter(|f| f.detail.is_none()) {
+            if let Some(first) = found.first_mut().filter(|f| f.detail.is_none() && shrinking.requests > 0) {
                 first.detail = Some(said);
             }
         }

@@ -22,6 +22,11 @@ pub const EXECUTED_AFTER: &str = "ExecutedAfter";
 /// `ExecutedAfter`"; values are ISO 8601 date-times such as `2024-11-04T05:00:00Z`).
 pub const DOCUMENTED_KEYS: [&str; 2] = [EXECUTED_BEFORE, EXECUTED_AFTER];
 
+/// Filter keys the documentation does not name, which the issue asking for this operation did
+/// (`ExecutionId`, `Status`, `StartTimeBefore`, `StartTimeAfter`): EITHER, refused or accepted
+/// (§9). The reference's variant that accepts them applies each as its name says.
+pub const UNDOCUMENTED_KEYS: [&str; 4] = ["ExecutionId", "Status", "StartTimeBefore", "StartTimeAfter"];
+
 /// Members an item must carry to be paginated and told apart (§9; the model requires none).
 pub const REQUIRED_ITEM_MEMBERS: [&str; 3] = [item::WINDOW_ID, item::WINDOW_EXECUTION_ID, item::STATUS];
 

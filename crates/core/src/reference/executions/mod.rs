@@ -140,11 +140,12 @@ type Filters = Vec<Test>;
 fn applied_as_named(key: &str, values: &[&str]) -> Test {
     let instants: Option<Vec<f64>> = values.iter().map(|v| semantics::filter_instant(v)).collect();
     let owned = || values.iter().map(|v| (*v).to_owned()).collect();
-    match (key, instants) {
-        ("ExecutionId", _) => Test::Member { member: item::WINDOW_EXECUTION_ID, values: owned() },
-        ("Status", _) => Test::Member { member: item::STATUS, values: owned() },
-        ("StartTimeBefore" | "StartTimeAfter", Some(instants)) if !instants.is_empty() => {
-            Test::Time { before: key == "StartTimeBefore", start_only: true, instants }
+    let [execution_id, status, start_before, start_after] = semantics::UNDOCUMENTED_KEYS;
+    match instants {
+        _ if key == execution_id => Test::Member { member: item::WINDOW_EXECUTION_ID, values: owned() },
+        _ if key == status => Test::Member { member: item::STATUS, values: owned() },
+        Some(instants) if (key == start_before || key == start_after) && !instants.is_empty() => {
+            Test::Time { before: key == start_before, start_only: true, instants }
         }
         _ => Test::Nothing,
     }
