@@ -116,13 +116,8 @@ fn every_variant_passes() {
 fn the_report_says_which_alternative_was_chosen() {
     let chose = |reference: Reference| {
         let server = TestServer::start(reference);
-        let dir = tempfile::tempdir().unwrap();
-        let json = dir.path().join("report.json");
-        let report_arg = format!("json:{}", json.display());
-        let args = ["run", "--endpoint", &server.url, "--no-sign", "--operation", OPERATION, "--report", &report_arg];
-        let out = ssm_conform(&args);
+        let (out, report) = run_with_report(&server.url, &[]);
         assert_eq!(out.status.code(), Some(0), "{}", out.text());
-        let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
         report["choices"].clone()
     };
     let faithful = chose(Reference::new(None));
@@ -214,28 +209,51 @@ fn throttles_and_transient_errors_are_no_finding() {
     assert_eq!(failed(&out), [fault.check()].into(), "{}", stdout(&out));
 }
 
+/// The faithful reference behind a router that may rewrite its answers: `rewrite` gets each
+/// request's target and the reference's answer (status and JSON body) and returns what to send.
+fn reference_rewritten(rewrite: fn(&str, u16, serde_json::Value) -> (u16, serde_json::Value)) -> TestServer {
+    let reference = std::sync::Arc::new(Reference::new(None));
+    TestServer::router(axum::Router::new().fallback(move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
+        let reference = reference.clone();
+        async move {
+            let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+            let mut req = ssm_conform::request::WireRequest::operation(body.to_vec());
+            req.set_header("X-Amz-Target", &target);
+            let resp = reference.handle(&req);
+            let (status, answer) =
+                rewrite(&target, resp.status, serde_json::from_slice(&resp.body).unwrap_or_default());
+            let mut out = axum::response::Response::new(axum::body::Body::from(answer.to_string()));
+            *out.status_mut() = axum::http::StatusCode::from_u16(status).unwrap();
+            out
+        }
+    }))
+}
+
+/// A run of the second operation with a JSON report: the run and the report.
+fn run_with_report(url: &str, extra: &[&str]) -> (crate::util::TestOutput, serde_json::Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("report.json");
+    let report_arg = format!("json:{}", json.display());
+    let mut args = vec!["run", "--endpoint", url, "--no-sign", "--operation", OPERATION, "--report", &report_arg];
+    args.extend(extra);
+    let out = ssm_conform(&args);
+    let report = serde_json::from_str(&std::fs::read_to_string(&json).unwrap_or_default()).unwrap_or_default();
+    (out, report)
+}
+
+/// The unit of `report` named `name` (after the operation's prefix).
+fn unit_named<'a>(report: &'a serde_json::Value, name: &str) -> Option<&'a serde_json::Value> {
+    report["results"].as_array()?.iter().find(|r| r["name"] == format!("{OPERATION}: {name}"))
+}
+
 /// An endpoint that lists no maintenance window: the units that need one are skipped, the run
 /// says why on its last line, and `--require-data` fails it (a gate must not pass on no data).
 #[test]
 fn a_run_that_found_no_window_says_so_and_require_data_fails_it() {
-    let reference = std::sync::Arc::new(Reference::new(None));
-    let server = TestServer::router(axum::Router::new().fallback(
-        move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
-            let reference = reference.clone();
-            async move {
-                let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or_default();
-                if target == "AmazonSSM.DescribeMaintenanceWindows" {
-                    return crate::util::answer(200, r#"{"WindowIdentities":[]}"#);
-                }
-                let mut req = ssm_conform::request::WireRequest::operation(body.to_vec());
-                req.set_header("X-Amz-Target", target);
-                let resp = reference.handle(&req);
-                let mut out = axum::response::Response::new(axum::body::Body::from(resp.body));
-                *out.status_mut() = axum::http::StatusCode::from_u16(resp.status).unwrap();
-                out
-            }
-        },
-    ));
+    let server = reference_rewritten(|target, status, answer| match target {
+        "AmazonSSM.DescribeMaintenanceWindows" => (200, serde_json::json!({"WindowIdentities": []})),
+        _ => (status, answer),
+    });
     let gap = "no maintenance window with executions listed";
     let out = run_second(&server.url);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
@@ -257,30 +275,9 @@ fn a_run_that_found_no_window_says_so_and_require_data_fails_it() {
 #[test]
 fn a_failing_generated_request_is_shrunk_to_its_simplest_body() {
     let server = TestServer::start(Reference::with_executions_fault(ExecutionsFault::UndocumentedFilter500));
-    let dir = tempfile::tempdir().unwrap();
-    let json = dir.path().join("report.json");
-    let report_arg = format!("json:{}", json.display());
-    let args = [
-        "run",
-        "--endpoint",
-        &server.url,
-        "--no-sign",
-        "--operation",
-        OPERATION,
-        "--seed",
-        "1",
-        "--report",
-        &report_arg,
-    ];
-    assert_eq!(ssm_conform(&args).status.code(), Some(1));
-    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
-    let unit = report["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["name"] == format!("{OPERATION}: generated requests"))
-        .unwrap()
-        .clone();
+    let (out, report) = run_with_report(&server.url, &["--seed", "1"]);
+    assert_eq!(out.status.code(), Some(1), "{}", out.text());
+    let unit = unit_named(&report, "generated requests").unwrap().clone();
     let detail = unit["findings"][0]["detail"].as_str().unwrap_or_default();
     assert!(detail.starts_with("shrunk in ") && detail.contains("the repro is the simplest request"), "{unit}");
     let repro = unit["repro"].as_str().unwrap();
@@ -296,38 +293,17 @@ fn a_failing_generated_request_is_shrunk_to_its_simplest_body() {
 /// tell them apart are blocked by it, not failed under rules of their own.
 #[test]
 fn executions_without_ids_are_one_problem_and_block_the_walks() {
-    let reference = std::sync::Arc::new(Reference::new(None));
-    let server = TestServer::router(axum::Router::new().fallback(
-        move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
-            let reference = reference.clone();
-            async move {
-                let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or_default();
-                let mut req = ssm_conform::request::WireRequest::operation(body.to_vec());
-                req.set_header("X-Amz-Target", target);
-                let resp = reference.handle(&req);
-                let mut answer: serde_json::Value = serde_json::from_slice(&resp.body).unwrap_or_default();
-                if let Some(items) = answer.get_mut("WindowExecutions").and_then(|v| v.as_array_mut()) {
-                    for item in items.iter_mut().filter_map(|i| i.as_object_mut()) {
-                        item.remove("WindowExecutionId");
-                    }
-                }
-                let mut out = axum::response::Response::new(axum::body::Body::from(answer.to_string()));
-                *out.status_mut() = axum::http::StatusCode::from_u16(resp.status).unwrap();
-                out
+    let server = reference_rewritten(|_, status, mut answer| {
+        if let Some(items) = answer.get_mut("WindowExecutions").and_then(|v| v.as_array_mut()) {
+            for item in items.iter_mut().filter_map(|i| i.as_object_mut()) {
+                item.remove("WindowExecutionId");
             }
-        },
-    ));
-    let dir = tempfile::tempdir().unwrap();
-    let json = dir.path().join("report.json");
-    let report_arg = format!("json:{}", json.display());
-    let args = ["run", "--endpoint", &server.url, "--no-sign", "--operation", OPERATION, "--report", &report_arg];
-    let out = ssm_conform(&args);
+        }
+        (status, answer)
+    });
+    let (out, report) = run_with_report(&server.url, &[]);
     assert_eq!(out.status.code(), Some(1), "{}", out.text());
-    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
-    let verdict = |name: &str| {
-        let unit = report["results"].as_array().unwrap().iter().find(|r| r["name"] == format!("{OPERATION}: {name}"));
-        unit.map(|u| u["verdict"].as_str().unwrap().to_owned()).unwrap_or_default()
-    };
+    let verdict = |name: &str| unit_named(&report, name).and_then(|u| u["verdict"].as_str()).unwrap_or_default();
     assert_eq!(verdict("response shape"), "failed", "{}", out.text());
     assert_eq!(verdict("pagination"), "blocked", "{}", out.text());
     let failed: std::collections::BTreeSet<CheckId> = failed(&out.output);

@@ -54,13 +54,24 @@ fn always_on_failing(report: &RunReport) -> BTreeSet<CheckId> {
 /// The harness's run through a proxy to `reference`: (the run's report, the proxy's).
 async fn through_proxy(reference: Reference, strict: bool) -> (RunReport, RunReport) {
     let ids: Vec<String> = reference.executions().iter().map(|e| e.window_execution_id.clone()).collect();
+    run_through_proxy(reference, strict, ids, Vec::new()).await
+}
+
+/// A run of `operations` (empty: the default) with `ids`, through a proxy to `reference`.
+async fn run_through_proxy(
+    reference: Reference,
+    strict: bool,
+    ids: Vec<String>,
+    operations: Vec<Operation>,
+) -> (RunReport, RunReport) {
     let upstream = server::spawn(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), reference).await.unwrap();
     let check = CheckOptions { strict_messages: strict };
     let listen = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
     let plan = ProxyPlan { upstream: upstream.url(), listen, options: TransportOptions::default(), check };
     let proxy = Proxy::start(&plan).await.unwrap();
     let client = Client::new(proxy.url(), ClientConfig::default()).unwrap();
-    let run_plan = crate::util::suite_plan(ids, check, GENERATED);
+    let mut run_plan = crate::util::suite_plan(ids, check, GENERATED);
+    run_plan.operations = operations;
     let run = runner::run(&client, &run_plan).await.unwrap();
     let (proxied, _) = proxy.finish().await;
     upstream.stop().await;
@@ -281,18 +292,7 @@ const BLIND_SECOND: &[(ExecutionsFault, &str)] = &[
 
 /// A run of the second operation through a proxy to `reference`: (the run's report, the proxy's).
 async fn second_through_proxy(reference: Reference, strict: bool) -> (RunReport, RunReport) {
-    let upstream = server::spawn(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), reference).await.unwrap();
-    let check = CheckOptions { strict_messages: strict };
-    let listen = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
-    let plan = ProxyPlan { upstream: upstream.url(), listen, options: TransportOptions::default(), check };
-    let proxy = Proxy::start(&plan).await.unwrap();
-    let client = Client::new(proxy.url(), ClientConfig::default()).unwrap();
-    let mut run_plan = crate::util::suite_plan(Vec::new(), check, GENERATED);
-    run_plan.operations = vec![Operation::Executions];
-    let run = runner::run(&client, &run_plan).await.unwrap();
-    let (proxied, _) = proxy.finish().await;
-    upstream.stop().await;
-    (run, proxied)
+    run_through_proxy(reference, strict, Vec::new(), vec![Operation::Executions]).await
 }
 
 /// The second operation's exchanges go through its checks in the proxy too: the faithful
