@@ -86,13 +86,18 @@ fn the_documented_filters_select_what_every_reading_agrees_on() {
         let (ids, _) = walk(&reference, json!({"WindowId": WINDOW_IDS[2], "Filters": filters, "MaxResults": 10}));
         assert!(!ids.is_empty() && ids.len() < MANY, "{key} {instant}: {}", ids.len());
         let t = semantics::filter_instant(instant).unwrap();
-        for e in executions {
-            let returned = ids.contains(&e.window_execution_id);
-            match select(key, t, e.start_time, e.end_time).unwrap() {
-                Selection::Must => assert!(returned, "{key} {instant}: {e:?} left out"),
-                Selection::MustNot => assert!(!returned, "{key} {instant}: {e:?} returned"),
-                Selection::Either => {}
-            }
+        assert_agreed_selection(&format!("{key} {instant}"), key, t, executions, &ids);
+    }
+}
+
+/// `ids` holds every execution every reading of `key` at `t` selects, and none that none does.
+fn assert_agreed_selection(label: &str, key: &str, t: f64, executions: &[WindowExecutionFixture], ids: &[String]) {
+    for e in executions {
+        let returned = ids.contains(&e.window_execution_id);
+        match select(key, t, e.start_time, e.end_time).unwrap() {
+            Selection::Must => assert!(returned, "{label}: {e:?} left out"),
+            Selection::MustNot => assert!(!returned, "{label}: {e:?} returned"),
+            Selection::Either => {}
         }
     }
 }
@@ -182,14 +187,7 @@ fn every_variant_selects_what_every_reading_agrees_on() {
                     let instant = crate::clock::rfc3339(t as i64, 0);
                     let body = json!({"WindowId": WINDOW_IDS[2], "MaxResults": 100, "Filters": [{"Key": key, "Values": [instant]}]});
                     let (ids, _) = walk(&reference, body);
-                    for e in executions {
-                        let returned = ids.contains(&e.window_execution_id);
-                        match select(key, t, e.start_time, e.end_time).unwrap() {
-                            Selection::Must => assert!(returned, "{variant}: {key} {instant}: {e:?} left out"),
-                            Selection::MustNot => assert!(!returned, "{variant}: {key} {instant}: {e:?} returned"),
-                            Selection::Either => {}
-                        }
-                    }
+                    assert_agreed_selection(&format!("{variant}: {key} {instant}"), key, t, executions, &ids);
                 }
             }
         }
